@@ -1,0 +1,41 @@
+# Two commands on a fresh machine (see README): `make demo` and `make test`.
+# Each creates .venv, installs what it needs, and installs missing system libraries
+# (as root on Debian/Ubuntu; otherwise it prints the exact command to run).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint bench system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,piper]'
+	touch $@
+
+system-deps:
+	bash deploy/system-deps.sh
+
+demo: system-deps $(VENV)/.installed-run
+	$(BIN)/broadcast --home . demo
+
+test: system-deps $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: system-deps $(VENV)/.installed-test
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info

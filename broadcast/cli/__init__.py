@@ -1,0 +1,59 @@
+"""Command line: parses arguments and calls the pipeline stages, nothing more.
+
+Each subcommand lives in its own module under ``broadcast.cli.commands`` and exposes
+``register(subparsers)``; the subparser's ``handler(args, paths) -> int`` does the work.
+Exit codes: 0 ok, 1 input errors found, 2 usage error (argparse's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from broadcast import __version__
+from broadcast.cli import commands
+from broadcast.paths import HOME_ENV, ProjectPaths
+
+EXIT_OK = 0
+EXIT_INPUT_ERRORS = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadcast",
+        description="Loa phường: turn the board's Vietnamese scripts into scheduled, "
+        "logged loudspeaker broadcasts.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help=f"project folder holding scripts_vi/, schedules.yaml, audio_cache/ and data/ "
+        f"(default: ${HOME_ENV}, else the current folder)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    modules = [
+        importlib.import_module(f"{commands.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(commands.__path__)
+    ]
+    for module in sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__)):
+        module.register(subparsers)
+    return parser
+
+
+def _use_utf8_console() -> None:
+    # Windows consoles default to a legacy code page that cannot print Vietnamese.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() != "utf-8":
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _use_utf8_console()
+    args = build_parser().parse_args(argv)
+    paths = ProjectPaths.resolve(args.home)
+    return int(args.handler(args, paths))

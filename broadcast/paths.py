@@ -1,0 +1,56 @@
+"""The one place that decides where the project's files live."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+HOME_ENV = "BROADCAST_HOME"
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    """Folders and files of one ward's project folder."""
+
+    home: Path
+
+    @classmethod
+    def resolve(cls, home: str | os.PathLike[str] | None = None) -> ProjectPaths:
+        """``--home`` wins, then ``$BROADCAST_HOME``, then the current folder."""
+        chosen = home or os.environ.get(HOME_ENV) or Path.cwd()
+        return cls(Path(chosen).expanduser().resolve())
+
+    @property
+    def scripts_dir(self) -> Path:
+        return self.home / "scripts_vi"
+
+    @property
+    def schedules_file(self) -> Path:
+        return self.home / "schedules.yaml"
+
+    @property
+    def lexicon_file(self) -> Path:
+        """The board's own abbreviations, next to ``schedules.yaml``."""
+        return self.home / "lexicon.yaml"
+
+    @property
+    def media_dir(self) -> Path:
+        """Pre-recorded jingles and programmes that ``schedules.yaml`` may reference."""
+        return self.home / "media"
+
+    @property
+    def audio_cache_dir(self) -> Path:
+        return self.home / "audio_cache"
+
+    @property
+    def data_dir(self) -> Path:
+        """Database, daemon log, control token: machine state, never edited by hand."""
+        return self.home / "data"
+
+    def relative(self, path: Path) -> str:
+        """How a file is named in messages: relative to the project, with forward slashes."""
+        try:
+            return path.resolve().relative_to(self.home).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -1,0 +1,166 @@
+"""YAML that remembers where every value came from, so each message can name file and line.
+
+Used by every reader of YAML in the project (front matter, sidecar files, ``schedules.yaml``,
+the lexicon). Loading is safe-only: tags that would build Python objects are refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from broadcast.diagnostics import Diagnostic, InputError, Severity
+
+
+@dataclass(frozen=True)
+class Located:
+    """A YAML node with its file and position; converts to Python values on request."""
+
+    node: yaml.Node
+    file: str
+    line_offset: int = 0  # lines before the YAML text inside its file (front matter)
+
+    @property
+    def line(self) -> int:
+        return self.node.start_mark.line + 1 + self.line_offset
+
+    @property
+    def column(self) -> int:
+        return self.node.start_mark.column + 1
+
+    def diagnostic(
+        self, code: str, message: str, severity: Severity = Severity.ERROR
+    ) -> Diagnostic:
+        return Diagnostic(self.file, self.line, self.column, code, message, severity)
+
+    def fail(self, code: str, message: str) -> InputError:
+        return InputError([self.diagnostic(code, message)])
+
+    def _child(self, node: yaml.Node) -> Located:
+        return Located(node, self.file, self.line_offset)
+
+    @property
+    def is_null(self) -> bool:
+        return isinstance(self.node, yaml.ScalarNode) and self.node.tag.endswith(":null")
+
+    @property
+    def value(self) -> Any:
+        """The plain Python value (dicts, lists, str, int, float, bool, date, None)."""
+        return _construct(self.node)
+
+    def mapping(self, what: str = "mục này") -> dict[str, Located]:
+        """Keys (as text) to located values; refuses non-mappings and duplicate keys."""
+        return {name: value for name, (_, value) in self._pairs(what).items()}
+
+    def keys(self, what: str = "mục này") -> dict[str, Located]:
+        """Keys (as text) to the located key itself, for messages about the key."""
+        return {name: key for name, (key, _) in self._pairs(what).items()}
+
+    def _pairs(self, what: str) -> dict[str, tuple[Located, Located]]:
+        if not isinstance(self.node, yaml.MappingNode):
+            raise self.fail("not_a_mapping", f"{what} phải là danh sách dạng 'khóa: giá trị'")
+        result: dict[str, tuple[Located, Located]] = {}
+        for key_node, value_node in self.node.value:
+            key = self._child(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise key.fail("bad_key", "khóa phải là một chữ hoặc số")
+            name = str(key.value)
+            if name in result:
+                raise key.fail("duplicate_key", f'khóa "{name}" bị lặp lại')
+            result[name] = (key, self._child(value_node))
+        return result
+
+    def items(self, what: str = "mục này") -> list[Located]:
+        """Elements of a sequence; a single scalar counts as a one-element list."""
+        if isinstance(self.node, yaml.SequenceNode):
+            return [self._child(n) for n in self.node.value]
+        if isinstance(self.node, yaml.ScalarNode) and not self.is_null:
+            return [self]
+        raise self.fail("not_a_list", f"{what} phải là một danh sách")
+
+    def text(self, what: str = "giá trị") -> str:
+        if not isinstance(self.node, yaml.ScalarNode) or self.is_null:
+            raise self.fail("not_text", f"{what} phải là một đoạn chữ")
+        return str(self.value)
+
+    def integer(self, what: str = "giá trị", minimum: int | None = None) -> int:
+        value = self.value if isinstance(self.node, yaml.ScalarNode) else None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail("not_integer", f"{what} phải là số nguyên, không phải {self._shown()}")
+        if minimum is not None and value < minimum:
+            raise self.fail("too_small", f"{what} phải từ {minimum} trở lên, không phải {value}")
+        return value
+
+    def number(self, what: str = "giá trị") -> float:
+        value = self.value if isinstance(self.node, yaml.ScalarNode) else None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail("not_number", f"{what} phải là một số, không phải {self._shown()}")
+        return float(value)
+
+    def boolean(self, what: str = "giá trị") -> bool:
+        value = self.value if isinstance(self.node, yaml.ScalarNode) else None
+        if not isinstance(value, bool):
+            raise self.fail("not_boolean", f"{what} phải là true hoặc false")
+        return value
+
+    def _shown(self) -> str:
+        if isinstance(self.node, yaml.ScalarNode):
+            return f'"{self.node.value}"'
+        return "một danh sách" if isinstance(self.node, yaml.SequenceNode) else "một bảng"
+
+
+def _construct(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+def parse(text: str, file: str, line_offset: int = 0) -> Located | None:
+    """Parse one YAML document; ``None`` for an empty one. Syntax errors name line and column."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        column = mark.column + 1 if mark else None
+        problem = exc.problem or exc.context or "lỗi cú pháp"
+        raise InputError(
+            [Diagnostic(file, line, column, "yaml_syntax", f"lỗi cú pháp YAML: {problem}")]
+        ) from exc
+    except yaml.YAMLError as exc:  # e.g. unacceptable characters, reported without a mark
+        raise InputError(
+            [Diagnostic(file, None, None, "yaml_syntax", f"lỗi cú pháp YAML: {exc}")]
+        ) from exc
+    if node is None:
+        return None
+    located = Located(node, file, line_offset)
+    try:
+        located.value  # noqa: B018 - constructing refuses unsafe tags here, once
+    except yaml.constructor.ConstructorError as exc:
+        raise located.fail("yaml_unsafe_tag", f"thẻ YAML không được phép: {exc.problem}") from exc
+    return located
+
+
+def unknown_keys(mapping: Located, known: Iterable[str], what: str = "mục này") -> list[Diagnostic]:
+    """A warning for each key of ``mapping`` not in ``known``, suggesting the closest one."""
+    known = list(known)
+    warnings = []
+    for name, key in mapping.keys(what).items():
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f' (có phải "{close[0]}"?)' if close else ""
+        warnings.append(
+            key.diagnostic(
+                "unknown_key",
+                f'khóa "{name}" không được biết tới, sẽ bị bỏ qua{hint}',
+                Severity.WARNING,
+            )
+        )
+    return warnings
