@@ -50,7 +50,10 @@ class Located:
     @property
     def value(self) -> Any:
         """The plain Python value (dicts, lists, str, int, float, bool, date, None)."""
-        return _construct(self.node)
+        try:
+            return _construct(self.node)
+        except ValueError as exc:  # YAML's own date rule accepts 2026-02-31, Python refuses it
+            raise self.fail("bad_value", f"giá trị không hợp lệ: {self._shown()}") from exc
 
     def mapping(self, what: str = "mục này") -> dict[str, Located]:
         """Keys (as text) to located values; refuses non-mappings and duplicate keys."""
@@ -144,7 +147,15 @@ def parse(text: str, file: str, line_offset: int = 0) -> Located | None:
         located.value  # noqa: B018 - constructing refuses unsafe tags here, once
     except yaml.constructor.ConstructorError as exc:
         raise located.fail("yaml_unsafe_tag", f"thẻ YAML không được phép: {exc.problem}") from exc
+    except InputError:
+        pass  # an impossible date such as 2026-02-31: its reader reports it with its line
     return located
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (có phải "x"?)`` naming the closest known name, or nothing when none is close."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f' (có phải "{close[0]}"?)' if close else ""
 
 
 def unknown_keys(mapping: Located, known: Iterable[str], what: str = "mục này") -> list[Diagnostic]:
@@ -154,8 +165,7 @@ def unknown_keys(mapping: Located, known: Iterable[str], what: str = "mục này
     for name, key in mapping.keys(what).items():
         if name in known:
             continue
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f' (có phải "{close[0]}"?)' if close else ""
+        hint = did_you_mean(name, known)
         warnings.append(
             key.diagnostic(
                 "unknown_key",

@@ -1,0 +1,153 @@
+"""``broadcast check``: validate the drop folder and ``schedules.yaml``, one row per script."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import Any
+
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
+from broadcast.cli.output import display_width, print_diagnostics, print_json, print_table
+from broadcast.config import load_config
+from broadcast.diagnostics import Diagnostic, InputError, errors_in
+from broadcast.paths import ProjectPaths
+from broadcast.scripts import Script, ScriptFolder, load_folder
+
+ORDER = 10
+
+STATUS_OK = "hợp lệ"
+STATUS_WARNINGS = "có cảnh báo"
+STATUS_ERROR = "lỗi"
+_TITLE_WIDTH = 44
+_UTF8_NAMES = ("utf-8", "utf-8-sig")
+
+_COLUMNS = [
+    ("id", "Mã kịch bản"),
+    ("title", "Tiêu đề"),
+    ("topic", "Chủ đề"),
+    ("validity", "Hiệu lực"),
+    ("characters", "Ký tự"),
+    ("duration", "Thời lượng"),
+    ("status", "Trạng thái"),
+]
+_ENCODING_COLUMN = ("encoding", "Bảng mã")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="validate scripts_vi/ and schedules.yaml",
+        description="Kiểm tra các kịch bản trong scripts_vi/ và tệp lịch phát schedules.yaml; "
+        "in một dòng cho mỗi kịch bản và mọi lỗi, cảnh báo kèm tên tệp và số dòng.",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(handler=run)
+
+
+def _day(value: date) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+def validity(script: Script) -> str:
+    if script.valid_from and script.valid_until:
+        return f"{_day(script.valid_from)}–{_day(script.valid_until)}"
+    if script.valid_from:
+        return f"từ {_day(script.valid_from)}"
+    if script.valid_until:
+        return f"đến {_day(script.valid_until)}"
+    return "luôn"
+
+
+def minutes_seconds(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _shortened(text: str, width: int = _TITLE_WIDTH) -> str:
+    if display_width(text) <= width:
+        return text
+    while display_width(text) > width - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _script_record(script: Script) -> dict[str, Any]:
+    return {
+        "id": script.id,
+        "source": script.source,
+        "kind": script.kind,
+        "title": script.title,
+        "topic": script.topic,
+        "priority": script.priority,
+        "valid_from": script.valid_from,
+        "valid_until": script.valid_until,
+        "validity": validity(script),
+        "zones": script.zones,
+        "characters": script.characters,
+        "estimated_seconds": round(script.estimated_seconds, 1),
+        "duration": minutes_seconds(script.estimated_seconds),
+        "encoding": script.encoding,
+        "content_hash": script.content_hash,
+        "status": STATUS_WARNINGS if script.warnings else STATUS_OK,
+    }
+
+
+def _records(folder: ScriptFolder) -> list[dict[str, Any]]:
+    records = [_script_record(script) for script in folder.scripts]
+    records += [
+        {"id": rejected.id, "source": rejected.source, "status": STATUS_ERROR}
+        for rejected in folder.rejected
+    ]
+    return sorted(records, key=lambda r: r["id"])
+
+
+def _config_diagnostics(paths: ProjectPaths) -> list[Diagnostic]:
+    try:
+        return list(load_config(paths).warnings)
+    except InputError as exc:
+        return list(exc.diagnostics)
+
+
+def _summary(folder: ScriptFolder, diagnostics: list[Diagnostic]) -> str:
+    warned = sum(1 for s in folder.scripts if s.warnings)
+    errors = len(errors_in(diagnostics))
+    return (
+        f"{len(folder.scripts)} kịch bản dùng được ({warned} có cảnh báo), "
+        f"{len(folder.rejected)} tệp bị loại, {len(folder.ignored)} tệp bỏ qua; "
+        f"{errors} lỗi, {len(diagnostics) - errors} cảnh báo."
+    )
+
+
+def _table_row(record: dict[str, Any]) -> dict[str, Any]:
+    title = record.get("title")
+    row = dict(record, title=_shortened(title) if title else None)
+    if row.get("encoding") in _UTF8_NAMES:
+        row["encoding"] = ""
+    return row
+
+
+def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    folder = load_folder(paths)
+    config_diagnostics = _config_diagnostics(paths)
+    diagnostics = config_diagnostics + folder.diagnostics
+    records = _records(folder)
+    summary = _summary(folder, diagnostics)
+    if args.json:
+        print_json(
+            {
+                "scripts": records,
+                "ignored": folder.ignored,
+                "diagnostics": diagnostics,
+                "config_ok": not errors_in(config_diagnostics),
+                "summary": summary,
+            }
+        )
+    else:
+        legacy = any(r.get("encoding") not in (None, *_UTF8_NAMES) for r in records)
+        columns = [*_COLUMNS[:-1], _ENCODING_COLUMN, _COLUMNS[-1]] if legacy else _COLUMNS
+        print_table(columns, [_table_row(r) for r in records])
+        sys.stdout.flush()  # on a terminal, the messages then come between table and summary
+        print_diagnostics(diagnostics, sys.stderr)
+        print(summary)
+    return EXIT_INPUT_ERRORS if errors_in(diagnostics) else EXIT_OK

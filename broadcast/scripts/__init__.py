@@ -1,0 +1,29 @@
+"""The board's drop folder: files under ``scripts_vi/`` → ``Script`` objects plus diagnostics.
+
+``load_folder`` reads the whole folder; ``read_script`` reads one file (the daemon calls it when
+one file changes). Text arrives in whatever encoding the office used and leaves as clean NFC.
+"""
+
+from broadcast.scripts.folder import Rejected, ScriptFolder, is_drop_file, is_ignored, load_folder
+from broadcast.scripts.legacy import decode_tcvn3, decode_vni, encode_tcvn3, encode_vni
+from broadcast.scripts.model import CHARS_PER_SECOND, Priority, Script, ScriptKind
+from broadcast.scripts.reader import MAX_CHARACTERS, read_script, script_id
+
+__all__ = [
+    "CHARS_PER_SECOND",
+    "MAX_CHARACTERS",
+    "Priority",
+    "Rejected",
+    "Script",
+    "ScriptFolder",
+    "ScriptKind",
+    "decode_tcvn3",
+    "decode_vni",
+    "encode_tcvn3",
+    "encode_vni",
+    "is_drop_file",
+    "is_ignored",
+    "load_folder",
+    "read_script",
+    "script_id",
+]

@@ -1,0 +1,206 @@
+"""Front matter of a ``.md`` script and the sidecar ``.yaml`` of a recording: the same fields.
+
+Field problems are reported by line only: each field sits on its own line, so a column would
+add nothing for the board (``dvc.md:4: ngày valid_until "31/02/2023" không hợp lệ``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import yaml
+
+from broadcast import yamlsource
+from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError
+from broadcast.scripts.model import Priority
+
+FIELDS = (
+    "title",
+    "topic",
+    "valid_from",
+    "valid_until",
+    "priority",
+    "zones",
+    "times_per_week",
+    "voice",
+    "speed",
+    "author",
+)
+SPEED_RANGE = (0.5, 2.0)
+
+_PRIORITY_NAMES = {
+    "normal": Priority.NORMAL,
+    "thông thường": Priority.NORMAL,
+    "thong thuong": Priority.NORMAL,
+    "bình thường": Priority.NORMAL,
+    "priority": Priority.PRIORITY,
+    "ưu tiên": Priority.PRIORITY,
+    "uu tien": Priority.PRIORITY,
+    "emergency": Priority.EMERGENCY,
+    "khẩn cấp": Priority.EMERGENCY,
+    "khan cap": Priority.EMERGENCY,
+}
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    topic: str | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    priority: Priority = Priority.NORMAL
+    zones: tuple[str, ...] | None = None
+    times_per_week: int | None = None
+    voice: str | None = None
+    speed: float | None = None
+    author: str | None = None
+
+
+def _at(value: yamlsource.Located, code: str, message: str) -> InputError:
+    return InputError([Diagnostic(value.file, value.line, None, code, message)])
+
+
+def _without_column(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return [dataclasses.replace(d, column=None) for d in diagnostics]
+
+
+def _text(value: yamlsource.Located, name: str) -> str:
+    text = unicodedata.normalize("NFC", value.text(name)).strip()
+    if not text:
+        raise _at(value, "empty_value", f"{name} không được để trống")
+    return text
+
+
+def parse_date(value: yamlsource.Located, name: str) -> date:
+    """``dd/mm/yyyy`` as the board writes dates, or ISO ``yyyy-mm-dd``."""
+    # Read the text as written: YAML would turn 2026-02-31 into an error without the field name.
+    if not isinstance(value.node, yaml.ScalarNode) or value.is_null:
+        raise _at(value, "not_text", f"{name} phải là một ngày, ví dụ 31/12/2026")
+    shown = str(value.node.value).strip()
+    day_first, iso = _DAY_MONTH_YEAR.fullmatch(shown), _ISO.fullmatch(shown)
+    if not (day_first or iso):
+        raise _at(
+            value,
+            "bad_date",
+            f'ngày {name} "{shown}" không hợp lệ (viết dạng ngày/tháng/năm, ví dụ 31/12/2026)',
+        )
+    day, month, year = day_first.groups() if day_first else reversed(iso.groups())
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError as exc:
+        raise _at(value, "bad_date", f'ngày {name} "{shown}" không hợp lệ') from exc
+
+
+def _priority(value: yamlsource.Located) -> Priority:
+    name = unicodedata.normalize("NFC", value.text("priority")).strip().lower()
+    if name not in _PRIORITY_NAMES:
+        raise _at(
+            value,
+            "bad_priority",
+            f'mức ưu tiên "{name}" không hợp lệ; chọn normal (thông thường), '
+            "priority (ưu tiên) hoặc emergency (khẩn cấp)",
+        )
+    return _PRIORITY_NAMES[name]
+
+
+def _zones(value: yamlsource.Located) -> tuple[str, ...]:
+    zones = tuple(_text(item, "tên vùng phát") for item in value.items("zones"))
+    if not zones:
+        raise _at(value, "empty_value", "zones phải nêu ít nhất một vùng phát")
+    return zones
+
+
+def _speed(value: yamlsource.Located) -> float:
+    speed = value.number("speed")
+    low, high = SPEED_RANGE
+    if not low <= speed <= high:
+        message = f"speed phải trong khoảng {low} đến {high}, không phải {speed}"
+        raise _at(value, "bad_speed", message)
+    return speed
+
+
+def _field(name: str, value: yamlsource.Located) -> object:
+    if name in ("valid_from", "valid_until"):
+        return parse_date(value, name)
+    if name == "priority":
+        return _priority(value)
+    if name == "zones":
+        return _zones(value)
+    if name == "times_per_week":
+        return value.integer("times_per_week", minimum=1)
+    if name == "speed":
+        return _speed(value)
+    return _text(value, name)
+
+
+def read_metadata(root: yamlsource.Located | None) -> tuple[Metadata, tuple[Diagnostic, ...]]:
+    """Validate every field; raises ``InputError`` with all problems, else returns warnings."""
+    if root is None:
+        return Metadata(), ()
+    collector = DiagnosticCollector()
+    fields: dict[str, object] = {}
+    try:
+        entries = root.mapping("phần thông tin")
+    except InputError as exc:
+        raise InputError(_without_column(list(exc.diagnostics))) from exc
+    collector.extend(yamlsource.unknown_keys(root, FIELDS, "phần thông tin"))
+    for name, value in entries.items():
+        if name in FIELDS and not value.is_null:
+            with collector.guard():
+                fields[name] = _field(name, value)
+    start, end = fields.get("valid_from"), fields.get("valid_until")
+    if isinstance(start, date) and isinstance(end, date) and end < start:
+        collector.add(
+            entries["valid_until"].diagnostic(
+                "bad_validity",
+                f"valid_until ({end:%d/%m/%Y}) đứng trước valid_from ({start:%d/%m/%Y})",
+            )
+        )
+    errors, warnings = _without_column(collector.errors), _without_column(collector.warnings)
+    if errors:
+        raise InputError(errors + warnings)
+    return Metadata(**fields), tuple(warnings)  # type: ignore[arg-type]
+
+
+def parse_metadata(
+    text: str, source: str, line_offset: int = 0
+) -> tuple[Metadata, tuple[Diagnostic, ...]]:
+    """YAML text (front matter or sidecar) → metadata and warnings; raises ``InputError``."""
+    return read_metadata(yamlsource.parse(text, source, line_offset))
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    yaml_text: str | None  # None: the file has no front matter
+    body: str
+    body_line: int  # line of the file where the body starts
+
+
+_FENCE = "---"
+
+
+def split_front_matter(text: str, source: str) -> FrontMatter:
+    """Separate YAML between ``---`` lines at the top of a ``.md`` file from its body."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != _FENCE:
+        return FrontMatter(None, text, 1)
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in (_FENCE, "..."):
+            return FrontMatter("\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2)
+    raise InputError(
+        [
+            Diagnostic(
+                source,
+                1,
+                None,
+                "unterminated_front_matter",
+                "phần thông tin đầu tệp mở bằng '---' ở dòng 1 nhưng không có dòng '---' đóng lại",
+            )
+        ]
+    )

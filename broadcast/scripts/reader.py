@@ -1,0 +1,262 @@
+"""One file of the drop folder → one ``Script``, or an ``InputError`` saying what is wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadcast.diagnostics import Diagnostic
+from broadcast.paths import ProjectPaths
+from broadcast.scripts.decoding import UTF8, clean_line_breaks, decode_bytes, paragraphs_of
+from broadcast.scripts.metadata import Metadata, parse_metadata, split_front_matter
+from broadcast.scripts.model import Script, ScriptKind
+from broadcast.scripts.problems import refused
+from broadcast.scripts.recordings import RECORDING_SUFFIXES, recording_seconds
+from broadcast.scripts.wordfile import read_word
+
+MAX_CHARACTERS = 20_000  # a bulletin longer than this (about 25 minutes aloud) is a mistake
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+MAX_WORD_BYTES = 20 * 1024 * 1024  # pictures pasted into a .docx make it big
+MAX_RECORDING_BYTES = 500 * 1024 * 1024
+
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+WORD_SUFFIX = ".docx"
+SIDECAR_SUFFIXES = frozenset({".yaml", ".yml"})
+SCRIPT_SUFFIXES = TEXT_SUFFIXES | {WORD_SUFFIX} | RECORDING_SUFFIXES
+
+_MARKDOWN_MARKS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*)|\*\*|__", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class _Draft:
+    title: str
+    body: str
+    encoding: str
+    metadata: Metadata
+    warnings: tuple[Diagnostic, ...]
+
+
+def source_name(path: Path, paths: ProjectPaths) -> str:
+    """The file as messages name it: relative to the project, as found (not where a link leads)."""
+    try:
+        return path.absolute().relative_to(paths.home).as_posix()
+    except ValueError:
+        return paths.relative(path)
+
+
+def script_id(path: Path, paths: ProjectPaths) -> str:
+    """Stable id: the path below ``scripts_vi/`` without its extension, ``/``-separated, NFC."""
+    relative = path.absolute().relative_to(paths.scripts_dir.absolute())
+    return unicodedata.normalize("NFC", relative.with_suffix("").as_posix())
+
+
+def _sibling(path: Path, suffixes: frozenset[str]) -> Path | None:
+    """The file next to ``path`` with the same name and one of ``suffixes``, in either case."""
+    for suffix in sorted(suffixes):
+        for spelled in (suffix, suffix.upper()):
+            candidate = path.with_suffix(spelled)
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def sidecar_of(recording: Path) -> Path | None:
+    return _sibling(recording, SIDECAR_SUFFIXES)
+
+
+def recording_of(sidecar: Path) -> Path | None:
+    return _sibling(sidecar, RECORDING_SUFFIXES)
+
+
+def _check_inside(path: Path, paths: ProjectPaths, source: str) -> None:
+    """A link may point anywhere; only files inside ``scripts_vi/`` are the board's."""
+    if not path.exists():
+        raise refused(source, "broken_link", "liên kết trỏ tới một tệp không còn tồn tại")
+    if not path.resolve().is_relative_to(paths.scripts_dir.resolve()):
+        raise refused(
+            source, "link_outside", "liên kết trỏ ra ngoài thư mục scripts_vi/, không được đọc"
+        )
+
+
+def _check_size(path: Path, source: str, limit: int) -> None:
+    """Checked before reading, so a huge file dropped by mistake is never loaded into memory."""
+    size = path.stat().st_size
+    if size > limit:
+        raise refused(
+            source,
+            "too_large",
+            f"tệp quá lớn ({size / 1024 / 1024:.1f} MB, tối đa {limit // 1024 // 1024} MB)",
+        )
+
+
+def _read_limited(path: Path, source: str, limit: int) -> bytes:
+    _check_size(path, source, limit)
+    return path.read_bytes()
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")  # Vietnamese groups digits with dots
+
+
+def _first_line_as_title(paragraphs: list[str]) -> tuple[str, list[str]]:
+    first, _, rest = paragraphs[0].partition("\n")
+    return first, ([rest] if rest.strip() else []) + paragraphs[1:]
+
+
+def _title_and_body(paragraphs: list[str], title: str | None) -> tuple[str, str]:
+    """An explicit title, or the first line; a first line repeating the title is not read twice."""
+    if not paragraphs:
+        return title or "", ""
+    if title is None:
+        title, paragraphs = _first_line_as_title(paragraphs)
+    else:
+        first, rest = _first_line_as_title(paragraphs)
+        if first.casefold() == title.casefold():
+            paragraphs = rest
+    return title, "\n\n".join(paragraphs)
+
+
+def _text_draft(path: Path, source: str, markdown: bool) -> _Draft:
+    decoded = decode_bytes(_read_limited(path, source, MAX_TEXT_BYTES), source)
+    text = clean_line_breaks(decoded.text)
+    metadata, warnings = Metadata(), decoded.warnings
+    if markdown:
+        front = split_front_matter(text, source)
+        if front.yaml_text is not None:
+            metadata, found = parse_metadata(front.yaml_text, source, line_offset=1)
+            warnings += found
+        text = _MARKDOWN_MARKS.sub("", front.body)
+    title, body = _title_and_body(paragraphs_of(text), metadata.title)
+    return _Draft(title, body, decoded.encoding, metadata, warnings)
+
+
+def _word_draft(path: Path, source: str) -> _Draft:
+    _check_size(path, source, MAX_WORD_BYTES)
+    word = read_word(path, source)
+    paragraphs = [p for text in word.paragraphs for p in paragraphs_of(text)]
+    title = unicodedata.normalize("NFC", word.title) if word.title else None
+    title, body = _title_and_body(paragraphs, title)
+    return _Draft(title, body, word.encoding, Metadata(), ())
+
+
+def _sidecar_metadata(
+    recording: Path, paths: ProjectPaths
+) -> tuple[Metadata, str, tuple[Diagnostic, ...]]:
+    sidecar = sidecar_of(recording)
+    if sidecar is None:
+        return Metadata(), UTF8, ()
+    sidecar_source = source_name(sidecar, paths)
+    decoded = decode_bytes(_read_limited(sidecar, sidecar_source, MAX_TEXT_BYTES), sidecar_source)
+    metadata, warnings = parse_metadata(clean_line_breaks(decoded.text), sidecar_source)
+    return metadata, decoded.encoding, decoded.warnings + warnings
+
+
+def _content_hash(kind: ScriptKind, draft: _Draft, recording: Path | None) -> str:
+    """Everything that changes the audio: words, voice, speed, and a recording's own bytes."""
+    digest = hashlib.sha256()
+    spoken = {
+        "kind": kind.value,
+        "title": draft.title,
+        "body": draft.body,
+        "voice": draft.metadata.voice,
+        "speed": draft.metadata.speed,
+    }
+    digest.update(json.dumps(spoken, ensure_ascii=False, sort_keys=True).encode())
+    if recording is not None:
+        with recording.open("rb") as audio:
+            digest.update(hashlib.file_digest(audio, "sha256").digest())
+    return digest.hexdigest()
+
+
+def _script(
+    path: Path,
+    paths: ProjectPaths,
+    kind: ScriptKind,
+    draft: _Draft,
+    recording: Path | None = None,
+    seconds: float | None = None,
+) -> Script:
+    meta = draft.metadata
+    return Script(
+        id=script_id(path, paths),
+        source=source_name(path, paths),
+        kind=kind,
+        title=draft.title,
+        body=draft.body,
+        content_hash=_content_hash(kind, draft, recording),
+        topic=meta.topic,
+        priority=meta.priority,
+        valid_from=meta.valid_from,
+        valid_until=meta.valid_until,
+        zones=meta.zones,
+        times_per_week=meta.times_per_week,
+        voice=meta.voice,
+        speed=meta.speed,
+        author=meta.author,
+        encoding=draft.encoding,
+        recording=recording.resolve() if recording else None,
+        recording_seconds=seconds,
+        warnings=draft.warnings,
+    )
+
+
+def _read_recording(path: Path, paths: ProjectPaths, source: str) -> Script:
+    _check_size(path, source, MAX_RECORDING_BYTES)
+    metadata, encoding, warnings = _sidecar_metadata(path, paths)
+    seconds = recording_seconds(path, source)
+    title = metadata.title or unicodedata.normalize("NFC", path.stem)
+    draft = _Draft(title, "", encoding, metadata, warnings)
+    return _script(path, paths, ScriptKind.RECORDING, draft, path, seconds)
+
+
+def read_script(path: Path, paths: ProjectPaths) -> Script:
+    """Read one file of ``scripts_vi/``; a sidecar ``.yaml`` stands for its recording.
+
+    Raises ``InputError`` naming the file (and line, where known) when it cannot be used.
+    """
+    path = path.absolute()
+    source = source_name(path, paths)
+    if not path.is_relative_to(paths.scripts_dir.absolute()):
+        raise refused(source, "outside_folder", "tệp không nằm trong thư mục scripts_vi/")
+    try:
+        return _read(path, paths, source)
+    except OSError as exc:  # vanished while being read, no permission, locked by Word…
+        raise refused(source, "unreadable", f"không đọc được tệp ({exc.strerror or exc})") from exc
+
+
+def _read(path: Path, paths: ProjectPaths, source: str) -> Script:
+    suffix = path.suffix.lower()
+    if suffix in SIDECAR_SUFFIXES:
+        recording = recording_of(path)
+        if recording is None:
+            raise refused(
+                source,
+                "missing_recording",
+                "tệp thông tin này không đi kèm tệp ghi âm cùng tên (.mp3, .wav, .m4a, .ogg)",
+            )
+        return read_script(recording, paths)
+    if suffix not in SCRIPT_SUFFIXES:
+        shown = suffix or "(không đuôi)"
+        raise refused(source, "unknown_format", f"loại tệp {shown} không được đọc")
+    _check_inside(path, paths, source)
+    if suffix in RECORDING_SUFFIXES:
+        return _read_recording(path, paths, source)
+    if suffix == WORD_SUFFIX:
+        draft = _word_draft(path, source)
+    else:
+        draft = _text_draft(path, source, markdown=suffix == ".md")
+    if not draft.title and not draft.body:
+        raise refused(source, "empty_file", "tệp trống, không có nội dung để đọc")
+    script = _script(path, paths, ScriptKind.TEXT, draft)
+    if script.characters > MAX_CHARACTERS:
+        raise refused(
+            source,
+            "too_long",
+            f"kịch bản dài {_thousands(script.characters)} ký tự, vượt giới hạn "
+            f"{_thousands(MAX_CHARACTERS)} ký tự của một bản tin; hãy chia thành nhiều bản tin",
+        )
+    return script

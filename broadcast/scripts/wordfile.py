@@ -1,0 +1,122 @@
+"""Text of a Word ``.docx`` script: paragraphs in order, legacy-font runs converted to Unicode."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.text.hyperlink import Hyperlink
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from broadcast.scripts import legacy
+from broadcast.scripts.decoding import UTF8
+from broadcast.scripts.problems import refused
+
+# The main part of a real .docx; a zip bomb could claim gigabytes here, so its size is checked.
+_BODY_PART = "word/document.xml"
+MAX_BODY_PART_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class WordText:
+    title: str | None  # the document's title property, if set
+    paragraphs: list[str]  # raw, in document order, empty ones included
+    encoding: str  # utf-8, or the legacy font encoding found in its runs
+
+
+def _check_package(path: Path, source: str) -> None:
+    if not zipfile.is_zipfile(path):
+        raise refused(
+            source,
+            "not_docx",
+            "tệp không phải .docx thật (có thể là .doc đời cũ đã đổi tên); "
+            "hãy mở bằng Word và lưu lại dạng .docx",
+        )
+    try:
+        with zipfile.ZipFile(path) as package:
+            body = package.getinfo(_BODY_PART)
+    except KeyError:
+        raise refused(source, "not_docx", "tệp nén này không phải văn bản Word (.docx)") from None
+    except Exception as exc:  # zipfile raises several kinds on a damaged archive
+        raise refused(source, "bad_docx", "tệp .docx bị hỏng, không mở được") from exc
+    if body.file_size > MAX_BODY_PART_BYTES:
+        raise refused(source, "too_large", "nội dung văn bản Word quá lớn để đọc an toàn")
+
+
+def _default_font(document: Document) -> str | None:
+    fonts = document.styles.element.find(
+        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}"
+    )
+    return None if fonts is None else fonts.get(qn("w:ascii"))
+
+
+def _style_font(style: object) -> str | None:
+    while style is not None:
+        name = getattr(getattr(style, "font", None), "name", None)
+        if name:
+            return name
+        style = getattr(style, "base_style", None)
+    return None
+
+
+def _runs(paragraph: Paragraph) -> Iterator[Run]:
+    for item in paragraph.iter_inner_content():
+        if isinstance(item, Hyperlink):
+            yield from item.runs
+        else:
+            yield item
+
+
+def _font_encoding(font: str | None) -> str:
+    name = (font or "").lower()
+    if name.startswith(".vn"):
+        return "tcvn3"
+    if name.startswith("vni"):
+        return "vni-windows"
+    return UTF8
+
+
+def _run_text(run: Run, font: str | None) -> tuple[str, str]:
+    encoding = _font_encoding(font)
+    if encoding == "tcvn3":
+        # The "H" fonts (.VnTimeH) draw every letter as a capital.
+        return legacy.tcvn3_to_unicode(run.text, capitals=font.rstrip().endswith("H")), encoding
+    if encoding == "vni-windows":
+        return legacy.vni_to_unicode(run.text), encoding
+    return run.text, encoding
+
+
+def read_word(path: Path, source: str) -> WordText:
+    """Read a ``.docx``; refuses other zips, non-zips and anything python-docx cannot open."""
+    _check_package(path, source)
+    try:
+        return _read_document(docx.Document(str(path)))
+    except Exception as exc:  # python-docx and lxml raise many kinds of error on a damaged file
+        raise refused(
+            source, "bad_docx", f"không mở được văn bản Word ({type(exc).__name__})"
+        ) from exc
+
+
+def _read_document(document: Document) -> WordText:
+    default = _default_font(document)
+    found: set[str] = set()
+    paragraphs = []
+    for paragraph in document.paragraphs:
+        paragraph_font = _style_font(paragraph.style) or default
+        parts = []
+        for run in _runs(paragraph):
+            font = run.font.name or _style_font(run.style) or paragraph_font
+            text, encoding = _run_text(run, font)
+            parts.append(text)
+            if text.strip():
+                found.add(encoding)
+        paragraphs.append("".join(parts))
+    legacy_found = sorted(found - {UTF8})
+    title = (document.core_properties.title or "").strip() or None
+    return WordText(title, paragraphs, "+".join(legacy_found) or UTF8)
