@@ -1,29 +1,82 @@
 """``schedules.yaml``: the one place where configuration is read and validated.
 
 Every section is checked here, with file and line for each problem; stages receive plain,
-already-valid settings objects and never read YAML themselves.
+already-valid settings objects and never read YAML themselves. Loading is a pure function of
+the file: it returns a whole ``Config`` or raises ``InputError`` with every problem, so the
+daemon can keep the last good ``Config`` when an edit breaks the file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadcast import yamlsource
+from broadcast.config.model import Program, QuietHours, Slot, Zone
+from broadcast.config.programs import parse_programs
+from broadcast.config.slots import parse_quiet_hours, parse_slots
+from broadcast.config.timing import check_timing
+from broadcast.config.tts import TtsSettings, parse_tts
+from broadcast.config.values import raw_text
+from broadcast.config.zones import parse_zone_groups, parse_zones
 from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError
 from broadcast.paths import ProjectPaths
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 # Top-level sections; each is validated by its own function below.
-KNOWN_SECTIONS = ("timezone", "zones", "zone_groups", "programs", "slots", "quiet_hours", "tts")
+KNOWN_SECTIONS = (
+    "timezone",
+    "topics",
+    "zones",
+    "zone_groups",
+    "programs",
+    "slots",
+    "quiet_hours",
+    "tts",
+)
 
 
 @dataclass(frozen=True)
 class Config:
     source: str
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+    topics: Mapping[str, str] = field(default_factory=dict)  # id -> Vietnamese name
+    zones: tuple[Zone, ...] = ()
+    zone_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # expanded
+    programs: Mapping[str, Program] = field(default_factory=dict)
+    slots: tuple[Slot, ...] = ()
+    quiet_hours: QuietHours | None = None
+    tts: TtsSettings = field(default_factory=TtsSettings)
     warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def zone_ids(self) -> tuple[str, ...]:
+        return tuple(zone.id for zone in self.zones)
+
+    def slot(self, slot_id: str) -> Slot:
+        return next(slot for slot in self.slots if slot.id == slot_id)
+
+    def expand_zones(self, names: Iterable[str] | None) -> tuple[str, ...]:
+        """Zones and groups to zone ids in declaration order; ``None`` means every zone.
+
+        Names this file does not know are left out (scripts are checked separately).
+        """
+        if names is None:
+            return self.zone_ids
+        wanted = set()
+        for name in names:
+            wanted.update(self.zone_groups.get(name, (name,)))
+        return tuple(z for z in self.zone_ids if z in wanted)
+
+    def zones_label(self, zones: Iterable[str]) -> str:
+        """A group's name when the zones are exactly that group, else the zone ids."""
+        zones = tuple(zones)
+        for group, members in self.zone_groups.items():
+            if members == zones and members:
+                return group
+        return ", ".join(zones)
 
 
 def _timezone(value: yamlsource.Located | None) -> ZoneInfo:
@@ -34,6 +87,59 @@ def _timezone(value: yamlsource.Located | None) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise value.fail("unknown_timezone", f'múi giờ "{name}" không tồn tại') from exc
+
+
+def _topics(value: yamlsource.Located | None) -> dict[str, str]:
+    if value is None or value.is_null:
+        return {}
+    return {topic: raw_text(name, "tên chủ đề") for topic, name in value.mapping("topics").items()}
+
+
+def _line_order(diagnostic: Diagnostic) -> int:
+    return diagnostic.line or 0
+
+
+def parse_config(text: str, source: str, paths: ProjectPaths) -> Config:
+    """Validate the text of ``schedules.yaml``; raises ``InputError`` listing every problem."""
+    root = yamlsource.parse(text, source)
+    if root is None:
+        raise InputError([Diagnostic(source, None, None, "empty_file", "tệp lịch phát trống")])
+    collector = DiagnosticCollector()
+    sections = root.mapping("tệp lịch phát")
+    collector.extend(yamlsource.unknown_keys(root, KNOWN_SECTIONS, "tệp lịch phát"))
+    timezone = ZoneInfo(DEFAULT_TIMEZONE)
+    with collector.guard():
+        timezone = _timezone(sections.get("timezone"))
+    topics: dict[str, str] = {}
+    with collector.guard():
+        topics = _topics(sections.get("topics"))
+    ids_taken: dict[str, int] = {}  # zones and zone groups share one namespace
+    zones = parse_zones(sections.get("zones"), collector, ids_taken)
+    zone_ids = tuple(zone.id for zone in zones)
+    groups = parse_zone_groups(sections.get("zone_groups"), zone_ids, collector, ids_taken)
+    programs = parse_programs(sections.get("programs"), topics, paths, collector)
+    slots = parse_slots(sections.get("slots"), programs, zone_ids, groups, collector)
+    quiet_hours = None
+    with collector.guard():
+        quiet_hours = parse_quiet_hours(sections.get("quiet_hours"), collector)
+    collector.extend(check_timing(slots, quiet_hours, source))
+    tts = parse_tts(sections.get("tts"), paths.home, collector)
+    if collector.errors:  # in file order, so the list reads along with the file
+        raise InputError(
+            sorted(collector.errors, key=_line_order) + sorted(collector.warnings, key=_line_order)
+        )
+    return Config(
+        source=source,
+        timezone=timezone,
+        topics=topics,
+        zones=zones,
+        zone_groups=groups,
+        programs=programs,
+        slots=slots,
+        quiet_hours=quiet_hours,
+        tts=tts,
+        warnings=tuple(collector.warnings),
+    )
 
 
 def load_config(paths: ProjectPaths) -> Config:
@@ -49,14 +155,4 @@ def load_config(paths: ProjectPaths) -> Config:
         raise InputError(
             [Diagnostic(source, None, None, "bad_encoding", "tệp phải được lưu bằng mã UTF-8")]
         ) from exc
-    root = yamlsource.parse(text, source)
-    if root is None:
-        raise InputError([Diagnostic(source, None, None, "empty_file", "tệp lịch phát trống")])
-    collector = DiagnosticCollector()
-    sections = root.mapping("tệp lịch phát")
-    collector.extend(yamlsource.unknown_keys(root, KNOWN_SECTIONS, "tệp lịch phát"))
-    timezone = ZoneInfo(DEFAULT_TIMEZONE)
-    with collector.guard():
-        timezone = _timezone(sections.get("timezone"))
-    collector.raise_if_errors()
-    return Config(source=source, timezone=timezone, warnings=tuple(collector.warnings))
+    return parse_config(text, source, paths)

@@ -1,0 +1,222 @@
+"""``broadcast plan``: what will play, when, where and for how long, with every warning."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
+from broadcast.cli.output import display_width, print_diagnostics, print_json, print_table
+from broadcast.clock import SystemClock
+from broadcast.config import Config, load_config
+from broadcast.config.model import SegmentKind
+from broadcast.config.references import check_script_references
+from broadcast.config.values import date_from_text
+from broadcast.diagnostics import InputError, errors_in
+from broadcast.paths import ProjectPaths
+from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason, plan_range
+from broadcast.schedule.labels import day_label
+from broadcast.scripts import Script, load_folder
+
+ORDER = 40
+
+_COLUMNS = [
+    ("time", "Giờ"),
+    ("slot", "Khung giờ"),
+    ("zones", "Khu vực"),
+    ("content", "Nội dung"),
+    ("duration", "Thời lượng"),
+]
+_KIND_LABELS = {
+    SegmentKind.CHIME: "Nhạc hiệu",
+    SegmentKind.INTRO: "Mở đầu",
+    SegmentKind.AUDIO: "Âm thanh",
+    SegmentKind.OUTRO: "Kết thúc",
+}
+_TITLE_WIDTH = 48
+
+
+def _day_argument(text: str) -> date:
+    try:
+        day = date_from_text(text)
+    except ValueError:
+        day = None
+    if day is None:
+        raise argparse.ArgumentTypeError(f'ngày "{text}" không hợp lệ (ví dụ 09/03/2026)')
+    return day
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "plan",
+        help="show what will play, when, where and for how long",
+        description="Xem trước lịch phát: bài nào phát lúc nào, ở khu vực nào, dài bao lâu, "
+        "kèm mọi cảnh báo (quá giờ, chiến dịch không đủ lượt, bài hết hạn chưa phát, khu "
+        "vực không có bài).",
+    )
+    parser.add_argument("--days", type=int, default=1, metavar="N", help="days to show (1)")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=_day_argument,
+        metavar="DATE",
+        help="first day, 09/03/2026 or 2026-03-09 (default: today)",
+    )
+    parser.add_argument("--zone", metavar="Z", help="only this zone or zone group")
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    if args.days < 1:
+        print("--days phải từ 1 trở lên", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        config = load_config(paths)
+    except InputError as exc:
+        print_diagnostics(exc.diagnostics, sys.stderr)
+        return EXIT_INPUT_ERRORS
+    zones = None
+    if args.zone:
+        zones = set(config.expand_zones([args.zone]))
+        if not zones:
+            print(f'không có khu vực hay nhóm khu vực "{args.zone}"', file=sys.stderr)
+            return EXIT_USAGE
+    folder = load_folder(paths)
+    references = check_script_references(config, folder.scripts)
+    start = args.start or SystemClock(config.timezone).now().date()
+    # The play log does not feed the planner yet: fairness starts from no history.
+    plan = plan_range(config, folder.scripts, start, days=args.days, history=None)
+    if zones is not None:
+        plan = _only_zones(plan, zones)
+    diagnostics = [*config.warnings, *references]
+    if args.json:
+        print_json(
+            {**plan.to_json(), "diagnostics": [*diagnostics, *errors_in(folder.diagnostics)]}
+        )
+    else:
+        _print_plan(plan, config, {s.id: s for s in folder.scripts}, start, args.days)
+        print_diagnostics(diagnostics, sys.stderr)
+        if folder.errors:
+            print(
+                f"{len(folder.rejected)} tệp kịch bản bị loại vì lỗi; chạy `broadcast check` "
+                "để xem chi tiết.",
+                file=sys.stderr,
+            )
+    found_errors = errors_in(diagnostics) or folder.errors
+    return EXIT_INPUT_ERRORS if found_errors else EXIT_OK
+
+
+def _only_zones(plan: Plan, zones: set[str]) -> Plan:
+    """The plan as heard on ``zones``: other zones are left out of every item and segment."""
+    items = []
+    for item in plan.items:
+        segments = tuple(
+            replace(s, zones=tuple(z for z in s.zones if z in zones))
+            for s in item.segments
+            if zones & set(s.zones)
+        )
+        if segments:
+            kept = tuple(z for z in item.zones if z in zones)
+            items.append(replace(item, zones=kept, segments=segments))
+    return Plan(
+        plan.start,
+        plan.end,
+        tuple(items),
+        plan.skipped,
+        tuple(w for w in plan.warnings if not w.zones or zones & set(w.zones)),
+    )
+
+
+def _shortened(text: str) -> str:
+    if display_width(text) <= _TITLE_WIDTH:
+        return text
+    while display_width(text) > _TITLE_WIDTH - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _content(segment: PlannedSegment, scripts: Mapping[str, Script]) -> str:
+    if segment.kind in _KIND_LABELS:
+        label = _KIND_LABELS[segment.kind]
+        return f"{label}: {segment.file}" if segment.file else label
+    script = scripts.get(segment.script_id or "")
+    title = script.title if script else segment.script_id or ""
+    prefix = "[KHẨN CẤP] " if segment.emergency else ""
+    return prefix + _shortened(title)
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment:%H:%M:%S}"
+
+
+def _minutes_seconds(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _rows(item: PlanItem, config: Config, scripts: Mapping[str, Script]) -> list[dict[str, Any]]:
+    rows = []
+    for index, segment in enumerate(item.segments):
+        rows.append(
+            {
+                "time": _clock(item.start + timedelta(seconds=segment.offset_seconds)),
+                "slot": item.slot_name if index == 0 else "",
+                "zones": config.zones_label(segment.zones),
+                "content": _content(segment, scripts),
+                "duration": _minutes_seconds(segment.duration_seconds),
+            }
+        )
+    rows.append(
+        {
+            "time": _clock(item.end),
+            "slot": "",
+            "zones": "",
+            "content": f"(hết, tổng {_minutes_seconds(item.duration_seconds)})",
+            "duration": "",
+        }
+    )
+    return rows
+
+
+def _print_plan(
+    plan: Plan, config: Config, scripts: Mapping[str, Script], start: date, days: int
+) -> None:
+    last = start + timedelta(days=days - 1)
+    span = day_label(start) if days == 1 else f"{day_label(start)} – {day_label(last)}"
+    print(f"LỊCH PHÁT {span}")
+    by_day: dict[date | None, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for item in plan.items:
+        by_day[item.start.date()]["items"].append(item)
+    for skipped in plan.skipped:
+        by_day[skipped.start.date()]["skipped"].append(skipped)
+    for warning in plan.warnings:
+        by_day[warning.when.date() if warning.when else None]["warnings"].append(warning)
+    for day in [start + timedelta(days=i) for i in range(days)]:
+        print(f"\n{day_label(day)}")
+        entry = by_day.get(day, {})
+        rows = [row for item in entry.get("items", []) for row in _rows(item, config, scripts)]
+        if rows:
+            print_table(_COLUMNS, rows)
+        else:
+            print("Không có buổi phát nào.")
+        for skipped in entry.get("skipped", []):
+            slot = config.slot(skipped.slot_id)
+            why = (
+                f"nghỉ lễ: {skipped.detail}"
+                if skipped.reason == SkipReason.HOLIDAY
+                else "giờ yên tĩnh, không có tin khẩn cấp"
+            )
+            print(f"Không phát {skipped.start:%H:%M} {slot.name}: {why}")
+        for warning in entry.get("warnings", []):
+            print(f"Cảnh báo: {warning.message}")
+    general = by_day.get(None, {}).get("warnings", [])
+    if general:
+        print("\nCảnh báo chung:")
+        for warning in general:
+            print(f"- {warning.message}")

@@ -1,0 +1,113 @@
+"""`broadcast plan` end to end on a small project folder: real files, real loaders."""
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from broadcast.cli import main
+
+SCHEDULES = """
+timezone: Asia/Ho_Chi_Minh
+topics: {cchc: Cải cách hành chính, thong-bao: Thông báo}
+zones:
+  - {id: trung-tam, name: Trung tâm, output: {device: "USB Audio", channels: [1]}}
+  - {id: tdp-1, name: Tổ dân phố 1, output: {device: "USB Audio", channels: [2]}}
+zone_groups:
+  toan-phuong: all
+programs:
+  - id: sang
+    name: Bản tin sáng
+    segments:
+      - chime
+      - scripts: {max_count: 3, max_minutes: 10}
+slots:
+  - {id: sang, name: Bản tin sáng, times: ["06:00"], weekdays: [T2-T7], program: sang,
+     zones: [toan-phuong], max_minutes: 15, skip_holidays: true}
+quiet_hours: {from: "21:30", until: "05:00"}
+"""
+
+SCRIPTS = {
+    "2026-04/dich-vu-cong.md": """
+        ---
+        title: Hướng dẫn nộp hồ sơ trực tuyến
+        topic: cchc
+        ---
+        Bà con có thể nộp hồ sơ tại nhà qua Cổng dịch vụ công quốc gia.
+    """,
+    "2026-04/tiem-chung.md": """
+        ---
+        title: Lịch tiêm chủng tổ dân phố 1
+        topic: thong-bao
+        priority: priority
+        zones: [tdp-1]
+        valid_until: 2026-04-29
+        ---
+        Trạm Y tế phường thông báo lịch tiêm chủng.
+    """,
+}
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    (tmp_path / "schedules.yaml").write_text(SCHEDULES, encoding="utf-8")
+    for name, text in SCRIPTS.items():
+        path = tmp_path / "scripts_vi" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return tmp_path
+
+
+def test_prints_each_day_with_what_plays_where_and_skipped_holidays(home, capsys):
+    code = main(["--home", str(home), "plan", "--from", "28/04/2026", "--days", "3"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("LỊCH PHÁT T3 28/04/2026 – T5 30/04/2026\n")
+    assert "Giờ       Khung giờ     Khu vực      Nội dung" in out
+    tuesday = out.split("\nT3 28/04/2026\n")[1].split("\nT4 29/04/2026\n")[0]
+    assert "06:00:00  Bản tin sáng  toan-phuong  Nhạc hiệu" in tuesday
+    assert "tdp-1        Lịch tiêm chủng tổ dân phố 1" in tuesday
+    assert "toan-phuong  Hướng dẫn nộp hồ sơ trực tuyến" in tuesday
+    thursday = out.split("\nT5 30/04/2026\n")[1]
+    assert "Không có buổi phát nào." in thursday
+    assert "Không phát 06:00 Bản tin sáng: nghỉ lễ: Ngày Chiến thắng" in thursday
+
+
+def test_json_and_zone_filter(home, capsys):
+    code = main(
+        ["--home", str(home), "plan", "--from", "2026-04-28", "--zone", "trung-tam", "--json"]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    (item,) = data["items"]
+    assert item["start"] == "2026-04-28T06:00:00+07:00"
+    assert item["zones"] == ["trung-tam"]
+    assert [s["script_id"] for s in item["segments"]] == [None, "2026-04/dich-vu-cong"]
+    assert all(s["zones"] == ["trung-tam"] for s in item["segments"])
+
+
+def test_invalid_schedules_exit_1_with_file_and_line(home, capsys):
+    (home / "schedules.yaml").write_text(SCHEDULES.replace('"06:00"', '"25:00"'), encoding="utf-8")
+    code = main(["--home", str(home), "plan"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert 'schedules.yaml:16:44: giờ "25:00" không hợp lệ' in err
+
+
+def test_unknown_zone_is_a_usage_error(home, capsys):
+    assert main(["--home", str(home), "plan", "--zone", "tdp-9"]) == 2
+    assert 'không có khu vực hay nhóm khu vực "tdp-9"' in capsys.readouterr().err
+
+
+def test_a_named_script_that_does_not_exist_is_an_input_error(home, capsys):
+    text = SCHEDULES.replace("      - chime\n", "      - chime\n      - script: 2026-04/khong-co\n")
+    (home / "schedules.yaml").write_text(text, encoding="utf-8")
+    code = main(["--home", str(home), "plan", "--from", "28/04/2026"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert (
+        'schedules.yaml:14: chương trình "sang": không có bài "2026-04/khong-co" trong scripts_vi/'
+        in captured.err
+    )
+    assert "Hướng dẫn nộp hồ sơ trực tuyến" in captured.out  # the rest of the plan still shows
