@@ -20,7 +20,7 @@ def ward(project):
     shutil.copy(SAMPLE_SCHEDULES, project.paths.schedules_file)
     project.write(
         "2026-11/dvc.md",
-        "---\ntitle: Dịch vụ công trực tuyến\ntopic: dvc\nvalid_from: 01/11/2026\n"
+        "---\ntitle: Dịch vụ công trực tuyến\ntopic: dvc-truc-tuyen\nvalid_from: 01/11/2026\n"
         "valid_until: 31/12/2026\n---\n" + "Bà con nộp hồ sơ qua mạng. " * 20,
     )
     project.write("2026-11/mot-cua.txt", encode_tcvn3("Bộ phận một cửa\n\nLàm việc cả thứ Bảy."))

@@ -10,6 +10,7 @@ from typing import Any
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import display_width, print_diagnostics, print_json, print_table
 from broadcast.config import load_config
+from broadcast.config.references import check_script_references
 from broadcast.diagnostics import Diagnostic, InputError, errors_in
 from broadcast.paths import ProjectPaths
 from broadcast.scripts import Script, ScriptFolder, load_folder
@@ -102,11 +103,13 @@ def _records(folder: ScriptFolder) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: r["id"])
 
 
-def _config_diagnostics(paths: ProjectPaths) -> list[Diagnostic]:
+def _config_diagnostics(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnostic]:
+    """The configuration's own problems, then how it and the scripts fit together."""
     try:
-        return list(load_config(paths).warnings)
+        config = load_config(paths)
     except InputError as exc:
         return list(exc.diagnostics)
+    return [*config.warnings, *check_script_references(config, folder.scripts)]
 
 
 def _summary(folder: ScriptFolder, diagnostics: list[Diagnostic]) -> str:
@@ -129,7 +132,7 @@ def _table_row(record: dict[str, Any]) -> dict[str, Any]:
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     folder = load_folder(paths)
-    config_diagnostics = _config_diagnostics(paths)
+    config_diagnostics = _config_diagnostics(paths, folder)
     diagnostics = config_diagnostics + folder.diagnostics
     records = _records(folder)
     summary = _summary(folder, diagnostics)

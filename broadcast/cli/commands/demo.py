@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from broadcast.cli.commands import check
+from broadcast.cli.commands import check, plan
 from broadcast.paths import ProjectPaths
 
 ORDER = 1
@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "demo",
         help="run the main job on the project folder's sample",
         description="Chạy thử toàn bộ quy trình trên thư mục dự án: kiểm tra kịch bản và "
-        "lịch phát.",
+        "lịch phát, xem lịch phát hôm nay.",
     )
     parser.set_defaults(handler=run)
 
@@ -26,4 +26,7 @@ def _heading(text: str) -> None:
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     _heading("1. Kiểm tra kịch bản và lịch phát")
-    return check.run(argparse.Namespace(json=False), paths)
+    status = check.run(argparse.Namespace(json=False), paths)
+    _heading("2. Lịch phát hôm nay")
+    today = argparse.Namespace(days=1, start=None, zone=None, json=False)
+    return max(status, plan.run(today, paths))
