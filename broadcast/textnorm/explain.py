@@ -1,0 +1,87 @@
+"""Why each word is read the way it is: one ``Rewrite`` per rewritten token, for the board."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from broadcast.textnorm.lexicon import Lexicon
+from broadcast.textnorm.numbers import Region
+from broadcast.textnorm.pipeline import line_tokens
+
+# Rule key → what the board reads in the explain table.
+RULE_DESCRIPTIONS = {
+    "cardinal": "đọc số",
+    "decimal": "số thập phân, dấu phẩy đọc là phẩy",
+    "list": "danh sách số, không phải số thập phân",
+    "section": "số mục, dấu chấm đọc là chấm",
+    "fraction": "phân số",
+    "digits": "dãy số đọc từng chữ số",
+    "phone": "số điện thoại đọc từng chữ số",
+    "ordinal": "số thứ tự",
+    "month": "tên tháng",
+    "weekday": "thứ trong tuần",
+    "date": "ngày tháng",
+    "time": "giờ",
+    "range": "khoảng, gạch nối đọc là đến",
+    "negative": "số âm",
+    "percent": "phần trăm",
+    "currency": "đơn vị tiền",
+    "unit": "đơn vị đo",
+    "per_unit": "gạch chéo đọc là trên",
+    "roman": "số La Mã",
+    "code": "số hiệu văn bản",
+    "url": "địa chỉ trang web",
+    "email": "địa chỉ thư điện tử",
+    "abbreviation": "từ viết tắt có trong từ điển",
+    "spelled": "từ viết tắt chưa có trong từ điển, đánh vần",
+    "letter": "chữ cái đọc theo tên",
+    "symbol": "ký hiệu đọc thành lời",
+}
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    line: int  # 1-based
+    column: int  # 1-based, in the NFC text of the line
+    original: str
+    spoken: str
+    rule: str  # short English key
+    description: str  # the rule in Vietnamese, for the board
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def explain(
+    text: str, lexicon: Lexicon | None = None, region: Region = Region.NORTH
+) -> list[Rewrite]:
+    """Every rewrite ``normalize`` makes, in reading order."""
+    lexicon = lexicon or Lexicon()
+    rewrites = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        prepared, tokens = line_tokens(line, lexicon, region)
+        for token in tokens:
+            if token.rule is None:
+                continue
+            rewrites.append(
+                Rewrite(
+                    line=number,
+                    column=token.start + 1,
+                    original=prepared[token.start : token.end],
+                    spoken=token.spoken,
+                    rule=token.rule,
+                    description=RULE_DESCRIPTIONS[token.rule],
+                )
+            )
+    return rewrites
+
+
+def unknown_abbreviations(text: str, lexicon: Lexicon | None = None) -> list[str]:
+    """All-caps tokens no rule or lexicon entry knows, in order of first appearance; they are
+    spelled with letter names until the board adds them to ``lexicon.yaml``."""
+    lexicon = lexicon or Lexicon()
+    found: dict[str, None] = {}
+    for line in text.split("\n"):
+        for token in line_tokens(line, lexicon, Region.NORTH)[1]:
+            found.update(dict.fromkeys(token.unknown))
+    return list(found)

@@ -1,0 +1,51 @@
+from broadcast.textnorm import (
+    Rewrite,
+    SpokenSegment,
+    explain,
+    normalize,
+    spoken_segments,
+    unknown_abbreviations,
+)
+
+
+def test_explain_lists_each_rewrite_with_line_column_and_rule():
+    text = "Kính thưa bà con!\nHọp lúc 7h30, ngày 5/4 tại UBND."
+    rewrites = explain(text)
+    assert [(r.line, r.column, r.original, r.spoken, r.rule) for r in rewrites] == [
+        (2, 9, "7h30", "bảy giờ ba mươi", "time"),
+        (2, 20, "5/4", "năm tháng tư", "date"),
+        (2, 28, "UBND", "ủy ban nhân dân", "abbreviation"),
+    ]
+    assert all(isinstance(r, Rewrite) and r.description for r in rewrites)
+
+
+def test_explain_describes_rules_in_vietnamese_and_serializes():
+    (rewrite,) = explain("XKLĐ")
+    assert rewrite.rule == "spelled"
+    assert "chưa có trong từ điển" in rewrite.description
+    assert rewrite.to_json()["spoken"] == "ích ca e lờ đê"
+
+
+def test_explain_shows_range_and_per_unit_readings():
+    rules = [(r.original, r.rule) for r in explain("7h-9h, 5.000đ/kg")]
+    assert ("-", "range") in rules
+    assert ("/", "per_unit") in rules
+
+
+def test_segments_join_to_the_normalized_text():
+    text = "Lệ phí 50.000 đồng/người, nộp trước 17h ngày 31/12/2026.\nGọi 0912 345 678!"
+    segments = spoken_segments(text)
+    assert "".join(s.text for s in segments) == normalize(text)
+
+
+def test_words_of_one_number_stay_in_one_segment():
+    segments = spoken_segments("Thu 46.350.000 đồng vào 31/12/2026 nhé")
+    kept = [s.text for s in segments if s.keep_together]
+    assert "bốn mươi sáu triệu ba trăm năm mươi nghìn" in kept
+    assert "ngày ba mươi mốt tháng mười hai năm hai nghìn không trăm hai mươi sáu" in kept
+    assert SpokenSegment(" đồng vào ", False) in segments
+
+
+def test_unknown_abbreviations_lists_each_once_in_order():
+    text = "XKLĐ và UBND, rồi PTTH, lại XKLĐ; văn bản 12/QĐ-ABCD; KẾ HOẠCH"
+    assert unknown_abbreviations(text) == ["XKLĐ", "PTTH", "ABCD"]
