@@ -96,3 +96,26 @@ def test_json_output_from_the_real_command(ward):
     assert rows["rong"] == {"id": "rong", "source": "scripts_vi/rong.txt", "status": "lỗi"}
     assert {d["code"] for d in data["diagnostics"]} == {"empty_file", "unknown_key"}
     assert data["config_ok"] is True
+
+
+def test_unknown_abbreviations_are_listed_per_script_until_the_board_adds_them(ward, capsys):
+    ward.write("2026-12/pccc.txt", "Diễn tập PCCC\n\nTổ XKLĐ của phường phối hợp với UBND.")
+    assert run_check(ward) == 0  # a warning, not an error: the word is spelled out meanwhile
+    out, err = capsys.readouterr()
+    assert "có cảnh báo" in next(line for line in out.splitlines() if "2026-12/pccc" in line)
+    assert (
+        'scripts_vi/2026-12/pccc.txt: cảnh báo: từ viết tắt chưa có trong từ điển: "XKLĐ"' in err
+    )
+    assert "PCCC" not in err and "UBND" not in err  # built-in entries are known
+
+    ward.paths.lexicon_file.write_text("abbreviations:\n  XKLĐ: xuất khẩu lao động\n", "utf-8")
+    assert run_check(ward) == 0
+    out, err = capsys.readouterr()
+    assert "XKLĐ" not in err
+    assert "hợp lệ" in next(line for line in out.splitlines() if "2026-12/pccc" in line)
+
+
+def test_a_bad_lexicon_entry_is_an_error_with_its_line(ward, capsys):
+    ward.paths.lexicon_file.write_text("abbreviations:\n  OK: được\n  XY: 123\n", "utf-8")
+    assert run_check(ward) == 1
+    assert "lexicon.yaml:3" in capsys.readouterr().err

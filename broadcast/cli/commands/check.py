@@ -11,9 +11,10 @@ from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import display_width, print_diagnostics, print_json, print_table
 from broadcast.config import load_config
 from broadcast.config.references import check_script_references
-from broadcast.diagnostics import Diagnostic, InputError, errors_in
+from broadcast.diagnostics import Diagnostic, InputError, Severity, errors_in
 from broadcast.paths import ProjectPaths
-from broadcast.scripts import Script, ScriptFolder, load_folder
+from broadcast.scripts import Script, ScriptFolder, ScriptKind, load_folder
+from broadcast.textnorm import load_lexicon, unknown_abbreviations
 
 ORDER = 10
 
@@ -73,7 +74,7 @@ def _shortened(text: str, width: int = _TITLE_WIDTH) -> str:
     return text.rstrip() + "…"
 
 
-def _script_record(script: Script) -> dict[str, Any]:
+def _script_record(script: Script, warned_sources: set[str]) -> dict[str, Any]:
     return {
         "id": script.id,
         "source": script.source,
@@ -90,17 +91,45 @@ def _script_record(script: Script) -> dict[str, Any]:
         "duration": minutes_seconds(script.estimated_seconds),
         "encoding": script.encoding,
         "content_hash": script.content_hash,
-        "status": STATUS_WARNINGS if script.warnings else STATUS_OK,
+        "status": STATUS_WARNINGS if script.source in warned_sources else STATUS_OK,
     }
 
 
-def _records(folder: ScriptFolder) -> list[dict[str, Any]]:
-    records = [_script_record(script) for script in folder.scripts]
+def _records(folder: ScriptFolder, diagnostics: list[Diagnostic]) -> list[dict[str, Any]]:
+    warned_sources = {d.file for d in diagnostics if d.severity is Severity.WARNING}
+    records = [_script_record(script, warned_sources) for script in folder.scripts]
     records += [
         {"id": rejected.id, "source": rejected.source, "status": STATUS_ERROR}
         for rejected in folder.rejected
     ]
     return sorted(records, key=lambda r: r["id"])
+
+
+def _abbreviation_warnings(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnostic]:
+    """Problems of the board's lexicon, then each script's all-caps words it does not know."""
+    try:
+        lexicon = load_lexicon(paths)
+    except InputError as exc:
+        return list(exc.diagnostics)
+    found = []
+    for script in folder.scripts:
+        if script.kind is not ScriptKind.TEXT:
+            continue
+        unknown = unknown_abbreviations(f"{script.title}\n{script.body}", lexicon)
+        if unknown:
+            words = ", ".join(f'"{word}"' for word in unknown)
+            found.append(
+                Diagnostic(
+                    script.source,
+                    None,
+                    None,
+                    "unknown_abbreviation",
+                    f"từ viết tắt chưa có trong từ điển: {words} (sẽ được đánh vần; thêm vào "
+                    f"{paths.relative(paths.lexicon_file)} để đọc đúng)",
+                    Severity.WARNING,
+                )
+            )
+    return found
 
 
 def _config_diagnostics(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnostic]:
@@ -112,8 +141,10 @@ def _config_diagnostics(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagn
     return [*config.warnings, *check_script_references(config, folder.scripts)]
 
 
-def _summary(folder: ScriptFolder, diagnostics: list[Diagnostic]) -> str:
-    warned = sum(1 for s in folder.scripts if s.warnings)
+def _summary(
+    records: list[dict[str, Any]], folder: ScriptFolder, diagnostics: list[Diagnostic]
+) -> str:
+    warned = sum(1 for record in records if record["status"] == STATUS_WARNINGS)
     errors = len(errors_in(diagnostics))
     return (
         f"{len(folder.scripts)} kịch bản dùng được ({warned} có cảnh báo), "
@@ -133,9 +164,9 @@ def _table_row(record: dict[str, Any]) -> dict[str, Any]:
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     folder = load_folder(paths)
     config_diagnostics = _config_diagnostics(paths, folder)
-    diagnostics = config_diagnostics + folder.diagnostics
-    records = _records(folder)
-    summary = _summary(folder, diagnostics)
+    diagnostics = config_diagnostics + folder.diagnostics + _abbreviation_warnings(paths, folder)
+    records = _records(folder, diagnostics)
+    summary = _summary(records, folder, diagnostics)
     if args.json:
         print_json(
             {
