@@ -1,0 +1,181 @@
+"""``broadcast logs``: what the loudspeakers aired, filtered, as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from datetime import date, datetime, time, timedelta
+
+from broadcast.cli.output import print_json, print_table
+from broadcast.paths import ProjectPaths
+from broadcast.playlog import (
+    OUTCOME_LABELS_VI,
+    Attempt,
+    Outcome,
+    PlayLog,
+    VerifyResult,
+    database_path,
+    reason_label_vi,
+)
+from broadcast.report import Labels, load_labels, parse_day
+
+ORDER = 60
+
+COLUMNS = (
+    ("id", "#"),
+    ("time", "Thời gian"),
+    ("slot", "Khung giờ"),
+    ("zone", "Vùng loa"),
+    ("title", "Bản tin"),
+    ("topic", "Chủ đề"),
+    ("duration", "Thời lượng"),
+    ("outcome", "Kết quả"),
+    ("reason", "Lý do"),
+    ("error", "Ghi chú"),
+)
+STILL_PLAYING = "đang phát"
+
+
+def day_argument(text: str) -> date:
+    """``--since``-style day for argparse: a bad day is a usage error with a Vietnamese reason."""
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _outcome(text: str) -> Outcome:
+    by_label = {label: outcome for outcome, label in OUTCOME_LABELS_VI.items()}
+    found = by_label.get(text.strip()) or next((o for o in Outcome if o.value == text), None)
+    if found is None:
+        choices = ", ".join(f"{o.value} ({o.label_vi})" for o in Outcome)
+        raise argparse.ArgumentTypeError(f'kết quả "{text}" không có; chọn một trong: {choices}')
+    return found
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "logs",
+        help="xem nhật ký phát",
+        description="Show the play log: every attempt to air an item on a zone. "
+        "Dates as 31/03/2023 or 2023-03-31; --until includes that day. "
+        "--verify checks the tamper-evident hash chain.",
+    )
+    parser.add_argument("--since", type=day_argument, metavar="DATE", help="from this day")
+    parser.add_argument(
+        "--until", type=day_argument, metavar="DATE", help="up to and including this day"
+    )
+    parser.add_argument("--zone", metavar="Z", help="only this zone id")
+    parser.add_argument("--topic", metavar="T", help="only this topic id")
+    parser.add_argument(
+        "--outcome", type=_outcome, metavar="O", help="played, partial, missed … or bỏ lỡ …"
+    )
+    shape = parser.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print JSON")
+    shape.add_argument("--csv", action="store_true", help="print CSV")
+    parser.add_argument(
+        "--verify", action="store_true", help="check that no row was changed or removed"
+    )
+    parser.set_defaults(handler=run)
+
+
+def duration_label(seconds: float | None) -> str | None:
+    """``m:ss``, as the tables show airtime."""
+    if seconds is None:
+        return None
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _row(attempt: Attempt, labels: Labels) -> dict[str, object]:
+    airing = attempt.airing
+    return {
+        "id": attempt.id,
+        "time": f"{attempt.occurred_at:%d/%m/%Y %H:%M}",
+        "slot": airing.slot_id,
+        "zone": labels.zone(airing.zone),
+        "title": airing.title,
+        "topic": labels.topic(airing.topic),
+        "duration": duration_label(attempt.aired_seconds),
+        "outcome": attempt.outcome.label_vi if attempt.outcome else STILL_PLAYING,
+        "reason": reason_label_vi(attempt.reason),
+        "error": attempt.error,
+    }
+
+
+def _json_row(attempt: Attempt) -> dict[str, object]:
+    airing = attempt.airing
+    return {
+        "id": attempt.id,
+        "zone": airing.zone,
+        "slot_id": airing.slot_id,
+        "program": airing.program,
+        "script_id": airing.script_id,
+        "title": airing.title,
+        "topic": airing.topic,
+        "audio_hash": airing.audio_hash,
+        "engine": airing.engine,
+        "voice": airing.voice,
+        "scheduled_at": airing.scheduled_at,
+        "started_at": attempt.started_at,
+        "ended_at": attempt.ended_at,
+        "planned_seconds": airing.planned_seconds,
+        "aired_seconds": attempt.aired_seconds,
+        "outcome": attempt.outcome,
+        "reason": attempt.reason,
+        "error": attempt.error,
+    }
+
+
+def _print_verify(result: VerifyResult, as_json: bool) -> int:
+    if as_json:
+        problem = result.problem
+        print_json(
+            {
+                "ok": result.ok,
+                "rows": result.rows,
+                "events": result.events,
+                "head_hash": result.head_hash,
+                "problem": problem and vars(problem),
+            }
+        )
+    elif result.ok:
+        print(
+            f"Nhật ký toàn vẹn: {result.rows} bản ghi, {result.events} sự kiện; "
+            f"mã kiểm tra cuối {result.head_hash}"
+        )
+    else:
+        print(f"Nhật ký KHÔNG toàn vẹn: {result.problem.message}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    if not database_path(paths).exists():
+        print(f"Chưa có nhật ký phát ({paths.relative(database_path(paths))}).", file=sys.stderr)
+        return 0
+    with PlayLog.open_for_reading(paths) as log:
+        if args.verify:
+            return _print_verify(log.verify(), args.json)
+        tz = log.timezone
+        attempts = log.attempts(
+            since=args.since and datetime.combine(args.since, time(), tz),
+            until=args.until and datetime.combine(args.until + timedelta(days=1), time(), tz),
+            zone=args.zone,
+            topic=args.topic,
+            outcome=args.outcome,
+        )
+    if args.json:
+        print_json([_json_row(attempt) for attempt in attempts])
+        return 0
+    labels, _ = load_labels(paths)  # names when the configuration loads; ids otherwise
+    rows = [_row(attempt, labels) for attempt in attempts]
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(heading for _, heading in COLUMNS)
+        writer.writerows([row[key] for key, _ in COLUMNS] for row in rows)
+    elif rows:
+        print_table(COLUMNS, rows)
+    else:
+        print("Không có lượt phát nào khớp điều kiện.")
+    return 0

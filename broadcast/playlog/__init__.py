@@ -1,0 +1,31 @@
+"""The play log: every attempt to air an item on a zone, in SQLite, with a hash chain.
+
+``PlayLog`` (in ``store``) is the only code that touches the database.
+"""
+
+from broadcast.playlog.chain import ChainProblem, VerifyResult
+from broadcast.playlog.model import (
+    COMPLETED_OUTCOMES,
+    OUTCOME_LABELS_VI,
+    Airing,
+    Attempt,
+    Outcome,
+    Reason,
+    reason_label_vi,
+)
+from broadcast.playlog.store import DATABASE_NAME, PlayLog, database_path
+
+__all__ = [
+    "COMPLETED_OUTCOMES",
+    "DATABASE_NAME",
+    "OUTCOME_LABELS_VI",
+    "Airing",
+    "Attempt",
+    "ChainProblem",
+    "Outcome",
+    "PlayLog",
+    "Reason",
+    "VerifyResult",
+    "database_path",
+    "reason_label_vi",
+]

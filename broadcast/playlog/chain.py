@@ -1,0 +1,137 @@
+"""Tamper evidence: a SHA-256 hash chain over the log's *events*, not over its mutable rows.
+
+Why events: a row is written when playback starts and completed when it ends, and other rows
+start and end in between. Hashing the row itself would either leave open rows unprotected or
+break the chain when a row is completed. So each row takes part in the chain twice:
+
+* its **start event** (sequence number ``start_seq``) hashes the columns fixed at start
+  (``START_FIELDS``, including the row id) together with the previous event's hash;
+* its **end event** (``end_seq``) hashes *all* chained columns (``START_FIELDS + END_FIELDS``)
+  together with the previous event's hash, at the moment it is completed.
+
+Events are numbered 1, 2, 3 … in the order they were written, whatever row they belong to,
+and ``chain_head`` keeps the last number and hash. Nothing ever rewrites a chained column, so
+completing a row only appends an event and the chain stays valid. ``verify`` replays the
+events in order and reports the first one whose hash does not match (that row was changed),
+a gap in the numbers or in the row ids (a row was removed), an open row carrying end values,
+or a head that is ahead of the last event (rows removed at the end).
+
+The playing heartbeat (``progress_seconds``) is deliberately not chained: it changes every few
+seconds and is superseded by the chained ``aired_seconds`` when the row ends.
+
+Limits: the chain has no secret key. It shows edits made with a database browser, but someone
+who rewrites every later hash with this code could hide an edit; each period report therefore
+prints the head (event count and hash), so a rewrite contradicts reports already sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+
+from broadcast.playlog.schema import CHAINED_FIELDS, GENESIS_HASH, START_FIELDS
+
+START = "start"
+END = "end"
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def event_hash(prev_hash: str, seq: int, kind: str, chained: Sequence[object]) -> str:
+    """Hash of one event: previous hash, number, kind and the row's ``CHAINED_FIELDS`` values.
+
+    A start event covers only the ``START_FIELDS`` prefix. The values are encoded as one
+    compact JSON array in the fixed column order, which is unambiguous and fast.
+    """
+    values = list(chained[: len(START_FIELDS)] if kind == START else chained)
+    text = _ENCODER.encode([prev_hash, seq, kind, values])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    attempt_id: int | None  # the first row found changed or removed
+    kind: str  # "changed", "removed" or "corrupt"
+    message: str  # Vietnamese, for the reviewer
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    rows: int
+    events: int
+    head_hash: str
+    problem: ChainProblem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _missing_ids(ids: Iterable[int], last_allocated: int) -> list[int]:
+    missing: list[int] = []
+    expected = 1
+    for row_id in ids:
+        missing.extend(range(expected, row_id))
+        expected = row_id + 1
+    missing.extend(range(expected, last_allocated + 1))
+    return missing
+
+
+def _removed(missing: list[int], before_id: int | None) -> ChainProblem:
+    if missing:
+        return ChainProblem(missing[0], "removed", f"bản ghi #{missing[0]} đã bị xoá")
+    where = f"trước bản ghi #{before_id}" if before_id is not None else "ở cuối nhật ký"
+    return ChainProblem(before_id, "removed", f"chuỗi bị đứt {where}: có bản ghi đã bị xoá")
+
+
+def _changed(row_id: int) -> ChainProblem:
+    return ChainProblem(row_id, "changed", f"bản ghi #{row_id} đã bị sửa sau khi ghi")
+
+
+def verify_chain(conn: sqlite3.Connection) -> VerifyResult:
+    """Replay the chain; call inside one read transaction so the daemon's writes don't race."""
+    check = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if check != "ok":
+        return VerifyResult(0, 0, "", ChainProblem(None, "corrupt", f"tệp hỏng: {check}"))
+    head_seq, head_hash = conn.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
+    allocated = conn.execute(
+        "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'attempts'"
+    ).fetchone()[0]
+    ids = [r[0] for r in conn.execute("SELECT id FROM attempts ORDER BY id")]
+    missing = _missing_ids(ids, allocated)
+    columns = ", ".join(CHAINED_FIELDS)
+    # Two walks along the unique indexes on start_seq and end_seq, merged by number: cheaper
+    # than letting SQLite sort the union of both.
+    starts = conn.execute(
+        f"SELECT start_seq, 'start', start_hash, end_seq, {columns} FROM attempts "
+        f"ORDER BY start_seq"
+    )
+    ends = conn.execute(
+        f"SELECT end_seq, 'end', end_hash, end_seq, {columns} FROM attempts "
+        f"WHERE end_seq IS NOT NULL ORDER BY end_seq"
+    )
+    events = heapq.merge(starts, ends, key=itemgetter(0))
+    end_values = slice(len(START_FIELDS), None)
+    prev_hash, expected_seq, last_start_id = GENESIS_HASH, 1, 0
+    for seq, kind, stored_hash, end_seq, *chained in events:
+        row_id = chained[0]
+        if seq != expected_seq:
+            return VerifyResult(len(ids), expected_seq - 1, prev_hash, _removed(missing, row_id))
+        if kind == START:
+            # rows start in id order; an open row must not carry end values
+            if row_id < last_start_id or (
+                end_seq is None and any(v is not None for v in chained[end_values])
+            ):
+                return VerifyResult(len(ids), expected_seq - 1, prev_hash, _changed(row_id))
+            last_start_id = row_id
+        if event_hash(prev_hash, seq, kind, chained) != stored_hash:
+            return VerifyResult(len(ids), expected_seq - 1, prev_hash, _changed(row_id))
+        prev_hash, expected_seq = stored_hash, expected_seq + 1
+    events_seen = expected_seq - 1
+    if missing or (head_seq, head_hash) != (events_seen, prev_hash):
+        return VerifyResult(len(ids), events_seen, prev_hash, _removed(missing, None))
+    return VerifyResult(len(ids), events_seen, prev_hash)

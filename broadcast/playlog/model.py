@@ -1,0 +1,113 @@
+"""What the play log records: outcomes, reason codes, and one attempt on one zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    PLAYED = "played"  # aired to the end
+    PARTIAL = "partial"  # stopped before the end (device error, overrun cut …)
+    PREEMPTED = "preempted"  # cut off by a higher-priority item
+    RESUMED = "resumed"  # the rest of a preempted item, aired to the end
+    MISSED = "missed"  # never started (daemon down, quiet hours …)
+    FAILED = "failed"  # could not be played (no audio, TTS failed …)
+    INTERRUPTED = "interrupted"  # left open by a crash, closed on the next start
+
+    @property
+    def label_vi(self) -> str:
+        return OUTCOME_LABELS_VI[self]
+
+
+OUTCOME_LABELS_VI = {
+    Outcome.PLAYED: "đã phát",
+    Outcome.PARTIAL: "phát dở",
+    Outcome.PREEMPTED: "bị ngắt",
+    Outcome.RESUMED: "phát tiếp",
+    Outcome.MISSED: "bỏ lỡ",
+    Outcome.FAILED: "lỗi",
+    Outcome.INTERRUPTED: "gián đoạn",
+}
+
+# Outcomes that mean the item reached its end on that zone.
+COMPLETED_OUTCOMES = frozenset({Outcome.PLAYED, Outcome.RESUMED})
+
+
+class Reason:
+    """Reason codes: stable English keys, shown to people through ``reason_label_vi``."""
+
+    DEVICE_ERROR = "device_error"
+    DAEMON_DOWN = "daemon_down"
+    TTS_FAILED = "tts_failed"
+    AUDIO_MISSING = "audio_missing"
+    OVERRUN = "overrun"
+    QUIET_HOURS = "quiet_hours"
+    STOPPED = "stopped"
+    PREEMPTED_BY = "preempted_by"
+
+    @staticmethod
+    def preempted_by(item_id: str) -> str:
+        return f"{Reason.PREEMPTED_BY}:{item_id}"
+
+
+_REASON_LABELS_VI = {
+    Reason.DEVICE_ERROR: "lỗi thiết bị âm thanh",
+    Reason.DAEMON_DOWN: "chương trình phát không chạy",
+    Reason.TTS_FAILED: "không tạo được giọng đọc",
+    Reason.AUDIO_MISSING: "thiếu tệp âm thanh",
+    Reason.OVERRUN: "quá giờ của khung phát",
+    Reason.QUIET_HOURS: "giờ yên tĩnh",
+    Reason.STOPPED: "người vận hành dừng",
+}
+
+
+def reason_label_vi(reason: str | None) -> str | None:
+    """Vietnamese wording of a reason code; unknown codes are shown as they are."""
+    if reason is None:
+        return None
+    code, _, detail = reason.partition(":")
+    if code == Reason.PREEMPTED_BY:
+        return f"nhường cho bản tin {detail}" if detail else "nhường cho bản tin khác"
+    return _REASON_LABELS_VI.get(reason, reason)
+
+
+@dataclass(frozen=True)
+class Airing:
+    """One item meant for one zone at one time: what the daemon knows before it plays."""
+
+    zone: str
+    scheduled_at: datetime
+    title: str
+    script_id: str | None = None  # None for pre-recorded media that is not a script
+    topic: str | None = None
+    slot_id: str | None = None
+    program: str | None = None
+    planned_seconds: float | None = None
+    audio_hash: str | None = None
+    engine: str | None = None
+    voice: str | None = None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One row of the log, as read back."""
+
+    id: int
+    airing: Airing
+    started_at: datetime | None
+    ended_at: datetime | None
+    aired_seconds: float | None
+    outcome: Outcome | None  # None while the attempt is still playing
+    reason: str | None
+    error: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+    @property
+    def occurred_at(self) -> datetime:
+        """When it happened: the actual start, else the time it was scheduled for."""
+        return self.started_at or self.airing.scheduled_at

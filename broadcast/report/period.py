@@ -1,0 +1,84 @@
+"""Reporting periods as the ward names them: a quarter, a half year, a year or a month."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from broadcast.config.values import date_from_text
+
+_ROMAN = ("I", "II", "III", "IV")
+_PATTERN = re.compile(r"(?P<year>\d{4})(?:-(?:(?P<kind>[QqHh])(?P<part>\d)|(?P<month>\d{1,2})))?")
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # canonical spelling: "2023-Q1", "2023-H1", "2023", "2023-03"
+    first_day: date
+    end_day: date  # the day after the last one
+    name_vi: str  # "Quý I năm 2023"
+
+    def bounds(self, timezone: tzinfo) -> tuple[datetime, datetime]:
+        """``[start, end)`` in the ward's time."""
+        return (
+            datetime.combine(self.first_day, time(), timezone),
+            datetime.combine(self.end_day, time(), timezone),
+        )
+
+    def days(self) -> list[date]:
+        count = (self.end_day - self.first_day).days
+        return [self.first_day + timedelta(days=n) for n in range(count)]
+
+    def months(self) -> list[date]:
+        """First day of each month in the period."""
+        months, day = [], self.first_day
+        while day < self.end_day:
+            months.append(day)
+            day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return months
+
+
+def _months(year: int, first: int, count: int) -> tuple[date, date]:
+    last = first + count  # month after the period, may be 13
+    return date(year, first, 1), date(year + (last - 1) // 12, (last - 1) % 12 + 1, 1)
+
+
+def parse_period(text: str) -> Period:
+    """``2023-Q1``, ``2023-H2``, ``2023`` or ``2023-03``; ``ValueError`` (Vietnamese) else."""
+    match = _PATTERN.fullmatch(text.strip())
+    wrong = ValueError(
+        f'kỳ báo cáo "{text}" không hợp lệ; viết như 2023-Q1 (quý), 2023-H1 (6 tháng), '
+        f"2023 (năm) hoặc 2023-03 (tháng)"
+    )
+    if not match:
+        raise wrong
+    year = int(match["year"])
+    kind, part, month = (match["kind"] or "").upper(), match["part"], match["month"]
+    if kind == "Q" and 1 <= int(part) <= 4:
+        quarter = int(part)
+        first, end = _months(year, 3 * quarter - 2, 3)
+        return Period(f"{year}-Q{quarter}", first, end, f"Quý {_ROMAN[quarter - 1]} năm {year}")
+    if kind == "H" and int(part) in (1, 2):
+        half = int(part)
+        first, end = _months(year, 6 * half - 5, 6)
+        which = "đầu" if half == 1 else "cuối"
+        return Period(f"{year}-H{half}", first, end, f"6 tháng {which} năm {year}")
+    if month is not None and 1 <= int(month) <= 12:
+        first, end = _months(year, int(month), 1)
+        return Period(f"{year}-{int(month):02d}", first, end, f"Tháng {int(month)} năm {year}")
+    if not kind and month is None:
+        first, end = _months(year, 1, 12)
+        return Period(str(year), first, end, f"Năm {year}")
+    raise wrong
+
+
+def parse_day(text: str) -> date:
+    """``31/03/2023`` or ``2023-03-31``; ``ValueError`` with a Vietnamese message otherwise."""
+    try:
+        day = date_from_text(text)
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueError(f'ngày "{text}" không hợp lệ; viết như 31/03/2023 hoặc 2023-03-31')
+    return day

@@ -1,0 +1,130 @@
+"""``broadcast logs`` and ``broadcast report`` end to end, on the fixture quarter."""
+
+import csv
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from openpyxl import load_workbook
+
+from broadcast.cli import main
+from broadcast.playlog import database_path
+
+
+def run(home, *argv):
+    return main(["--home", str(home.home), *argv])
+
+
+def test_logs_table_speaks_vietnamese(quarter_home, capsys):
+    assert run(quarter_home, "logs") == 0
+    out = capsys.readouterr().out
+    for heading in ("Thời gian", "Khung giờ", "Vùng loa", "Bản tin", "Chủ đề", "Kết quả", "Lý do"):
+        assert heading in out.splitlines()[0]
+    for label in ("đã phát", "phát dở", "bị ngắt", "phát tiếp", "bỏ lỡ", "lỗi", "đang phát"):
+        assert label in out
+    assert "nhường cho bản tin khan-cap-bao" in out
+
+
+def test_logs_filters_by_day_zone_topic_and_outcome(quarter_home, capsys):
+    assert (
+        run(quarter_home, "logs", "--json", "--since", "01/02/2023", "--until", "2023-02-09") == 0
+    )
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in rows] == [6, 7, 8, 9, 10]  # --until includes 09/02
+    run(quarter_home, "logs", "--json", "--zone", "to-2", "--outcome", "bỏ lỡ")
+    (missed,) = json.loads(capsys.readouterr().out)
+    assert (missed["zone"], missed["outcome"], missed["reason"]) == (
+        "to-2",
+        "missed",
+        "daemon_down",
+    )
+    run(quarter_home, "logs", "--csv", "--topic", "mot-cua", "--outcome", "failed")
+    header, row = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert header[1] == "Thời gian" and row[1] == "15/03/2023 06:00"
+    assert row[-1] == "không kết nối được máy chủ gTTS"
+
+
+def test_logs_rejects_a_bad_date_as_a_usage_error(quarter_home, capsys):
+    with pytest.raises(SystemExit) as exited:
+        run(quarter_home, "logs", "--since", "31/02/2023")
+    assert exited.value.code == 2
+    assert "31/03/2023" in capsys.readouterr().err
+
+
+def test_logs_verify_passes_then_names_the_edited_row(quarter_home, capsys):
+    assert run(quarter_home, "logs", "--verify") == 0
+    assert "toàn vẹn" in capsys.readouterr().out
+    conn = sqlite3.connect(database_path(quarter_home))
+    conn.execute("UPDATE attempts SET aired_seconds = 120 WHERE id = 5")
+    conn.commit()
+    conn.close()
+    assert run(quarter_home, "logs", "--verify") == 1
+    assert "bản ghi #5 đã bị sửa" in capsys.readouterr().err
+    assert run(quarter_home, "logs", "--verify", "--json") == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["problem"]["attempt_id"] == 5 and not result["ok"]
+
+
+def test_report_writes_the_xlsx_named_after_the_period(quarter_home, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run(quarter_home, "report", "--period", "2023-Q1") == 0
+    sheet = load_workbook(tmp_path / "bao-cao-2023-Q1.xlsx").active
+    assert sheet["A1"].value.endswith("— Quý I năm 2023")
+    assert len(sheet._charts) == 1
+
+
+def test_report_uses_topic_names_from_the_configuration(quarter_home, capsys):
+    (quarter_home.home / "schedules.yaml").write_text(
+        "topics:\n  dvc: Dịch vụ công trực tuyến\n  mot-cua: Cơ chế một cửa\n", encoding="utf-8"
+    )
+    assert run(quarter_home, "report", "--period", "2023-H1", "--format", "md", "--out", "-") == 0
+    captured = capsys.readouterr()
+    assert "— 6 tháng đầu năm 2023" in captured.out
+    assert "| Dịch vụ công trực tuyến | 3 | 3 | 6,0 | 100,0 |" in captured.out
+
+
+def test_report_json_and_usage_errors(quarter_home, capsys):
+    assert run(quarter_home, "report", "--period", "2023-03", "--json") == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["title"].endswith("Tháng 3 năm 2023")
+    keys = [t["key"] for t in document["tables"]]
+    assert keys == ["by_topic", "by_zone", "by_month", "scripts", "not_aired"]
+    with pytest.raises(SystemExit) as exited:
+        run(quarter_home, "report", "--period", "2023-Q5")
+    assert exited.value.code == 2
+    assert run(quarter_home, "report", "--period", "2023", "--out", "-") == 2
+
+
+def test_commands_on_a_project_without_a_log(tmp_path, capsys):
+    home = ["--home", str(tmp_path)]
+    assert main([*home, "logs"]) == 0
+    assert "Chưa có nhật ký phát" in capsys.readouterr().err
+    assert main([*home, "report", "--period", "2023"]) == 1
+    assert not (tmp_path / "data").exists()  # reading never creates the database
+
+
+def test_the_installed_command_runs_end_to_end(quarter_home, tmp_path):
+    out = tmp_path / "q1.html"
+    home = ["--home", str(quarter_home.home)]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "broadcast",
+            *home,
+            "report",
+            "--period",
+            "2023-Q1",
+            "--format",
+            "html",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Quý I năm 2023" in done.stdout and "<svg" in out.read_text(encoding="utf-8")

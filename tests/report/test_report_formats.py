@@ -1,0 +1,74 @@
+import csv
+import io
+import re
+from datetime import datetime
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart
+
+from broadcast.playlog.store import WARD_TIMEZONE
+from broadcast.report import Labels, parse_period, period_report, save_report
+
+NOW = datetime(2023, 4, 5, 9, 30, tzinfo=WARD_TIMEZONE)
+NAMES = Labels(topics={"dvc": "Dịch vụ công trực tuyến", "mot-cua": "Cơ chế một cửa"})
+
+
+@pytest.fixture
+def document(quarter_log):
+    return period_report(quarter_log, parse_period("2023-Q1"), NAMES, generated_at=NOW)
+
+
+def test_xlsx_holds_the_figures_and_a_native_chart_of_minutes_by_topic(document, tmp_path):
+    path = tmp_path / "bao-cao.xlsx"
+    save_report(document, "xlsx", path)
+    sheet = load_workbook(path)["Báo cáo"]
+    assert sheet["A1"].value == document.title
+    cells = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert cells["Tỷ lệ thực hiện kế hoạch (%)"][0] == 66.7
+    assert cells["Dịch vụ công trực tuyến"][:4] == (2, 2, 4.0, 100.0)
+    assert cells["to-2"][:4] == (4, 1, 3.2, 25.0)
+    assert cells["Chủ đề"][2] == "Thời lượng (phút)"
+
+    (chart,) = sheet._charts
+    assert isinstance(chart, BarChart)
+    (series,) = chart.series
+    heading_row = next(r for r in range(1, 40) if sheet.cell(r, 1).value == "Chủ đề")
+    first, last = heading_row + 1, heading_row + 3
+    assert series.val.numRef.f == f"'Báo cáo'!$D${first}:$D${last}"
+    assert series.cat.numRef.f == f"'Báo cáo'!$A${first}:$A${last}"
+    bars = [sheet.cell(r, 4).value for r in range(first, last + 1)]
+    assert bars == [4.0, 1.5, 0.5]
+
+
+def test_html_is_self_contained_with_one_svg_bar_per_topic(document, tmp_path):
+    path = tmp_path / "bao-cao.html"
+    save_report(document, "html", path)
+    page = path.read_text(encoding="utf-8")
+    assert "<h1>Báo cáo kết quả tuyên truyền" in page and "Quý I năm 2023" in page
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    bars = re.findall(r'<rect class="bar"[^>]*width="([\d.]+)"', svg)
+    assert len(bars) == 3
+    assert float(bars[0]) > float(bars[1]) > float(bars[2]) > 0  # 4.0 > 1.5 > 0.5 minutes
+    assert "Cơ chế một cửa" in svg
+    assert not re.search(r"\b(src|href)=", page)  # no external assets
+    assert '<td class="number">66,7</td>' in page  # Vietnamese decimal comma
+
+
+def test_markdown_reads_as_tables(document, tmp_path):
+    path = tmp_path / "bao-cao.md"
+    save_report(document, "md", path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(f"# {document.title}\n")
+    assert "| Dịch vụ công trực tuyến | 2 | 2 | 4,0 | 100,0 |" in text
+    assert "## 5. Lượt phát tại vùng loa không trọn vẹn, theo lý do" in text
+
+
+def test_csv_opens_in_excel_and_parses_back(document, tmp_path):
+    path = tmp_path / "bao-cao.csv"
+    save_report(document, "csv", path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel on Windows reads UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == [document.title]
+    assert ["to-1", "6", "4", "6.0", "66.7"] in rows
