@@ -18,7 +18,8 @@ from enum import StrEnum
 from broadcast.config import Config
 from broadcast.config.model import SegmentKind
 from broadcast.playlog import COMPLETED_OUTCOMES, Attempt, Outcome, PlayLog, reason_label_vi
-from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason, plan_range
+from broadcast.playlog.history import plan_days
+from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason
 from broadcast.scripts.model import Script
 
 CONTENT_KINDS = (SegmentKind.SCRIPT, SegmentKind.AUDIO)
@@ -64,26 +65,6 @@ class ReconcileLine:
     outcome: Outcome | None = None  # the last logged row's outcome
     reasons: tuple[str, ...] = ()  # Vietnamese, one per logged row that did not complete
     attempt_ids: tuple[int, ...] = ()
-
-
-class HistoryBefore:
-    """The play log as ``AiringHistory``, seen from ``cutoff``: later plays do not count."""
-
-    def __init__(self, log: PlayLog, cutoff: datetime):
-        self._log = log
-        self._cutoff = cutoff
-
-    def last_aired(self, script_id: str, zone: str | None = None) -> datetime | None:
-        return self._log.last_aired(script_id, zone, before=self._cutoff)
-
-    def count_aired(self, script_id: str, start: datetime, end: datetime) -> int:
-        return self._log.count_aired(script_id, start, min(end, self._cutoff))
-
-
-def plan_of_day(config: Config, scripts: Sequence[Script], day: date, log: PlayLog) -> Plan:
-    """The day's plan as the daemon made it: with the log before that day as history."""
-    midnight = datetime.combine(day, datetime.min.time(), config.timezone)
-    return plan_range(config, scripts, day, days=1, history=HistoryBefore(log, midnight))
 
 
 PLANNED_STATUSES = frozenset(
@@ -199,5 +180,5 @@ def lines_against_plan(
     return [
         line
         for day in days
-        for line in reconcile(plan_of_day(config, scripts, day, log), by_day.get(day, []), titles)
+        for line in reconcile(plan_days(config, scripts, day, log), by_day.get(day, []), titles)
     ]

@@ -10,7 +10,7 @@ from broadcast.cli import main
 from broadcast.config import load_config
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Airing, Outcome, PlayLog, Reason
-from broadcast.report.reconcile import plan_of_day
+from broadcast.playlog.history import plan_days
 from broadcast.scripts import load_folder
 
 MONDAY = date(2023, 3, 6)
@@ -61,7 +61,7 @@ def project(tmp_path):
 def planned_scripts(paths, day):
     config = load_config(paths)
     with PlayLog.open(paths) as log:
-        plan = plan_of_day(config, load_folder(paths).scripts, day, log)
+        plan = plan_days(config, load_folder(paths).scripts, day, log)
     (item,) = plan.items
     return item, [s for s in item.segments if s.script_id]
 

@@ -19,7 +19,8 @@ from broadcast.config.references import check_script_references
 from broadcast.config.values import date_from_text
 from broadcast.diagnostics import InputError, errors_in
 from broadcast.paths import ProjectPaths
-from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason, plan_range
+from broadcast.playlog.history import open_history, plan_days
+from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason
 from broadcast.schedule.labels import day_label
 from broadcast.scripts import Script, load_folder
 
@@ -90,8 +91,8 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     folder = load_folder(paths)
     references = check_script_references(config, folder.scripts)
     start = args.start or SystemClock(config.timezone).now().date()
-    # The play log does not feed the planner yet: fairness starts from no history.
-    plan = plan_range(config, folder.scripts, start, days=args.days, history=None)
+    with open_history(paths, config) as log:
+        plan = plan_days(config, folder.scripts, start, log, days=args.days)
     if zones is not None:
         plan = _only_zones(plan, zones)
     diagnostics = [*config.warnings, *references]

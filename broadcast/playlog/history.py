@@ -1,0 +1,57 @@
+"""The play log as the planner's history, and a day's plan as the daemon makes it.
+
+Every consumer of "what plays today" — the daemon, ``broadcast plan``, ``reconcile`` and the
+reports — plans a day from its midnight with only the log *before* that midnight as history.
+The planner then replays the day's earlier slots itself, so the same inputs always give the
+same day, whether it is asked at 05:59 or at 17:29, and the plan and the air cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from broadcast.config import Config
+from broadcast.paths import ProjectPaths
+from broadcast.playlog.store import PlayLog, database_path
+from broadcast.schedule import Plan, plan_range
+from broadcast.scripts.model import Script
+
+
+class HistoryBefore:
+    """The play log as ``AiringHistory``, seen from ``cutoff``: later plays do not count."""
+
+    def __init__(self, log: PlayLog, cutoff: datetime):
+        self._log = log
+        self._cutoff = cutoff
+
+    def last_aired(self, script_id: str, zone: str | None = None) -> datetime | None:
+        return self._log.last_aired(script_id, zone, before=self._cutoff)
+
+    def count_aired(self, script_id: str, start: datetime, end: datetime) -> int:
+        return self._log.count_aired(script_id, start, min(end, self._cutoff))
+
+
+def plan_days(
+    config: Config,
+    scripts: Sequence[Script],
+    first_day: date,
+    log: PlayLog | None,
+    days: int = 1,
+    durations: Mapping[str, float] | None = None,
+) -> Plan:
+    """The plan from ``first_day``'s midnight, with the log before it (if any) as history."""
+    midnight = datetime.combine(first_day, datetime.min.time(), config.timezone)
+    history = HistoryBefore(log, midnight) if log is not None else None
+    return plan_range(config, scripts, first_day, days=days, history=history, durations=durations)
+
+
+@contextmanager
+def open_history(paths: ProjectPaths, config: Config) -> Iterator[PlayLog | None]:
+    """The play log for reading, or ``None`` while nothing has ever been played."""
+    if not database_path(paths).exists():
+        yield None
+        return
+    with PlayLog.open_for_reading(paths, timezone=config.timezone) as log:
+        yield log
