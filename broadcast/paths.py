@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 HOME_ENV = "BROADCAST_HOME"
@@ -14,6 +14,7 @@ class ProjectPaths:
     """Folders and files of one ward's project folder."""
 
     home: Path
+    data_override: Path | None = None  # a rehearsal keeps its play log apart from the real one
 
     @classmethod
     def resolve(cls, home: str | os.PathLike[str] | None = None) -> ProjectPaths:
@@ -46,7 +47,11 @@ class ProjectPaths:
     @property
     def data_dir(self) -> Path:
         """Database, daemon log, control token: machine state, never edited by hand."""
-        return self.home / "data"
+        return self.data_override or self.home / "data"
+
+    def with_data_dir(self, data_dir: Path) -> ProjectPaths:
+        """The same project with its machine state kept in ``data_dir``."""
+        return replace(self, data_override=data_dir.resolve())
 
     def relative(self, path: Path) -> str:
         """How a file is named in messages: relative to the project, with forward slashes."""

@@ -1,0 +1,44 @@
+"""The local control channel between the running daemon and the commands (and the web page).
+
+Newline-delimited JSON over TCP on 127.0.0.1, authenticated with a token file in the data
+folder that only the daemon's user can read. The daemon runs a ``ControlServer`` with one
+handler per command; commands use ``ControlClient.from_paths(paths).call(command, **args)``.
+"""
+
+from broadcast.control.announce import (
+    ANNOUNCE_PRIORITIES,
+    ANNOUNCE_SUFFIXES,
+    MAX_ANNOUNCE_CHARACTERS,
+    Announcement,
+    parse_announcement,
+)
+from broadcast.control.client import ControlClient, ControlError, DaemonUnavailable
+from broadcast.control.commands import ANNOUNCE, RELOAD, STATUS, require_no_args, without_args
+from broadcast.control.endpoint import Endpoint, endpoint_file, read_endpoint, token_file
+from broadcast.control.protocol import MAX_REQUEST_BYTES, ErrorCode
+from broadcast.control.server import ControlServer, ControlStartError, Handler
+
+__all__ = [
+    "ANNOUNCE",
+    "ANNOUNCE_PRIORITIES",
+    "ANNOUNCE_SUFFIXES",
+    "MAX_ANNOUNCE_CHARACTERS",
+    "MAX_REQUEST_BYTES",
+    "RELOAD",
+    "STATUS",
+    "Announcement",
+    "ControlClient",
+    "ControlError",
+    "ControlServer",
+    "ControlStartError",
+    "DaemonUnavailable",
+    "Endpoint",
+    "ErrorCode",
+    "Handler",
+    "endpoint_file",
+    "parse_announcement",
+    "read_endpoint",
+    "require_no_args",
+    "token_file",
+    "without_args",
+]

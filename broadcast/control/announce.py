@@ -1,0 +1,192 @@
+"""Checking the arguments of ``announce`` — on the command line before sending, and again in the
+daemon before anything airs (the channel also serves the web page, so the daemon trusts no one).
+
+Wire form: ``{"text": "…"}`` or ``{"file": "/absolute/path.docx"}``, plus ``"zones": [...]``
+and ``"priority": "priority" | "emergency"`` (default ``priority``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError
+from broadcast.scripts.decoding import clean_line_breaks
+from broadcast.scripts.model import CHARS_PER_SECOND, Priority
+from broadcast.scripts.problems import refused
+from broadcast.scripts.reader import TEXT_SUFFIXES, WORD_SUFFIX
+from broadcast.yamlsource import did_you_mean
+
+MAX_ANNOUNCE_CHARACTERS = 5_000  # about six minutes aloud; longer belongs in scripts_vi/
+ANNOUNCE_SUFFIXES = TEXT_SUFFIXES | {WORD_SUFFIX, ".wav", ".mp3"}
+ANNOUNCE_PRIORITIES = (Priority.PRIORITY, Priority.EMERGENCY)
+ANNOUNCE_ARGUMENTS = ("text", "file", "zones", "priority")
+
+
+@dataclass(frozen=True)
+class Announcement:
+    zones: tuple[str, ...]  # NFC, in the order given, without repeats
+    priority: Priority
+    text: str | None = None  # NFC, cleaned of control characters; set when file is None
+    file: Path | None = None  # absolute; an existing regular file with an accepted suffix
+
+    def to_args(self) -> dict[str, Any]:
+        """The arguments for ``ControlClient.call("announce", **...)``."""
+        args: dict[str, Any] = {"zones": list(self.zones), "priority": self.priority.value}
+        if self.file is not None:
+            args["file"] = str(self.file)
+        else:
+            args["text"] = self.text
+        return args
+
+
+def _source(argument: str) -> str:
+    """How an argument is named in messages: as typed after ``broadcast announce``."""
+    return f"announce --{argument}"
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise refused(_source("text"), "wrong_type", "nội dung thông báo phải là văn bản")
+    text = clean_line_breaks(value).strip()
+    if not text:
+        raise refused(_source("text"), "empty_text", "nội dung thông báo trống")
+    if len(text) > MAX_ANNOUNCE_CHARACTERS:
+        minutes = MAX_ANNOUNCE_CHARACTERS / CHARS_PER_SECOND / 60
+        raise refused(
+            _source("text"),
+            "text_too_long",
+            f"nội dung dài {len(text)} ký tự, tối đa {MAX_ANNOUNCE_CHARACTERS} ký tự "
+            f"(khoảng {minutes:.0f} phút đọc); bài dài hơn hãy bỏ vào scripts_vi/".replace(
+                ",", "."
+            ),
+        )
+    return text
+
+
+def _file(value: Any, base_dir: Path | None) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise refused(_source("file"), "wrong_type", "tệp thông báo phải là một đường dẫn")
+    path = Path(value)
+    if not path.is_absolute():
+        if base_dir is None:
+            raise refused(value, "relative_path", "daemon cần đường dẫn đầy đủ tới tệp")
+        path = base_dir / path
+    path = Path(os.path.abspath(path))
+    shown = str(path)
+    if path.suffix.lower() not in ANNOUNCE_SUFFIXES:
+        accepted = ", ".join(sorted(ANNOUNCE_SUFFIXES))
+        raise refused(
+            shown,
+            "unsupported_file",
+            f"tệp {path.suffix or '(không đuôi)'} không dùng được cho thông báo; "
+            f"chỉ nhận {accepted}",
+        )
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError as exc:
+        raise refused(shown, "missing_file", "không tìm thấy tệp") from exc
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        raise refused(shown, "unreadable_file", f"không mở được tệp ({exc})") from exc
+    if not stat.S_ISREG(mode):
+        raise refused(shown, "not_a_file", "đây không phải là một tệp")
+    return path
+
+
+def _zones(value: Any, known_zones: Collection[str] | None) -> tuple[str, ...]:
+    source = _source("zones")
+    if not isinstance(value, list | tuple) or not value:
+        raise refused(source, "no_zones", 'cần ít nhất một khu vực phát, ví dụ ["toan-phuong"]')
+    problems, zones = [], []
+    for item in value:
+        zone = clean_line_breaks(item).strip() if isinstance(item, str) else ""
+        if not zone:
+            problems.append(
+                Diagnostic(source, None, None, "bad_zone", f"tên khu vực không hợp lệ: {item!r}")
+            )
+        elif known_zones is not None and zone not in known_zones:
+            hint = did_you_mean(zone, known_zones)
+            problems.append(
+                Diagnostic(
+                    source,
+                    None,
+                    None,
+                    "unknown_zone",
+                    f'khu vực "{zone}" không có trong schedules.yaml{hint}',
+                )
+            )
+        elif zone not in zones:
+            zones.append(zone)
+    if problems:
+        raise InputError(problems)
+    return tuple(zones)
+
+
+def _priority(value: Any) -> Priority:
+    if value is None:
+        return Priority.PRIORITY
+    wanted = value.strip().lower() if isinstance(value, str) else None
+    for priority in ANNOUNCE_PRIORITIES:
+        if wanted == priority.value:
+            return priority
+    raise refused(
+        _source("priority"),
+        "bad_priority",
+        f"mức ưu tiên {value!r} không hợp lệ; chỉ nhận priority (ưu tiên) hoặc emergency "
+        "(khẩn cấp) — bài thông thường hãy bỏ vào scripts_vi/",
+    )
+
+
+def parse_announcement(
+    args: Mapping[str, Any],
+    *,
+    base_dir: Path | None = None,
+    known_zones: Collection[str] | None = None,
+) -> Announcement:
+    """Validate ``announce`` arguments; ``InputError`` lists every problem at once.
+
+    ``base_dir`` resolves a relative ``file`` (the command line passes its current folder; the
+    daemon passes nothing and so accepts absolute paths only). ``known_zones`` (zone ids and
+    group names from the configuration) turns an unknown zone into an error with a suggestion.
+    """
+    collector = DiagnosticCollector()
+    for name in args:
+        if name not in ANNOUNCE_ARGUMENTS:
+            collector.add(
+                Diagnostic(
+                    "announce",
+                    None,
+                    None,
+                    "unknown_argument",
+                    f'tham số "{name}" không được biết tới{did_you_mean(name, ANNOUNCE_ARGUMENTS)}',
+                )
+            )
+    text = file = None
+    if ("text" in args) == ("file" in args):
+        collector.add(
+            Diagnostic(
+                "announce",
+                None,
+                None,
+                "text_or_file",
+                "cần đúng một trong hai: nội dung (--text) hoặc một tệp",
+            )
+        )
+    elif "text" in args:
+        with collector.guard():
+            text = _text(args["text"])
+    else:
+        with collector.guard():
+            file = _file(args["file"], base_dir)
+    zones: tuple[str, ...] = ()
+    with collector.guard():
+        zones = _zones(args.get("zones"), known_zones)
+    priority = Priority.PRIORITY
+    with collector.guard():
+        priority = _priority(args.get("priority"))
+    collector.raise_if_errors()
+    return Announcement(zones=zones, priority=priority, text=text, file=file)
