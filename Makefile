@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench system-deps clean
+.PHONY: demo test lint bench system-deps test-system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +23,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 system-deps:
 	bash deploy/system-deps.sh
 
+test-system-deps:
+	bash deploy/system-deps.sh --test
+
 demo: system-deps $(VENV)/.installed-run
 	$(BIN)/broadcast --home . demo
 
-test: system-deps $(VENV)/.installed-test
+test: test-system-deps $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -34,7 +37,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: system-deps $(VENV)/.installed-test
+bench: test-system-deps $(VENV)/.installed-test
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -2,6 +2,7 @@
 # Installs the system libraries the project needs on Debian/Ubuntu, when they are missing.
 # As root it installs them; otherwise it says exactly what to run. Windows and macOS need
 # nothing here: the sounddevice wheel bundles PortAudio there.
+# With --test it also installs what the playback tests and benchmarks need.
 set -euo pipefail
 
 [ "$(uname -s)" = "Linux" ] || exit 0
@@ -11,6 +12,16 @@ set -euo pipefail
 needed=()
 if ! ldconfig -p 2>/dev/null | grep -q 'libportaudio\.so\.2'; then
     needed+=(libportaudio2)
+fi
+if [ "${1:-}" = "--test" ]; then
+    # pulseaudio: a real-time null sink, so tests can time fades and stops and
+    # bench/timing.py can time plays; libasound_module_pcm_pulse.so: ALSA's way into it.
+    if ! command -v pulseaudio >/dev/null 2>&1; then
+        needed+=(pulseaudio)
+    fi
+    if ! compgen -G '/usr/lib/*/alsa-lib/libasound_module_pcm_pulse.so' >/dev/null; then
+        needed+=(libasound2-plugins)
+    fi
 fi
 
 [ ${#needed[@]} -eq 0 ] && exit 0

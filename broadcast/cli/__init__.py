@@ -12,6 +12,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from broadcast import __version__
 from broadcast.cli import commands
@@ -35,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"project folder holding scripts_vi/, schedules.yaml, audio_cache/ and data/ "
         f"(default: ${HOME_ENV}, else the current folder)",
     )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="keep the play log, daemon log and status in DIR instead of the project's data/ "
+        "(e.g. for a rehearsal that must not mix with the real log)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     modules = [
         importlib.import_module(f"{commands.__name__}.{info.name}")
@@ -56,4 +63,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     _use_utf8_console()
     args = build_parser().parse_args(argv)
     paths = ProjectPaths.resolve(args.home)
+    if args.data:
+        paths = paths.with_data_dir(Path(args.data).expanduser())
     return int(args.handler(args, paths))

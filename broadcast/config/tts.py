@@ -53,6 +53,9 @@ class LoudnessSettings:
     true_peak_dbtp: float = -1.0
 
 
+ONLINE_ENGINES = ("gtts",)
+
+
 @dataclass(frozen=True)
 class TtsSettings:
     engines: tuple[str, ...] = ("gtts", "espeak")  # preferred first; later ones are fallbacks
@@ -65,6 +68,12 @@ class TtsSettings:
     chime: Path | Literal["builtin"] | None = BUILTIN_CHIME
     outro: Path | None = None
     loudness: LoudnessSettings = field(default_factory=LoudnessSettings)
+
+    def offline(self) -> TtsSettings:
+        """These settings without the engines that need the network (espeak-ng if none is
+        left): for a PC known to be offline, and for emergencies that cannot wait."""
+        engines = tuple(e for e in self.engines if e not in ONLINE_ENGINES) or ("espeak",)
+        return replace(self, engines=engines)
 
 
 _KNOWN = (

@@ -45,6 +45,7 @@ class Reason:
     OVERRUN = "overrun"
     QUIET_HOURS = "quiet_hours"
     STOPPED = "stopped"
+    CLOCK_JUMP = "clock_jump"
     PREEMPTED_BY = "preempted_by"
 
     @staticmethod
@@ -60,6 +61,7 @@ _REASON_LABELS_VI = {
     Reason.OVERRUN: "quá giờ của khung phát",
     Reason.QUIET_HOURS: "giờ yên tĩnh",
     Reason.STOPPED: "người vận hành dừng",
+    Reason.CLOCK_JUMP: "đồng hồ máy bị chỉnh nhảy qua giờ phát",
 }
 
 

@@ -7,7 +7,7 @@ one file changes). Text arrives in whatever encoding the office used and leaves 
 from broadcast.scripts.folder import Rejected, ScriptFolder, is_drop_file, is_ignored, load_folder
 from broadcast.scripts.legacy import decode_tcvn3, decode_vni, encode_tcvn3, encode_vni
 from broadcast.scripts.model import CHARS_PER_SECOND, Priority, Script, ScriptKind
-from broadcast.scripts.reader import MAX_CHARACTERS, read_script, script_id
+from broadcast.scripts.reader import MAX_CHARACTERS, read_script, read_wording, script_id
 
 __all__ = [
     "CHARS_PER_SECOND",
@@ -25,5 +25,6 @@ __all__ = [
     "is_ignored",
     "load_folder",
     "read_script",
+    "read_wording",
     "script_id",
 ]

@@ -143,6 +143,18 @@ def _word_draft(path: Path, source: str) -> _Draft:
     return _Draft(title, body, word.encoding, Metadata(), ())
 
 
+def read_wording(path: Path, source: str) -> tuple[str, str]:
+    """Title and body of a text or Word file outside the drop folder (an announcement's file),
+    decoded and cleaned exactly as scripts are; ``InputError`` when it cannot be read."""
+    suffix = path.suffix.lower()
+    draft = (
+        _word_draft(path, source)
+        if suffix == WORD_SUFFIX
+        else _text_draft(path, source, markdown=suffix == ".md")
+    )
+    return draft.title, draft.body
+
+
 def _sidecar_metadata(
     recording: Path, paths: ProjectPaths
 ) -> tuple[Metadata, str, tuple[Diagnostic, ...]]:

@@ -1,32 +1,82 @@
-"""``broadcast demo``: the main job on the bundled sample, end to end, ending by itself."""
+"""``broadcast demo``: the main job on the project folder, end to end, ending by itself.
+
+Check the scripts and the timetable, render the audio offline, show today's plan, air a
+rehearsal of today's programs (slots moved to start within seconds, each item cut to a short
+excerpt) through the sound card — or into WAV files when there is none — and print its log.
+The rehearsal keeps its play log in ``demo_out/`` so the ward's real log stays clean.
+"""
 
 from __future__ import annotations
 
 import argparse
+import shutil
 
-from broadcast.cli.commands import check, plan
+from broadcast.cli.commands import run
 from broadcast.paths import ProjectPaths
 
 ORDER = 1
+DEMO_FOLDER = "demo_out"
+EXCERPT_SECONDS = 3.0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="run the main job on the project folder's sample",
-        description="Chạy thử toàn bộ quy trình trên thư mục dự án: kiểm tra kịch bản và "
-        "lịch phát, xem lịch phát hôm nay.",
+        help="run the main job on the project folder's sample, end to end",
+        description="Chạy thử toàn bộ quy trình: kiểm tra kịch bản và lịch phát, tạo âm thanh "
+        "(không cần mạng), xem lịch phát hôm nay, phát diễn tập các chương trình hôm nay "
+        "(dời giờ để bắt đầu ngay, mỗi bài phát vài giây đầu) rồi in nhật ký phát.",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run_demo)
 
 
 def _heading(text: str) -> None:
-    print(f"\n=== {text} ===")
+    print(f"\n=== {text} ===", flush=True)
 
 
-def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
+def _sound_notice(paths: ProjectPaths) -> None:
+    """Say plainly where the rehearsal's sound will go."""
+    from broadcast.config import load_config
+    from broadcast.playback.outputs import device_problem
+
+    problems = {zone.id: device_problem(zone) for zone in load_config(paths).zones}
+    missing = {zone: problem for zone, problem in problems.items() if problem}
+    if missing:
+        folder = paths.relative(paths.data_dir / run.FALLBACK_FOLDER)
+        print(
+            "CHÚ Ý: không phát ra loa được ở "
+            + ", ".join(f"{zone} ({problem})" for zone, problem in missing.items())
+            + f". Âm thanh của các khu vực này được ghi ra tệp WAV trong {folder}/.",
+            flush=True,
+        )
+    else:
+        print("Âm thanh phát ra card âm thanh đã cấu hình cho từng khu vực.", flush=True)
+
+
+def _command(paths: ProjectPaths, *argv: str) -> int:
+    """Run another subcommand exactly as typed on the command line, on ``paths``."""
+    from broadcast.cli import build_parser
+
+    args = build_parser().parse_args(list(argv))
+    return int(args.handler(args, paths))
+
+
+def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    statuses = []
     _heading("1. Kiểm tra kịch bản và lịch phát")
-    status = check.run(argparse.Namespace(json=False), paths)
-    _heading("2. Lịch phát hôm nay")
-    today = argparse.Namespace(days=1, start=None, zone=None, json=False)
-    return max(status, plan.run(today, paths))
+    statuses.append(_command(paths, "check"))
+    _heading("2. Tạo âm thanh (giọng đọc offline, chuẩn hóa âm lượng)")
+    statuses.append(_command(paths, "render", "--offline"))
+    _heading("3. Lịch phát hôm nay")
+    statuses.append(_command(paths, "plan"))
+    _heading("4. Phát diễn tập các chương trình hôm nay")
+    rehearsal = paths.with_data_dir(paths.home / DEMO_FOLDER / "data")
+    shutil.rmtree(rehearsal.data_dir, ignore_errors=True)
+    _sound_notice(rehearsal)
+    excerpt = str(EXCERPT_SECONDS)
+    statuses.append(
+        _command(rehearsal, "run", "--offline", "--no-render", "--rehearsal", "--excerpt", excerpt)
+    )
+    _heading("5. Nhật ký phát của buổi diễn tập")
+    statuses.append(_command(rehearsal, "logs"))
+    return max(statuses)

@@ -1,0 +1,75 @@
+"""The manifest: which audio file currently stands for each script, and how it was made.
+
+The planner and the playback daemon read it through ``AudioManifest.load(paths)``; only the
+render stage writes it (atomically, so a reader never sees half a file).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from broadcast.audio.wavfile import atomic_write
+from broadcast.paths import ProjectPaths
+
+MANIFEST_NAME = "manifest.json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    script_id: str
+    file: str  # name inside the audio cache folder
+    key: str  # cache key: hash of every input of the rendering
+    engine: str | None  # None for a recorded bulletin
+    voice: str | None
+    duration_seconds: float
+    loudness_lufs: float
+    true_peak_dbtp: float
+    rendered_at: str  # ISO 8601, ward time
+    fell_back: bool  # made by a later engine of the chain; a later render retries the first
+    audio_hash: str  # sha256 of the WAV file
+    frames: int  # 48 kHz samples in the file: a shorter file is damaged
+    path: Path = field(compare=False)  # absolute; not stored (the folder may move)
+
+
+@dataclass
+class AudioManifest:
+    cache_dir: Path
+    entries: dict[str, ManifestEntry] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)  # script id -> why no engine could
+
+    @classmethod
+    def load(cls, paths: ProjectPaths) -> AudioManifest:
+        """The current manifest; empty when none was written yet (or it is unreadable)."""
+        cache_dir = paths.audio_cache_dir
+        try:
+            data = json.loads((cache_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+            entries = {
+                script_id: ManifestEntry(
+                    script_id=script_id, path=cache_dir / fields["file"], **fields
+                )
+                for script_id, fields in data["scripts"].items()
+            }
+            failures = dict(data.get("failures", {}))
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls(cache_dir)
+        return cls(cache_dir, entries, failures)
+
+    def entry(self, script_id: str) -> ManifestEntry | None:
+        return self.entries.get(script_id)
+
+    def by_key(self) -> dict[str, ManifestEntry]:
+        return {entry.key: entry for entry in self.entries.values()}
+
+    def save(self) -> None:
+        scripts = {}
+        for script_id, entry in sorted(self.entries.items()):
+            fields = asdict(entry)
+            del fields["script_id"], fields["path"]
+            scripts[script_id] = fields
+        data = {"version": FORMAT_VERSION, "scripts": scripts, "failures": self.failures}
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+        with atomic_write(self.cache_dir / MANIFEST_NAME) as handle:
+            handle.write(text.encode("utf-8"))

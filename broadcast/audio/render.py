@@ -1,0 +1,250 @@
+"""Rendering one script: cache lookup, engine chain with fallback, assembly, atomic write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import soxr
+
+from broadcast.audio.assembly import (
+    Programme,
+    finish,
+    join_speech,
+    trim_silence,
+    with_repeat,
+)
+from broadcast.audio.cache import audio_file, file_digest, render_key
+from broadcast.audio.ffmpeg import AudioDecodeError, decode
+from broadcast.audio.loudness import gain_to_db, integrated_loudness, true_peak
+from broadcast.audio.manifest import AudioManifest, ManifestEntry
+from broadcast.audio.reading import Reading
+from broadcast.audio.wavfile import SAMPLE_RATE, intact_frames, read_wav, write_wav
+from broadcast.clock import Clock
+from broadcast.config.tts import TtsSettings
+from broadcast.scripts.model import Script, ScriptKind
+from broadcast.tts.chain import EngineChain
+from broadcast.tts.engine import Piece, SpeechEngine, SynthesisError
+
+REPEAT_ANNOUNCEMENT = "Xin nhắc lại."
+
+
+class Outcome(StrEnum):
+    RENDERED = "rendered"  # synthesized (or decoded) and written in this run
+    CACHED = "cached"  # an intact file for exactly these inputs already existed
+    FAILED = "failed"  # no engine could produce it
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What one script needs rendered; plain data, so it can cross to a worker process."""
+
+    script_id: str
+    reading: Reading | None  # text scripts
+    recording: Path | None  # recorded bulletins: decoded, never re-synthesized
+    voice: str | None
+    speed: float
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    script_id: str
+    outcome: Outcome
+    entry: ManifestEntry | None
+    problems: tuple[str, ...] = ()  # why engines failed (Vietnamese), fallback or not
+
+    @property
+    def fell_back(self) -> bool:
+        return bool(self.entry and self.entry.fell_back)
+
+    @property
+    def duration_seconds(self) -> float | None:
+        return self.entry.duration_seconds if self.entry else None
+
+
+def job_for(script: Script, read: Callable[[str, str], Reading]) -> RenderJob:
+    """``read`` turns title and body into spoken sentences (see ``reading_function``)."""
+    if script.kind is ScriptKind.RECORDING:
+        return RenderJob(script.id, None, script.recording, None, 1.0)
+    reading = read(script.title, script.body)
+    return RenderJob(script.id, reading, None, script.voice, script.speed or 1.0)
+
+
+class Renderer:
+    """Renders jobs into ``cache_dir``; keeps what it learns about cached files for one run."""
+
+    def __init__(
+        self,
+        cache_dir: Path,
+        settings: TtsSettings,
+        chain: EngineChain,
+        clock: Clock,
+        known: AudioManifest | None = None,
+    ):
+        self.cache_dir = cache_dir
+        self.settings = settings
+        self.chain = chain
+        self.clock = clock
+        self._by_key = known.by_key() if known else {}
+
+    # -- keys and cache -------------------------------------------------------------------
+
+    def keys(self, job: RenderJob) -> list[tuple[SpeechEngine | None, str]]:
+        """Cache key for each engine in preference order (one key, no engine, for recordings)."""
+        if job.recording is not None:
+            return [(None, render_key(file_digest(job.recording), self.settings))]
+        content = job.reading.fingerprint()
+        return [
+            (
+                engine,
+                render_key(
+                    content,
+                    self.settings,
+                    engine.name,
+                    engine.voice_for(job.voice),
+                    engine.speed * job.speed,
+                ),
+            )
+            for engine in self.chain.engines
+        ]
+
+    def cached(
+        self, job: RenderJob, engine: SpeechEngine | None, key: str, fell_back: bool
+    ) -> ManifestEntry | None:
+        """The entry for an intact file with this key, or ``None`` (missing or damaged)."""
+        path = audio_file(self.cache_dir, key)
+        frames = intact_frames(path)
+        if frames is None:
+            return None
+        known = self._by_key.get(key)
+        if known is not None:
+            if known.frames != frames:
+                return None
+            return replace(known, script_id=job.script_id, fell_back=fell_back)
+        # A file without a manifest record (the manifest was lost): measure it once.
+        samples = read_wav(path)
+        entry = ManifestEntry(
+            script_id=job.script_id,
+            file=path.name,
+            key=key,
+            engine=engine.name if engine else None,
+            voice=engine.voice_for(job.voice) if engine else None,
+            duration_seconds=round(frames / SAMPLE_RATE, 3),
+            loudness_lufs=round(integrated_loudness(samples, SAMPLE_RATE), 2),
+            true_peak_dbtp=round(gain_to_db(true_peak(samples)), 2),
+            rendered_at=self._now(),
+            fell_back=fell_back,
+            audio_hash=file_digest(path),
+            frames=frames,
+            path=path,
+        )
+        self._by_key[key] = entry
+        return entry
+
+    def lookup(self, job: RenderJob) -> RenderResult | None:
+        """A cache hit for the preferred engine, without synthesizing anything."""
+        engine, key = self.keys(job)[0]
+        entry = self.cached(job, engine, key, fell_back=False)
+        return RenderResult(job.script_id, Outcome.CACHED, entry) if entry else None
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def render(self, job: RenderJob) -> RenderResult:
+        hit = self.lookup(job)
+        if hit is not None:
+            return hit
+        if job.recording is not None:
+            return self._render_recording(job)
+        problems: list[str] = []
+        for position, (engine, key) in enumerate(self.keys(job)):
+            fell_back = position > 0
+            if fell_back:
+                # Audio from this fallback already exists: keep it, the preferred engine was
+                # just tried again and failed.
+                entry = self.cached(job, engine, key, fell_back=True)
+                if entry is not None:
+                    return RenderResult(job.script_id, Outcome.CACHED, entry, tuple(problems))
+            if self.chain.is_resting(engine):
+                problems.append(f"{engine.name}: tạm ngừng thử sau nhiều lần lỗi liên tiếp")
+                continue
+            try:
+                programme = self._speak(engine, job)
+            except SynthesisError as exc:
+                self.chain.record(engine, succeeded=False)
+                problems.append(f"{engine.name}: {exc}")
+                continue
+            self.chain.record(engine, succeeded=True)
+            entry = self._write(job, key, programme, engine, fell_back)
+            return RenderResult(job.script_id, Outcome.RENDERED, entry, tuple(problems))
+        return RenderResult(job.script_id, Outcome.FAILED, None, tuple(problems))
+
+    def _speak(self, engine: SpeechEngine, job: RenderJob) -> Programme:
+        voice = engine.voice_for(job.voice)
+        rate: int | None = None
+
+        def say(sentence) -> np.ndarray:
+            nonlocal rate
+            speech = engine.synthesize(sentence, voice, job.speed)
+            samples = speech.samples
+            if rate is None:
+                rate = speech.sample_rate
+            elif speech.sample_rate != rate:
+                samples = soxr.resample(samples, speech.sample_rate, rate)
+            return trim_silence(samples, rate)
+
+        reading = job.reading
+        title = [say(sentence) for sentence in reading.title]
+        paragraphs = [[say(sentence) for sentence in p] for p in reading.paragraphs]
+        if rate is None:
+            raise SynthesisError("kịch bản không có chữ nào để đọc")
+        pauses = self.settings.pauses
+        message = join_speech(title, paragraphs, pauses, rate)
+        if not len(message):
+            raise SynthesisError("bộ đọc chỉ trả về im lặng")
+        if self.settings.repeat:
+            announcement = say((Piece(REPEAT_ANNOUNCEMENT),))
+            message = with_repeat(message, announcement, pauses, rate)
+        return finish(message, rate, self.settings)
+
+    def _render_recording(self, job: RenderJob) -> RenderResult:
+        ((_, key),) = self.keys(job)
+        try:
+            samples = decode(job.recording, SAMPLE_RATE)
+        except AudioDecodeError as exc:
+            return RenderResult(job.script_id, Outcome.FAILED, None, (f"bản thu: {exc}",))
+        entry = self._write(job, key, finish(samples, SAMPLE_RATE, self.settings), None, False)
+        return RenderResult(job.script_id, Outcome.RENDERED, entry)
+
+    def _write(
+        self,
+        job: RenderJob,
+        key: str,
+        programme: Programme,
+        engine: SpeechEngine | None,
+        fell_back: bool,
+    ) -> ManifestEntry:
+        path = audio_file(self.cache_dir, key)
+        audio_hash = write_wav(path, programme.samples)
+        entry = ManifestEntry(
+            script_id=job.script_id,
+            file=path.name,
+            key=key,
+            engine=engine.name if engine else None,
+            voice=engine.voice_for(job.voice) if engine else None,
+            duration_seconds=round(programme.duration_seconds, 3),
+            loudness_lufs=round(programme.loudness_lufs, 2),
+            true_peak_dbtp=round(programme.true_peak_dbtp, 2),
+            rendered_at=self._now(),
+            fell_back=fell_back,
+            audio_hash=audio_hash,
+            frames=len(programme.samples),
+            path=path,
+        )
+        self._by_key[key] = entry
+        return entry
+
+    def _now(self) -> str:
+        return self.clock.now().isoformat(timespec="seconds")

@@ -1,0 +1,84 @@
+"""The finished audio files: WAV, 16-bit, 48 kHz, mono, written whole or not at all."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+SAMPLE_RATE = 48000
+SAMPLE_WIDTH = 2
+HEADER_BYTES = 44  # what the standard library's writer puts before the samples
+TEMP_PREFIX = ".tmp-"
+
+
+@contextmanager
+def atomic_write(path: Path) -> Iterator[BinaryIO]:
+    """Write to a temporary name next to ``path``, then rename: readers see all or nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, on both paths
+        dir=path.parent, prefix=TEMP_PREFIX, suffix=path.suffix, delete=False
+    )
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o644)  # temporary files start private; others read ours
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def to_pcm16(samples: np.ndarray) -> bytes:
+    scaled = np.clip(np.round(samples * 32767.0), -32768, 32767)
+    return scaled.astype("<i2").tobytes()
+
+
+def write_wav(path: Path, samples: np.ndarray) -> str:
+    """Write 48 kHz mono float samples as 16-bit WAV; returns the sha256 of the file."""
+    pcm = to_pcm16(samples)
+    with atomic_write(path) as handle:
+        with wave.open(handle, "wb") as writer:
+            writer.setnchannels(1)
+            writer.setsampwidth(SAMPLE_WIDTH)
+            writer.setframerate(SAMPLE_RATE)
+            writer.writeframes(pcm)
+        handle.seek(0)
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def read_wav(path: Path) -> np.ndarray:
+    """Samples of a file written by ``write_wav``, as float32."""
+    with wave.open(str(path), "rb") as reader:
+        frames = reader.readframes(reader.getnframes())
+    return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def intact_frames(path: Path) -> int | None:
+    """Frame count of a complete WAV in our format; ``None`` if missing, cut short or damaged.
+
+    Cheap (header and file size only), so a warm render can check every file.
+    """
+    try:
+        with wave.open(str(path), "rb") as reader:
+            good_format = (
+                reader.getnchannels() == 1
+                and reader.getsampwidth() == SAMPLE_WIDTH
+                and reader.getframerate() == SAMPLE_RATE
+            )
+            frames = reader.getnframes()
+        size = path.stat().st_size
+    except (OSError, EOFError, wave.Error):
+        return None
+    if not good_format or size != HEADER_BYTES + frames * SAMPLE_WIDTH or frames == 0:
+        return None
+    return frames

@@ -1,0 +1,67 @@
+"""``broadcast preview ID``: render one script if needed, then play it or write it to a file."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from broadcast.audio.batch import render_script
+from broadcast.audio.render import RenderResult
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
+from broadcast.cli.commands.render import load_inputs, print_problems
+from broadcast.clock import SystemClock
+from broadcast.paths import ProjectPaths
+from broadcast.playback.default_device import NoOutputDevice, play_on_default_device
+
+ORDER = 31
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "preview",
+        help="listen to one script as it will be broadcast",
+        description="Nghe thử một kịch bản đúng như khi phát: tạo âm thanh nếu chưa có, rồi phát "
+        "trên loa mặc định của máy, hoặc ghi ra tệp WAV với --out.",
+    )
+    parser.add_argument("script_id", metavar="ID", help='script id, e.g. "2026-11/dvc-muc-4"')
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write a WAV file instead")
+    parser.set_defaults(handler=run)
+
+
+def deliver(result: RenderResult, out: Path | None) -> int:
+    """Copy the rendered file to ``out``, or play it on the default device."""
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(result.entry.path, out)
+        print(f"Đã ghi {out} ({result.entry.duration_seconds:.1f} giây).")
+        return EXIT_OK
+    try:
+        play_on_default_device(result.entry.path)
+    except NoOutputDevice as exc:
+        print(f"Không phát được: {exc}.", file=sys.stderr)
+        return EXIT_INPUT_ERRORS
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    inputs = load_inputs(paths)
+    if inputs is None:
+        return EXIT_INPUT_ERRORS
+    config = inputs.config
+    script = next((s for s in inputs.scripts if s.id == args.script_id), None)
+    if script is None:
+        print(
+            f'Không có kịch bản hợp lệ nào mã "{args.script_id}" (xem "broadcast check").',
+            file=sys.stderr,
+        )
+        return EXIT_INPUT_ERRORS
+    result = render_script(
+        paths, config.tts, script, reader=inputs.reader, clock=SystemClock(config.timezone)
+    )
+    print_problems(result, script.source)
+    if result.entry is None:
+        print(f"{script.source}: không bộ đọc nào tạo được âm thanh.", file=sys.stderr)
+        return EXIT_INPUT_ERRORS
+    return deliver(result, args.out)

@@ -1,0 +1,107 @@
+"""``broadcast run``: the broadcast daemon, until Ctrl+C / SIGTERM (or a rehearsal's end)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from datetime import timedelta
+
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
+from broadcast.cli.output import print_diagnostics
+from broadcast.diagnostics import InputError
+from broadcast.paths import ProjectPaths
+from broadcast.playback.sink_spec import FILE_PREFIX, SINK_HELP
+
+ORDER = 50
+FALLBACK_FOLDER = "fallback_wav"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run the broadcast daemon (plays the timetable on the zones)",
+        description="Chạy chương trình phát thanh: phát đúng giờ theo schedules.yaml trên các "
+        "khu vực loa, tự nhận kịch bản mới và lịch sửa đổi, ghi nhật ký từng lượt phát. "
+        "Dừng bằng Ctrl+C.",
+    )
+    parser.add_argument("--sink", metavar="SINK", help=SINK_HELP)
+    parser.add_argument(
+        "--grace",
+        type=float,
+        default=5.0,
+        metavar="MINUTES",
+        help="after a restart, a slot missed by less than this still plays (5)",
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="render with offline engines only (no gTTS)"
+    )
+    parser.add_argument(
+        "--no-render", action="store_true", help="do not render scripts (use audio_cache as is)"
+    )
+    parser.add_argument(
+        "--rehearsal",
+        action="store_true",
+        help="play today's programs now, back to back, then stop (a dry run of the day)",
+    )
+    parser.add_argument(
+        "--excerpt",
+        type=float,
+        metavar="SECONDS",
+        help="in a rehearsal, play only the first SECONDS of each item",
+    )
+    parser.add_argument("--port", type=int, default=0, help="control port on 127.0.0.1 (auto)")
+    parser.set_defaults(handler=run)
+
+
+def _sinks(spec: str | None, paths: ProjectPaths):
+    """The main sink, the fallback for zones whose device is missing, and whether devices are
+    checked (not when everything goes to files anyway)."""
+    from broadcast.playback.file_sink import FileSink
+    from broadcast.playback.sink_spec import sink_from_spec
+
+    sink = sink_from_spec(spec, realtime=True)
+    to_files = spec is not None and spec.startswith(FILE_PREFIX)
+    fallback = None if to_files else FileSink(paths.data_dir / FALLBACK_FOLDER, realtime=True)
+    return sink, fallback, not to_files
+
+
+def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    # Imported here: the daemon pulls in the audio stack, too slow for every CLI start.
+    from broadcast.playback.daemon import BroadcastDaemon, DaemonOptions, Rehearsal
+
+    if args.grace < 0 or (args.excerpt is not None and args.excerpt <= 0):
+        print("--grace và --excerpt phải là số dương", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        sink, fallback, check_devices = _sinks(args.sink, paths)
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    options = DaemonOptions(
+        grace=timedelta(minutes=args.grace),
+        render_ahead=not args.no_render,
+        offline=args.offline,
+        rehearsal=Rehearsal(excerpt_seconds=args.excerpt) if args.rehearsal else None,
+        control_port=args.port,
+        sink_label=args.sink or "sound",
+    )
+    daemon = BroadcastDaemon(paths, sink, fallback, check_devices=check_devices, options=options)
+    try:
+        daemon.start()
+    except InputError as exc:
+        print("Không chạy được: lịch phát có lỗi.", file=sys.stderr)
+        print_diagnostics(exc.diagnostics)
+        return EXIT_INPUT_ERRORS
+
+    def ask_to_stop(signum: int, frame: object) -> None:
+        daemon.stop_requested.set()
+
+    signal.signal(signal.SIGINT, ask_to_stop)
+    signal.signal(signal.SIGTERM, ask_to_stop)
+    if hasattr(signal, "SIGBREAK"):  # Ctrl+Break in a Windows console
+        signal.signal(signal.SIGBREAK, ask_to_stop)
+    while not daemon.stopped.is_set() and not daemon.stop_requested.wait(0.5):
+        pass
+    daemon.stop()
+    return EXIT_OK

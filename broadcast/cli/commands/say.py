@@ -1,0 +1,47 @@
+"""``broadcast say "văn bản"``: ad-hoc text through the broadcast pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from broadcast.audio.batch import render_text
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_USAGE
+from broadcast.cli.commands.preview import deliver
+from broadcast.cli.commands.render import load_inputs, print_problems
+from broadcast.clock import SystemClock
+from broadcast.paths import ProjectPaths
+
+ORDER = 32
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "say",
+        help="speak a piece of text as a broadcast",
+        description="Đọc một đoạn văn bản bất kỳ qua cùng quy trình phát thanh (chuẩn hóa chữ, "
+        "bộ đọc, chuông, độ lớn) rồi phát trên loa mặc định, hoặc ghi ra tệp với --out.",
+    )
+    parser.add_argument("text", help="Vietnamese text to read")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write a WAV file instead")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    text = args.text.strip()
+    if not text:
+        print("Hãy ghi đoạn văn bản cần đọc.", file=sys.stderr)
+        return EXIT_USAGE
+    inputs = load_inputs(paths, with_scripts=False)
+    if inputs is None:
+        return EXIT_INPUT_ERRORS
+    config = inputs.config
+    result = render_text(
+        paths, config.tts, text, reader=inputs.reader, clock=SystemClock(config.timezone)
+    )
+    print_problems(result, "văn bản")
+    if result.entry is None:
+        print("Không bộ đọc nào tạo được âm thanh.", file=sys.stderr)
+        return EXIT_INPUT_ERRORS
+    return deliver(result, args.out)

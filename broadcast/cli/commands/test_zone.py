@@ -1,0 +1,61 @@
+"""``broadcast test-zone Z``: a test tone and the zone's name spoken, on that zone only."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
+from broadcast.cli.output import print_diagnostics
+from broadcast.config import load_config
+from broadcast.diagnostics import InputError
+from broadcast.paths import ProjectPaths
+from broadcast.playback.sink_spec import SINK_HELP, sink_from_spec
+from broadcast.playback.sinks import PlayStatus, ZoneOutput
+from broadcast.yamlsource import did_you_mean
+
+ORDER = 71
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "test-zone",
+        help="play a test tone and the zone's name on one zone",
+        description="Phát thử trên một khu vực loa: một tiếng bíp 1 kHz rồi đọc tên khu vực, "
+        "để kiểm tra loa nào thuộc khu vực nào.",
+    )
+    parser.add_argument("zone", help="zone id from schedules.yaml, e.g. tdp-1")
+    parser.add_argument("--sink", metavar="SINK", help=SINK_HELP)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    # Imported here: speech and loudness pull in scipy, too slow for every CLI start.
+    from broadcast.playback.zone_test import play_zone_test
+
+    try:
+        sink = sink_from_spec(args.sink, realtime=False)
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        config = load_config(paths)
+    except InputError as exc:
+        print_diagnostics(exc.diagnostics)
+        return EXIT_INPUT_ERRORS
+    zone = next((z for z in config.zones if z.id == args.zone), None)
+    if zone is None:
+        hint = did_you_mean(args.zone, config.zone_ids)
+        print(f'Lỗi: không có khu vực "{args.zone}" trong {config.source}{hint}', file=sys.stderr)
+        return EXIT_INPUT_ERRORS
+    result = play_zone_test(sink, ZoneOutput.from_zone(zone), zone.name)
+    outcome = result.for_zone(zone.id)
+    if outcome.status is PlayStatus.DEVICE_ERROR:
+        print(f"Lỗi thiết bị {outcome.device}: {outcome.error.message}", file=sys.stderr)
+        return EXIT_INPUT_ERRORS
+    channels = ", ".join(str(c) for c in zone.output.channels)
+    print(
+        f'Đã phát thử khu vực "{zone.id}" ({zone.name}) trên {outcome.device}, kênh {channels}: '
+        f"{outcome.aired_seconds:.1f} giây."
+    )
+    return EXIT_OK

@@ -1,0 +1,153 @@
+"""The audio sink boundary: play one program's mono audio on a set of zones.
+
+``AudioSink`` has one real implementation (``SoundDeviceSink``, PortAudio) and one that writes
+WAV files (``FileSink``), for dry runs, tests and PCs without a sound card. Both return a
+``Playback`` that can be faded out and waited on; each device (or file) reports its own
+``OutletOutcome`` so a broken device never hides what the others did.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+import numpy as np
+
+from broadcast.config.model import Zone
+
+DEFAULT_FADE_SECONDS = 0.25  # with the output latency, a stop is silent within 0.5 s
+DEVICE_ERROR = "device_error"
+
+
+@dataclass(frozen=True)
+class ZoneOutput:
+    """Where one zone's loudspeakers are: a device, its channels (1-based), a volume."""
+
+    zone_id: str
+    device: str | int
+    channels: tuple[int, ...]
+    volume_db: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.channels or min(self.channels) < 1:
+            raise ValueError(f"zone {self.zone_id}: channels must be 1-based and not empty")
+
+    @classmethod
+    def from_zone(cls, zone: Zone) -> ZoneOutput:
+        """The playback view of a zone from ``schedules.yaml``."""
+        return cls(zone.id, zone.output.device, zone.output.channels, zone.volume_db)
+
+
+class PlayStatus(StrEnum):
+    COMPLETED = "completed"  # the whole program was played
+    STOPPED = "stopped"  # faded out on request
+    DEVICE_ERROR = DEVICE_ERROR  # the device was missing or failed; see ``error``
+
+
+class DeviceError(Exception):
+    """A device could not play: missing, refused the stream, or failed mid-play."""
+
+    reason = DEVICE_ERROR
+
+    def __init__(self, device: str, message: str):
+        self.device = device
+        self.message = message  # Vietnamese, for the technician
+        super().__init__(f"{device}: {message}")
+
+
+@dataclass(frozen=True)
+class OutletOutcome:
+    """What one outlet (a sound device, or one zone's WAV file) did with the program."""
+
+    device: str
+    zone_ids: tuple[str, ...]
+    status: PlayStatus
+    aired_seconds: float
+    error: DeviceError | None = None
+
+    @property
+    def reason(self) -> str | None:
+        return self.error.reason if self.error else None
+
+
+@dataclass(frozen=True)
+class PlayResult:
+    outcomes: tuple[OutletOutcome, ...]
+
+    @property
+    def completed(self) -> bool:
+        return all(o.status is PlayStatus.COMPLETED for o in self.outcomes)
+
+    @property
+    def errors(self) -> list[DeviceError]:
+        return [o.error for o in self.outcomes if o.error is not None]
+
+    @property
+    def aired_seconds(self) -> float:
+        """How far the program got on the outlet that got furthest."""
+        return max((o.aired_seconds for o in self.outcomes), default=0.0)
+
+    def for_zone(self, zone_id: str) -> OutletOutcome:
+        for outcome in self.outcomes:
+            if zone_id in outcome.zone_ids:
+                return outcome
+        raise KeyError(zone_id)
+
+
+class Outlet(Protocol):
+    """One stream of a playback (a device, or a zone's file), as a sink implements it."""
+
+    finished: threading.Event
+
+    def fade_out(self, seconds: float) -> None: ...
+
+    def outcome(self) -> OutletOutcome:
+        """Only called once ``finished`` is set."""
+        ...
+
+
+class Playback:
+    """A program playing on its zones; every outlet runs on its own, in parallel."""
+
+    def __init__(self, outlets: Sequence[Outlet]):
+        self._outlets = tuple(outlets)
+
+    @classmethod
+    def together(cls, playbacks: Sequence[Playback]) -> Playback:
+        """One playback of several started separately (e.g. some zones to a fallback sink)."""
+        return cls([outlet for playback in playbacks for outlet in playback._outlets])
+
+    def stop(self, fade_seconds: float = DEFAULT_FADE_SECONDS) -> None:
+        """Fade out every outlet; returns at once (``wait`` tells when it is silent)."""
+        for outlet in self._outlets:
+            outlet.fade_out(fade_seconds)
+
+    def done(self) -> bool:
+        return all(outlet.finished.is_set() for outlet in self._outlets)
+
+    def wait(self, timeout: float | None = None) -> PlayResult:
+        """Block until every outlet has finished; ``TimeoutError`` if ``timeout`` passes first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for outlet in self._outlets:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not outlet.finished.wait(remaining):
+                raise TimeoutError("playback still running")
+        return PlayResult(tuple(outlet.outcome() for outlet in self._outlets))
+
+
+class AudioSink(Protocol):
+    def start(
+        self,
+        audio: np.ndarray,
+        sample_rate: int,
+        zones: Sequence[ZoneOutput],
+        label: str = "",
+    ) -> Playback:
+        """Start playing mono ``audio`` (int16, or float in [-1, 1]) on ``zones``; never blocks
+        for the program's length. Device problems come back in the result, not as exceptions.
+        """
+        ...
