@@ -100,6 +100,7 @@ def test_preview_without_a_sound_device_says_so(project, tmp_path):
     # A fresh process with no ALSA configuration of ours (the playback tests install a virtual
     # card in this process): on a machine without a sound card PortAudio lists no device.
     env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "no-alsa"))
+    env.pop("PULSE_SERVER", None)  # the test PulseAudio server would be a sound device too
     count = "import sounddevice; print(len(sounddevice.query_devices()))"
     listed = subprocess.run([sys.executable, "-c", count], capture_output=True, text=True, env=env)
     if listed.returncode == 0 and listed.stdout.strip() != "0":
