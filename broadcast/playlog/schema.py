@@ -101,11 +101,17 @@ def migrate(conn: sqlite3.Connection) -> int:
             f"cơ sở dữ liệu nhật ký ở phiên bản {found}, chương trình này chỉ đọc được "
             f"đến phiên bản {LATEST_VERSION}; hãy cập nhật chương trình"
         )
-    for version in range(found, LATEST_VERSION):
+    version = found
+    while version < LATEST_VERSION:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[version](conn)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
+            # Read again under the write lock: the daemon and a command may open a new
+            # database at the same moment, and only one of them may create it.
+            version = schema_version(conn)
+            if version < LATEST_VERSION:
+                MIGRATIONS[version](conn)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
         except BaseException:
             conn.execute("ROLLBACK")
             raise

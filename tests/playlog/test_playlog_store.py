@@ -140,3 +140,21 @@ def test_reopening_keeps_rows_and_continues_the_chain(paths, airing):
         assert [a.airing.zone for a in log.attempts()] == ["to-1", "to-2"]
         assert log.verify().ok
         assert log.chain_head()[0] == 4
+def test_processes_opening_a_new_database_at_once_all_get_it(tmp_path):
+    """The daemon and a reviewer's command may create the log at the same moment."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "moi" / "playlog.sqlite3"
+    opener = (
+        "import sys; from broadcast.playlog import PlayLog; "
+        "PlayLog.open_file(__import__('pathlib').Path(sys.argv[1])).close()"
+    )
+    children = [
+        subprocess.Popen([sys.executable, "-c", opener, str(path)], stderr=subprocess.PIPE)
+        for _ in range(6)
+    ]
+    errors = [child.communicate()[1].decode() for child in children]
+    assert [child.returncode for child in children] == [0] * 6, errors
+    with PlayLog.open_file(path) as log:
+        assert log.verify().ok and log.attempts() == []
