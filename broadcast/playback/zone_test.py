@@ -9,6 +9,7 @@ import soxr
 from broadcast.audio.loudness import db_to_gain, normalize
 from broadcast.playback.routing import INT16_MAX
 from broadcast.playback.sinks import AudioSink, PlayResult, ZoneOutput
+from broadcast.textnorm import normalize as normalize_text
 from broadcast.tts.engine import Piece
 from broadcast.tts.espeak_engine import EspeakEngine
 
@@ -40,9 +41,12 @@ def sine_tone(
 
 
 def spoken_name(name: str, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
-    """The zone's name read by espeak-ng (offline, always there), as loud as the tone."""
+    """The zone's name read by espeak-ng (offline, always there), as loud as the tone.
+
+    Like every text, the name is normalized first: "Tổ dân phố số 1" is read "số một".
+    """
     engine = EspeakEngine()
-    speech = engine.synthesize([Piece(name)], engine.voice_for(None), 1.0)
+    speech = engine.synthesize([Piece(normalize_text(name))], engine.voice_for(None), 1.0)
     levelled = normalize(speech.samples, speech.sample_rate, SPEECH_LUFS, SPEECH_PEAK_DBTP)
     return soxr.resample(levelled.samples, speech.sample_rate, sample_rate).astype(np.float32)
 

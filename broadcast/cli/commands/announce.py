@@ -24,7 +24,7 @@ ORDER = 53
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "announce",
-        help="air an urgent bulletin now (text or a file) on some zones",
+        help="phát ngay một thông báo khẩn cấp hoặc ưu tiên",
         description="Phát ngay một thông báo: khẩn cấp (ngắt chương trình đang phát trên các "
         "khu vực đó, phát nhạc hiệu và thông báo, rồi phát tiếp) hoặc ưu tiên (phát ngay khi "
         "hết mục đang phát).",

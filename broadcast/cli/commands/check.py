@@ -39,7 +39,7 @@ _ENCODING_COLUMN = ("encoding", "Bảng mã")
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check",
-        help="validate scripts_vi/ and schedules.yaml",
+        help="kiểm tra kịch bản (scripts_vi/), lịch phát và từ điển",
         description="Kiểm tra các kịch bản trong scripts_vi/ và tệp lịch phát schedules.yaml; "
         "in một dòng cho mỗi kịch bản và mọi lỗi, cảnh báo kèm tên tệp và số dòng.",
     )

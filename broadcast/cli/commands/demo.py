@@ -22,7 +22,7 @@ EXCERPT_SECONDS = 3.0
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="run the main job on the project folder's sample, end to end",
+        help="chạy thử toàn bộ quy trình trên mẫu của thư mục dự án",
         description="Chạy thử toàn bộ quy trình: kiểm tra kịch bản và lịch phát, tạo âm thanh "
         "(không cần mạng), xem lịch phát hôm nay, phát diễn tập các chương trình hôm nay "
         "(dời giờ để bắt đầu ngay, mỗi bài phát vài giây đầu) rồi in nhật ký phát.",

@@ -30,7 +30,7 @@ COLUMNS = [
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "devices",
-        help="list sound output devices and the zones using them",
+        help="liệt kê thiết bị âm thanh và khu vực dùng chúng",
         description="Liệt kê thiết bị phát âm thanh của máy (số kênh, tần số mẫu) và khu vực "
         "loa nào trong schedules.yaml dùng thiết bị nào.",
     )

@@ -19,7 +19,7 @@ ORDER = 33
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="export one script's audio as MP3",
+        help="xuất âm thanh một kịch bản ra MP3",
         description="Xuất âm thanh của một kịch bản ra tệp MP3 (128 kbit/s) để đăng lên trang "
         "thông tin điện tử của phường; tạo âm thanh trước nếu chưa có.",
     )

@@ -25,7 +25,7 @@ _COLUMNS = [
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "normalize",
-        help="print the spoken form of a Vietnamese text",
+        help="xem một văn bản sẽ được đọc thành lời như thế nào",
         description="Chuyển văn bản thành lời đọc (số, ngày giờ, từ viết tắt, địa chỉ web…), "
         "mỗi dòng vào cho một dòng ra. Đọc tệp FILE, hoặc đầu vào chuẩn khi không có FILE. "
         "Từ điển riêng của phường: lexicon.yaml cạnh schedules.yaml.",

@@ -55,7 +55,7 @@ def _day_argument(text: str) -> date:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "plan",
-        help="show what will play, when, where and for how long",
+        help="xem lịch phát: phát gì, lúc nào, ở đâu, bao lâu",
         description="Xem trước lịch phát: bài nào phát lúc nào, ở khu vực nào, dài bao lâu, "
         "kèm mọi cảnh báo (quá giờ, chiến dịch không đủ lượt, bài hết hạn chưa phát, khu "
         "vực không có bài).",

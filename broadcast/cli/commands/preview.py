@@ -21,7 +21,7 @@ ORDER = 31
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "preview",
-        help="listen to one script as it will be broadcast",
+        help="nghe thử một kịch bản như khi phát",
         description="Nghe thử một kịch bản đúng như khi phát: tạo âm thanh nếu chưa có, rồi phát "
         "trên loa mặc định của máy, hoặc ghi ra tệp WAV với --out.",
     )

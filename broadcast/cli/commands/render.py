@@ -33,7 +33,7 @@ OUTCOME_LABELS = {
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "render",
-        help="render every valid script to audio",
+        help="tạo âm thanh cho mọi kịch bản hợp lệ",
         description="Đọc mọi kịch bản hợp lệ thành tệp âm thanh chuẩn độ lớn trong audio_cache/ "
         "(gTTS khi có mạng, espeak-ng khi không). Tệp không đổi thì không đọc lại.",
     )

@@ -20,7 +20,7 @@ FALLBACK_FOLDER = "fallback_wav"
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "run",
-        help="run the broadcast daemon (plays the timetable on the zones)",
+        help="chạy chương trình phát thanh theo lịch trên các khu vực loa",
         description="Chạy chương trình phát thanh: phát đúng giờ theo schedules.yaml trên các "
         "khu vực loa, tự nhận kịch bản mới và lịch sửa đổi, ghi nhật ký từng lượt phát. "
         "Dừng bằng Ctrl+C.",

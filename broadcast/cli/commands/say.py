@@ -19,7 +19,7 @@ ORDER = 32
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "say",
-        help="speak a piece of text as a broadcast",
+        help="đọc thử một đoạn văn bản như một bản tin",
         description="Đọc một đoạn văn bản bất kỳ qua cùng quy trình phát thanh (chuẩn hóa chữ, "
         "bộ đọc, chuông, độ lớn) rồi phát trên loa mặc định, hoặc ghi ra tệp với --out.",
     )

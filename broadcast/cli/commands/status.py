@@ -18,7 +18,7 @@ ORDER = 52
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "status",
-        help="show the daemon's state: playing, next items per zone, devices, alarms",
+        help="xem tình trạng: đang phát gì, sắp phát gì, thiết bị, cảnh báo",
         description="Xem tình trạng chương trình phát: còn chạy không (nhịp tim), đang phát gì, "
         "năm mục sắp phát của mỗi khu vực, thiết bị âm thanh, cảnh báo và lỗi gần đây.",
     )

@@ -20,7 +20,7 @@ ORDER = 71
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "test-zone",
-        help="play a test tone and the zone's name on one zone",
+        help="phát thử tiếng bíp và tên khu vực trên một khu vực loa",
         description="Phát thử trên một khu vực loa: một tiếng bíp 1 kHz rồi đọc tên khu vực, "
         "để kiểm tra loa nào thuộc khu vực nào.",
     )
