@@ -245,6 +245,16 @@ class PlayLog:
                 (script_id, self._stamp(start), self._stamp(end)),
             ).fetchone()[0]
 
+    def first_logged(self) -> dict[str, datetime]:
+        """Each script's earliest scheduled time in the log, whatever the outcome: the daemon
+        had it in its folder by then."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT script_id, MIN(scheduled_at) FROM attempts "
+                "WHERE script_id IS NOT NULL GROUP BY script_id"
+            ).fetchall()
+        return {script_id: datetime.fromisoformat(first) for script_id, first in rows}
+
     def chain_head(self) -> tuple[int, str]:
         """Number of chained events and the last hash: what a report prints as its anchor."""
         with self._lock:

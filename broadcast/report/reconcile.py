@@ -1,11 +1,12 @@
 """One day's plan beside what the play log says happened, line by line, each with its reason.
 
 The plan is made again with the planner, with the log *before* that day as history, which is
-how the daemon planned it. A plan line is one script or recording of one slot occurrence on
-one zone (chimes, intros and outros are not lines). A log row belongs to a line when it has
-the same slot, zone and script id (none, for recordings) and its scheduled time falls within
-that occurrence; rows that belong to no line are listed as outside the plan (emergency
-bulletins, or a plan that has changed since: scripts edited, audio re-rendered).
+how the daemon planned it, and with only the scripts the daemon had that day (``plan_as_aired``).
+A plan line is one script or recording of one slot occurrence on one zone (chimes, intros and
+outros are not lines). A log row belongs to a line when it has the same slot, zone and script
+id (none, for recordings) and its scheduled time falls within that occurrence; rows that belong
+to no line are listed as outside the plan (emergency bulletins, or a plan that has changed
+since: timetable or scripts edited, scripts removed, audio re-rendered).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from broadcast.config import Config
 from broadcast.config.model import SegmentKind
 from broadcast.playlog import COMPLETED_OUTCOMES, Attempt, Outcome, PlayLog, reason_label_vi
 from broadcast.playlog.history import plan_days
-from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason
+from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason, occurrences
 from broadcast.scripts.model import Script
 
 CONTENT_KINDS = (SegmentKind.SCRIPT, SegmentKind.AUDIO)
@@ -163,6 +164,45 @@ def reconcile(
     return sorted(lines, key=lambda line: line.at)
 
 
+def plan_as_aired(
+    config: Config,
+    scripts: Sequence[Script],
+    day: date,
+    log: PlayLog,
+    attempts: Sequence[Attempt],
+    first_logged: Mapping[str, datetime] | None = None,
+) -> Plan:
+    """``day`` planned again as the daemon planned it, as near as the log (``attempts``: that
+    day's rows) can tell.
+
+    The folder is read as it is now, so a script dropped in later would take a place it never
+    had on the air. On a day the daemon logged its airings, each occurrence is planned with only
+    the scripts the log knew by the next occurrence: one the daemon neither played nor
+    accounted for by then was either not in the folder yet or not chosen, and leaving out a
+    script that was not chosen changes no choice. (A daemon restarted after a script arrived
+    logs the airings it missed as planned with that script: they are still matched.)
+    """
+    if not any(attempt.airing.slot_id is not None for attempt in attempts):
+        return plan_days(config, scripts, day, log)
+    seen = log.first_logged() if first_logged is None else first_logged
+    midnight = datetime.combine(day, datetime.min.time(), config.timezone)
+    end = midnight + timedelta(days=1)
+    starts = sorted({found.start for found in occurrences(config, midnight, end)[0]})
+    plans: dict[frozenset[str], Plan] = {}
+    items: list[PlanItem] = []
+    plan = None
+    for start, bound in zip(starts, [*starts[1:], end], strict=True):
+        known = [s for s in scripts if s.id in seen and seen[s.id] < bound]
+        key = frozenset(s.id for s in known)
+        if key not in plans:
+            plans[key] = plan_days(config, known, day, log)
+        plan = plans[key]
+        items.extend(item for item in plan.items if item.start == start)
+    if plan is None:  # no occurrence that day: rows of bulletins only
+        return plan_days(config, scripts, day, log)
+    return replace(plan, items=tuple(items))
+
+
 def lines_against_plan(
     config: Config,
     scripts: Sequence[Script],
@@ -177,8 +217,10 @@ def lines_against_plan(
             attempt
         )
     titles = {script.id: script.title for script in scripts}
-    return [
-        line
-        for day in days
-        for line in reconcile(plan_days(config, scripts, day, log), by_day.get(day, []), titles)
-    ]
+    seen = log.first_logged()
+    lines = []
+    for day in days:
+        rows = by_day.get(day, [])
+        plan = plan_as_aired(config, scripts, day, log, rows, seen)
+        lines.extend(reconcile(plan, rows, titles))
+    return lines

@@ -14,8 +14,7 @@ from broadcast.config import load_config
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import PlayLog, database_path
-from broadcast.playlog.history import plan_days
-from broadcast.report.reconcile import LineStatus, ReconcileLine, reconcile
+from broadcast.report.reconcile import LineStatus, ReconcileLine, plan_as_aired, reconcile
 from broadcast.schedule.labels import day_label
 from broadcast.scripts import load_folder
 
@@ -78,8 +77,8 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     day = args.date
     start = datetime.combine(day, time(), config.timezone)
     with PlayLog.open_for_reading(paths, timezone=config.timezone) as log:
-        plan = plan_days(config, folder.scripts, day, log)
         attempts = log.attempts(since=start, until=start + timedelta(days=1))
+        plan = plan_as_aired(config, folder.scripts, day, log, attempts)
     lines = reconcile(plan, attempts, {script.id: script.title for script in folder.scripts})
     counts = Counter(line.status for line in lines)
     if args.json:
