@@ -10,10 +10,12 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from broadcast.audio.wavfile import atomic_write
+from broadcast.audio.chime import builtin_chime
+from broadcast.audio.wavfile import SAMPLE_RATE, atomic_write
 from broadcast.paths import ProjectPaths
 
 MANIFEST_NAME = "manifest.json"
+CHIME_KEY = "chime"  # the planner's key for the chime's length
 FORMAT_VERSION = 1
 
 
@@ -59,6 +61,13 @@ class AudioManifest:
 
     def entry(self, script_id: str) -> ManifestEntry | None:
         return self.entries.get(script_id)
+
+    def planning_durations(self) -> dict[str, float]:
+        """Seconds of every rendered script and of the built-in chime, for the planner: the
+        daemon, ``plan`` and ``reconcile`` must all plan with the same lengths."""
+        durations = {key: entry.duration_seconds for key, entry in self.entries.items()}
+        durations[CHIME_KEY] = len(builtin_chime(SAMPLE_RATE)) / SAMPLE_RATE
+        return durations
 
     def by_key(self) -> dict[str, ManifestEntry]:
         return {entry.key: entry for entry in self.entries.values()}

@@ -171,6 +171,7 @@ def plan_as_aired(
     log: PlayLog,
     attempts: Sequence[Attempt],
     first_logged: Mapping[str, datetime] | None = None,
+    durations: Mapping[str, float] | None = None,
 ) -> Plan:
     """``day`` planned again as the daemon planned it, as near as the log (``attempts``: that
     day's rows) can tell.
@@ -183,7 +184,7 @@ def plan_as_aired(
     logs the airings it missed as planned with that script: they are still matched.)
     """
     if not any(attempt.airing.slot_id is not None for attempt in attempts):
-        return plan_days(config, scripts, day, log)
+        return plan_days(config, scripts, day, log, durations=durations)
     seen = log.first_logged() if first_logged is None else first_logged
     midnight = datetime.combine(day, datetime.min.time(), config.timezone)
     end = midnight + timedelta(days=1)
@@ -195,11 +196,11 @@ def plan_as_aired(
         known = [s for s in scripts if s.id in seen and seen[s.id] < bound]
         key = frozenset(s.id for s in known)
         if key not in plans:
-            plans[key] = plan_days(config, known, day, log)
+            plans[key] = plan_days(config, known, day, log, durations=durations)
         plan = plans[key]
         items.extend(item for item in plan.items if item.start == start)
     if plan is None:  # no occurrence that day: rows of bulletins only
-        return plan_days(config, scripts, day, log)
+        return plan_days(config, scripts, day, log, durations=durations)
     return replace(plan, items=tuple(items))
 
 
@@ -209,6 +210,7 @@ def lines_against_plan(
     days: Sequence[date],
     attempts: Sequence[Attempt],
     log: PlayLog,
+    durations: Mapping[str, float] | None = None,
 ) -> list[ReconcileLine]:
     """``reconcile`` day by day over ``days``, each day planned with the history before it."""
     by_day: dict[date, list[Attempt]] = {}
@@ -221,6 +223,6 @@ def lines_against_plan(
     lines = []
     for day in days:
         rows = by_day.get(day, [])
-        plan = plan_as_aired(config, scripts, day, log, rows, seen)
+        plan = plan_as_aired(config, scripts, day, log, rows, seen, durations)
         lines.extend(reconcile(plan, rows, titles))
     return lines

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.output import display_width, print_diagnostics, print_json, print_table
 from broadcast.clock import SystemClock
@@ -92,7 +93,8 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     references = check_script_references(config, folder.scripts)
     start = args.start or SystemClock(config.timezone).now().date()
     with open_history(paths, config) as log:
-        plan = plan_days(config, folder.scripts, start, log, days=args.days)
+        durations = AudioManifest.load(paths).planning_durations()
+        plan = plan_days(config, folder.scripts, start, log, days=args.days, durations=durations)
     if zones is not None:
         plan = _only_zones(plan, zones)
     diagnostics = [*config.warnings, *references]

@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from datetime import datetime, time, timedelta
 
+from broadcast.audio.manifest import AudioManifest
 from broadcast.cli.commands.logs import day_argument, duration_label
 from broadcast.cli.output import print_diagnostics, print_json, print_table
 from broadcast.config import load_config
@@ -78,7 +79,8 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     start = datetime.combine(day, time(), config.timezone)
     with PlayLog.open_for_reading(paths, timezone=config.timezone) as log:
         attempts = log.attempts(since=start, until=start + timedelta(days=1))
-        plan = plan_as_aired(config, folder.scripts, day, log, attempts)
+        durations = AudioManifest.load(paths).planning_durations()
+        plan = plan_as_aired(config, folder.scripts, day, log, attempts, durations=durations)
     lines = reconcile(plan, attempts, {script.id: script.title for script in folder.scripts})
     counts = Counter(line.status for line in lines)
     if args.json:
