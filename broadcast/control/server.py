@@ -46,7 +46,7 @@ Handler = Callable[[dict[str, Any]], Mapping[str, Any]]
 LOOPBACK_HOST = "127.0.0.1"
 REQUEST_TIMEOUT_SECONDS = 10.0
 MAX_CONNECTIONS = 32  # a web page and a few commands; more is a runaway client
-_POLL_SECONDS = 0.05  # how quickly serve_forever notices stop()
+_POLL_SECONDS = 0.5  # how quickly serve_forever notices stop(); shorter wakes an idle daemon often
 _SEND_TIMEOUT_SECONDS = 5.0
 _BUSY_SEND_SECONDS = 0.2
 # After refusing, read what the client still sends for a moment before closing: closing with

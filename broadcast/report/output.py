@@ -8,7 +8,6 @@ from pathlib import Path
 from broadcast.report.document import ReportDocument
 from broadcast.report.render_html import render_html
 from broadcast.report.render_text import render_csv, render_markdown
-from broadcast.report.write_xlsx import write_xlsx
 
 TEXT_RENDERERS: dict[str, Callable[[ReportDocument], str]] = {
     "csv": render_csv,
@@ -21,6 +20,8 @@ FORMATS = ("xlsx", *TEXT_RENDERERS)
 def save_report(document: ReportDocument, fmt: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
+        from broadcast.report.write_xlsx import write_xlsx  # openpyxl only when asked for
+
         write_xlsx(document, path)
         return
     # CSV gets a byte-order mark so Excel on Windows opens the Vietnamese text correctly.

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from broadcast.config.tts import TtsSettings
 from broadcast.tts.engine import SpeechEngine
 from broadcast.tts.espeak_engine import EspeakEngine
-from broadcast.tts.gtts_engine import GttsEngine
 from broadcast.tts.piper_engine import PiperEngine
 
 # After this many failures in a row an engine rests for the rest of the run: with the network
@@ -35,6 +34,10 @@ def build_engine(name: str, settings: TtsSettings) -> SpeechEngine:
     if name == "espeak":
         return EspeakEngine(settings.espeak.voice, settings.espeak.speed)
     if name == "gtts":
+        # On first use only: gTTS brings requests, urllib3 and ssl, which an offline daemon
+        # would otherwise carry in memory for nothing.
+        from broadcast.tts.gtts_engine import GttsEngine
+
         gtts = settings.gtts
         return GttsEngine(gtts.tld, gtts.timeout_seconds, gtts.retries)
     if name == "piper":
