@@ -39,31 +39,38 @@ def local_midnight(day: date, config: Config) -> datetime:
     return datetime.combine(day, time(0), tzinfo=config.timezone)
 
 
+def in_quiet_hours(config: Config, moment: datetime) -> bool:
+    """Inside the quiet hours, when only emergency bulletins may air."""
+    quiet = config.quiet_hours
+    return quiet is not None and quiet.contains(moment.time())
+
+
 def occurrences(
     config: Config, start: datetime, end: datetime
 ) -> tuple[list[Occurrence], list[SkippedOccurrence]]:
     """Occurrences starting in ``[start, end)`` in time order (slot order breaks ties)."""
     found: list[Occurrence] = []
     skipped: list[SkippedOccurrence] = []
+    # A day's times in order, slot order breaking ties: the same every day, so sorted once.
+    daily = sorted(
+        ((moment, index, slot) for index, slot in enumerate(config.slots) for moment in slot.times),
+        key=lambda entry: entry[:2],
+    )
     day = start.astimezone(config.timezone).date()
     last = (end - timedelta(microseconds=1)).astimezone(config.timezone).date()
     while day <= last:
         holiday = holiday_name(day)
-        for slot in config.slots:
+        for moment, _, slot in daily:
             if not slot.runs_on(day):
                 continue
-            for moment in slot.times:
-                at = datetime.combine(day, moment, tzinfo=config.timezone)
-                if not start <= at < end:
-                    continue
-                if slot.skip_holidays and holiday:
-                    skipped.append(SkippedOccurrence(slot.id, at, SkipReason.HOLIDAY, holiday))
-                else:
-                    found.append(Occurrence(slot, at))
+            at = datetime.combine(day, moment, tzinfo=config.timezone)
+            if not start <= at < end:
+                continue
+            if slot.skip_holidays and holiday:
+                skipped.append(SkippedOccurrence(slot.id, at, SkipReason.HOLIDAY, holiday))
+            else:
+                found.append(Occurrence(slot, at))
         day += timedelta(days=1)
-    order = {slot.id: index for index, slot in enumerate(config.slots)}
-    found.sort(key=lambda o: (o.start, order[o.slot.id]))
-    skipped.sort(key=lambda s: (s.start, order[s.slot_id]))
     return found, skipped
 
 

@@ -6,10 +6,10 @@ in memory, used when there is no log yet and while the planner plans several day
 
 from __future__ import annotations
 
-import bisect
-from collections import defaultdict
 from datetime import datetime
 from typing import Protocol
+
+from broadcast.schedule.timeline import Timeline
 
 
 class AiringHistory(Protocol):
@@ -27,29 +27,30 @@ class MemoryHistory:
 
     def __init__(self, base: AiringHistory | None = None):
         self._base = base
-        self._starts: dict[str, list[datetime]] = defaultdict(list)
-        self._last_by_zone: dict[tuple[str, str], datetime] = {}
+        # The planner records an airing for every script it places but asks about a zone
+        # rarely, so a zone's latest airing is found by walking back rather than kept up to
+        # date zone by zone at every record.
+        self._airings: dict[str, Timeline[tuple[str, ...]]] = {}
 
     def record(self, script_id: str, zones: list[str] | tuple[str, ...], start: datetime) -> None:
-        bisect.insort(self._starts[script_id], start)
-        for zone in zones:
-            key = (script_id, zone)
-            previous = self._last_by_zone.get(key)
-            if previous is None or start > previous:
-                self._last_by_zone[key] = start
+        timeline = self._airings.get(script_id)
+        if timeline is None:
+            timeline = self._airings[script_id] = Timeline()
+        timeline.add(start, tuple(zones))
 
     def last_aired(self, script_id: str, zone: str | None = None) -> datetime | None:
-        if zone is None:
-            starts = self._starts.get(script_id)
-            mine = starts[-1] if starts else None
-        else:
-            mine = self._last_by_zone.get((script_id, zone))
+        timeline = self._airings.get(script_id)
+        mine = None
+        if timeline is not None and zone is None:
+            mine = timeline.latest()
+        elif timeline is not None:
+            mine = next((at for at, zones in timeline.newest_first() if zone in zones), None)
         older = self._base.last_aired(script_id, zone) if self._base else None
         candidates = [moment for moment in (mine, older) if moment is not None]
         return max(candidates) if candidates else None
 
     def count_aired(self, script_id: str, start: datetime, end: datetime) -> int:
-        starts = self._starts.get(script_id, [])
-        mine = bisect.bisect_left(starts, end) - bisect.bisect_left(starts, start)
+        timeline = self._airings.get(script_id)
+        mine = timeline.count(start, end) if timeline is not None else 0
         older = self._base.count_aired(script_id, start, end) if self._base else 0
         return mine + older

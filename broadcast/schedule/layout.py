@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from broadcast.config.model import NamedScriptSegment, Program, SegmentKind, SelectionSegment
+from broadcast.config.model import (
+    NamedScriptSegment,
+    Program,
+    Segment,
+    SegmentKind,
+    SelectionSegment,
+)
 from broadcast.schedule.calendar import Occurrence
+from broadcast.schedule.candidates import Candidate
 from broadcast.schedule.model import PlanItem, PlannedSegment
-from broadcast.schedule.selection import Ranked
 
 # An airing holds something worth hearing only with a script or a recorded programme in it.
 CONTENT_KINDS = (SegmentKind.SCRIPT, SegmentKind.AUDIO)
@@ -16,18 +22,40 @@ LEAD_KINDS = (SegmentKind.CHIME, SegmentKind.INTRO)
 
 @dataclass(frozen=True)
 class Part:
-    """A segment before its offset is known."""
+    """A fixed segment of the program (chime, intro, named script …) before its offset is
+    known."""
 
     kind: SegmentKind
     seconds: float
     zones: tuple[str, ...]
     script_id: str | None = None
     file: str | None = None
-    emergency: bool = False
 
 
-def has_scripts(program: Program) -> bool:
-    return any(isinstance(s, SelectionSegment | NamedScriptSegment) for s in program.segments)
+@dataclass(frozen=True)
+class Shape:
+    """What every airing asks of its program's segments, worked out once per program."""
+
+    size: int  # number of segments
+    fixed: tuple[tuple[int, Segment], ...]  # chime, files, named scripts, with their indexes
+    selections: tuple[tuple[int, SelectionSegment], ...]
+    emergency_place: int  # emergencies go before this segment
+    has_scripts: bool  # selected or named scripts: an airing without one is worth a warning
+
+    @classmethod
+    def of(cls, program: Program) -> Shape:
+        segments = program.segments
+        fixed = tuple((i, s) for i, s in enumerate(segments) if not isinstance(s, SelectionSegment))
+        selections = tuple(
+            (i, s) for i, s in enumerate(segments) if isinstance(s, SelectionSegment)
+        )
+        # Where scripts are chosen, else right after the chime and intro.
+        place = next(
+            (i for i, _ in selections),
+            next((i for i, s in enumerate(segments) if s.kind not in LEAD_KINDS), len(segments)),
+        )
+        has_scripts = any(isinstance(s, SelectionSegment | NamedScriptSegment) for s in segments)
+        return cls(len(segments), fixed, selections, place, has_scripts)
 
 
 def part_label(part: Part) -> str:
@@ -36,59 +64,48 @@ def part_label(part: Part) -> str:
     return f'"{part.file}"' if part.file else "nhạc hiệu"
 
 
-def script_part(entry: Ranked) -> Part:
-    candidate = entry.candidate
-    return Part(
-        SegmentKind.SCRIPT,
-        candidate.seconds,
-        candidate.zones,
-        script_id=candidate.id,
-        emergency=candidate.emergency,
+def _segment(piece: Part | Candidate, offset: float) -> PlannedSegment:
+    if isinstance(piece, Part):
+        return PlannedSegment(
+            piece.kind, offset, piece.seconds, piece.zones, piece.script_id, piece.file, False
+        )
+    return PlannedSegment(
+        SegmentKind.SCRIPT, offset, piece.seconds, piece.zones, piece.id, None, piece.emergency
     )
 
 
 def arrange(
-    program: Program,
-    emergencies: list[Ranked],
+    shape: Shape,
+    emergencies: list[Candidate],
     fixed: dict[int, Part],
-    chosen: dict[int, list[Ranked]],
-) -> list[Part]:
-    """Program order; emergencies go where scripts are chosen, else right after the chime."""
-    segments = program.segments
-    place = next(
-        (i for i, s in enumerate(segments) if isinstance(s, SelectionSegment)),
-        next((i for i, s in enumerate(segments) if s.kind not in LEAD_KINDS), len(segments)),
-    )
-    parts: list[Part] = []
-    for index in range(len(segments) + 1):
-        if index == place:
-            parts.extend(script_part(e) for e in emergencies)
+    chosen: dict[int, list[Candidate]],
+) -> list[PlannedSegment]:
+    """Program order, emergencies at ``shape.emergency_place``; each segment starts where the
+    one before it ends."""
+    pieces: list[Part | Candidate] = []
+    for index in range(shape.size + 1):
+        if index == shape.emergency_place:
+            pieces.extend(emergencies)
         if index in fixed:
-            parts.append(fixed[index])
-        parts.extend(script_part(e) for e in chosen.get(index, []))
-    return parts
+            pieces.append(fixed[index])
+        pieces.extend(chosen.get(index, ()))
+    planned = []
+    offset = 0.0
+    for piece in pieces:
+        planned.append(_segment(piece, offset))
+        offset += piece.seconds
+    return planned
 
 
 def build_item(
-    occurrence: Occurrence, program: Program, parts: list[Part], quiet: bool
+    occurrence: Occurrence,
+    program: Program,
+    segments: list[PlannedSegment],
+    zones: tuple[str, ...],
+    quiet: bool,
 ) -> PlanItem:
-    segments = []
-    offset = 0.0
-    for part in parts:
-        segments.append(
-            PlannedSegment(
-                kind=part.kind,
-                offset_seconds=offset,
-                duration_seconds=part.seconds,
-                zones=part.zones,
-                script_id=part.script_id,
-                file=part.file,
-                emergency=part.emergency,
-            )
-        )
-        offset += part.seconds
+    """``zones``: those where some segment is heard."""
     slot = occurrence.slot
-    zones = tuple(z for z in slot.zones if any(z in s.zones for s in segments))
     return PlanItem(
         slot_id=slot.id,
         slot_name=slot.name,

@@ -7,51 +7,27 @@ always give the same plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from broadcast.schedule.candidates import Candidate
 from broadcast.schedule.labels import duration_label
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    candidate: Candidate
-    due: bool  # a campaign's turn
-    last_heard: datetime
-
-    def key(self) -> tuple[int, bool, datetime, str]:
-        return (-self.candidate.rank, not self.due, self.last_heard, self.candidate.id)
-
-
-def rank(
-    candidates: Iterable[Candidate],
-    due: set[str],
-    last_heard: Callable[[Candidate], datetime],
-) -> list[Ranked]:
-    ranked = [Ranked(c, c.id in due, last_heard(c)) for c in candidates]
-    ranked.sort(key=Ranked.key)
-    return ranked
+def rank(candidates: Iterable[Candidate], due: Collection[str]) -> list[Candidate]:
+    return sorted(candidates, key=lambda c: (-c.rank, c.id not in due, c.last_heard(), c.id))
 
 
 @dataclass
 class Fill:
-    chosen: list[Ranked] = field(default_factory=list)
-    reasons: dict[str, str] = field(default_factory=dict)  # id -> why left out (Vietnamese)
-    out_of_time: set[str] = field(default_factory=set)  # left out for lack of time
-
-    @property
-    def seconds(self) -> float:
-        return sum(r.candidate.seconds for r in self.chosen)
-
-    def merge(self, other: Fill) -> None:
-        self.reasons.update(other.reasons)
-        self.out_of_time.update(other.out_of_time)
+    chosen: list[Candidate] = field(default_factory=list)
+    # Left out for lack of time: id -> why (Vietnamese).
+    reasons: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0  # of the chosen
 
 
 def fill(
-    ranked: Iterable[Ranked], budget: float, max_count: int | None, shortest: float = 0.0
+    ranked: Iterable[Candidate], budget: float, max_count: int | None, shortest: float = 0.0
 ) -> Fill:
     """Take scripts in order while they fit; a long one is skipped for shorter ones after it.
 
@@ -60,8 +36,7 @@ def fill(
     """
     result = Fill()
     left = budget
-    for entry in ranked:
-        candidate = entry.candidate
+    for candidate in ranked:
         if max_count is not None and len(result.chosen) >= max_count:
             break
         if candidate.seconds > left:
@@ -69,9 +44,9 @@ def fill(
                 f"bài dài {duration_label(candidate.seconds)}, khung giờ chỉ còn "
                 f"{duration_label(max(left, 0))}"
             )
-            result.out_of_time.add(candidate.id)
         else:
-            result.chosen.append(entry)
+            result.chosen.append(candidate)
+            result.seconds += candidate.seconds
             left -= candidate.seconds
             if left < shortest:
                 break
