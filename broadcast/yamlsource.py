@@ -2,13 +2,18 @@
 
 Used by every reader of YAML in the project (front matter, sidecar files, ``schedules.yaml``,
 the lexicon). Loading is safe-only: tags that would build Python objects are refused.
+``read_file`` reads an edited YAML file (``schedules.yaml``, the lexicon) within size and
+encoding limits, so a wrong file becomes a message instead of an exception or a stall.
 """
 
 from __future__ import annotations
 
+import codecs
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -124,6 +129,30 @@ def _construct(node: yaml.Node) -> Any:
         loader.dispose()
 
 
+# A YAML file the board or the technician edits is a few kilobytes; far more is a mistake
+# (a recording or a log pasted in) that would stall the daemon while PyYAML reads it.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+_STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
+_QUOTED = re.compile(r"'([^']+)'")
+_TAB_PROBLEM = "found character '\\t' that cannot start any token"
+
+
+def _syntax_error(file: str, line: int | None, column: int | None, problem: str) -> InputError:
+    if problem == _TAB_PROBLEM:  # Notepad's Tab key: the commonest mistake, said plainly
+        problem = "thụt lề bằng phím Tab; YAML chỉ nhận dấu cách"
+    return InputError(
+        [Diagnostic(file, line, column, "yaml_syntax", f"lỗi cú pháp YAML: {problem}")]
+    )
+
+
+def _bad_character(exc: yaml.reader.ReaderError, text: str, file: str, offset: int) -> InputError:
+    """PyYAML names a forbidden character by its position only; turn that into a line."""
+    line = text.count("\n", 0, exc.position) + 1 + offset
+    shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+    message = f"ký tự điều khiển {shown} không được phép"
+    return InputError([Diagnostic(file, line, None, "yaml_syntax", message)])
+
+
 def parse(text: str, file: str, line_offset: int = 0) -> Located | None:
     """Parse one YAML document; ``None`` for an empty one. Syntax errors name line and column."""
     try:
@@ -132,24 +161,84 @@ def parse(text: str, file: str, line_offset: int = 0) -> Located | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         column = mark.column + 1 if mark else None
-        problem = exc.problem or exc.context or "lỗi cú pháp"
-        raise InputError(
-            [Diagnostic(file, line, column, "yaml_syntax", f"lỗi cú pháp YAML: {problem}")]
+        raise _syntax_error(
+            file, line, column, exc.problem or exc.context or "lỗi cú pháp"
         ) from exc
-    except yaml.YAMLError as exc:  # e.g. unacceptable characters, reported without a mark
-        raise InputError(
-            [Diagnostic(file, None, None, "yaml_syntax", f"lỗi cú pháp YAML: {exc}")]
-        ) from exc
+    except yaml.reader.ReaderError as exc:  # a control character, named by position only
+        raise _bad_character(exc, text, file, line_offset) from exc
+    except yaml.YAMLError as exc:
+        raise _syntax_error(file, None, None, str(exc)) from exc
+    except RecursionError as exc:  # brackets nested a few hundred deep: PyYAML recurses per level
+        raise _too_deep(file) from exc
     if node is None:
         return None
     located = Located(node, file, line_offset)
     try:
         located.value  # noqa: B018 - constructing refuses unsafe tags here, once
     except yaml.constructor.ConstructorError as exc:
-        raise located.fail("yaml_unsafe_tag", f"thẻ YAML không được phép: {exc.problem}") from exc
+        raise _unsafe_tag(exc, located) from exc
+    except RecursionError as exc:
+        raise _too_deep(file) from exc
     except InputError:
         pass  # an impossible date such as 2026-02-31: its reader reports it with its line
     return located
+
+
+def _unsafe_tag(exc: yaml.constructor.ConstructorError, root: Located) -> InputError:
+    """Name the tag as written (``!!python/object:…``) at its own line, not the document's."""
+    tag = _QUOTED.search(exc.problem or "")
+    shown = tag[1].replace(_STANDARD_TAG_PREFIX, "!!") if tag else exc.problem
+    mark = exc.problem_mark
+    line = mark.line + 1 + root.line_offset if mark else root.line
+    column = mark.column + 1 if mark else root.column
+    message = f'thẻ YAML "{shown}" không được phép; chỉ dùng chữ, số và danh sách'
+    return InputError([Diagnostic(root.file, line, column, "yaml_unsafe_tag", message)])
+
+
+def _too_deep(file: str) -> InputError:
+    message = "các mục lồng vào nhau quá sâu, không đọc được"
+    return InputError([Diagnostic(file, None, None, "yaml_too_deep", message)])
+
+
+def read_file(path: Path, source: str) -> str:
+    """The text of an edited YAML file: UTF-8 (with or without BOM), at most ``MAX_FILE_BYTES``.
+
+    ``FileNotFoundError`` is passed on (a missing file means different things to different
+    readers); anything else that makes the file unusable is an ``InputError`` naming it.
+    """
+    try:
+        if not path.is_file() and path.exists():  # a folder, or a pipe that would block
+            raise InputError(
+                [Diagnostic(source, None, None, "not_a_file", "đây không phải một tệp")]
+            )
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // 1024 // 1024
+            message = f"tệp quá lớn ({size / 1024 / 1024:.1f} MB, tối đa {limit} MB)"
+            raise InputError([Diagnostic(source, None, None, "too_large", message)])
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:  # no permission, locked by an editor on Windows…
+        message = f"không đọc được tệp ({exc.strerror or exc})"
+        raise InputError([Diagnostic(source, None, None, "unreadable_file", message)]) from exc
+    return _decoded(data, source)
+
+
+def _decoded(data: bytes, source: str) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        message = "tệp được lưu bằng mã UTF-16 (Unicode); hãy lưu lại bằng mã UTF-8"
+        raise InputError([Diagnostic(source, 1, None, "bad_encoding", message)])
+    if b"\x00" in data:  # every other byte zero: UTF-16 without its byte order mark
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        message = "tệp có byte 0, có lẽ được lưu bằng mã UTF-16; hãy lưu lại bằng mã UTF-8"
+        raise InputError([Diagnostic(source, line, None, "bad_encoding", message)])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = "tệp phải được lưu bằng mã UTF-8 (có chữ sai mã ở dòng này)"
+        raise InputError([Diagnostic(source, line, None, "bad_encoding", message)]) from exc
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:

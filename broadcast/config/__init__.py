@@ -146,13 +146,9 @@ def load_config(paths: ProjectPaths) -> Config:
     """Read and validate ``schedules.yaml``; raises ``InputError`` listing every problem."""
     source = paths.relative(paths.schedules_file)
     try:
-        text = paths.schedules_file.read_text(encoding="utf-8-sig")
+        text = yamlsource.read_file(paths.schedules_file, source)
     except FileNotFoundError as exc:
         raise InputError(
             [Diagnostic(source, None, None, "missing_file", "không tìm thấy tệp lịch phát")]
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [Diagnostic(source, None, None, "bad_encoding", "tệp phải được lưu bằng mã UTF-8")]
         ) from exc
     return parse_config(text, source, paths)

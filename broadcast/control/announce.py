@@ -61,9 +61,7 @@ def _text(value: Any) -> str:
             _source("text"),
             "text_too_long",
             f"nội dung dài {len(text)} ký tự, tối đa {MAX_ANNOUNCE_CHARACTERS} ký tự "
-            f"(khoảng {minutes:.0f} phút đọc); bài dài hơn hãy bỏ vào scripts_vi/".replace(
-                ",", "."
-            ),
+            f"(khoảng {minutes:.0f} phút đọc); bài dài hơn hãy bỏ vào scripts_vi/",
         )
     return text
 

@@ -34,12 +34,17 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _LINE_BREAK = re.compile("\r\n|[\r\x85\u2028\u2029]")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
+# High bytes of the UTF-16 code units of Vietnamese text: ASCII, Latin letters, Vietnamese
+# letters, punctuation such as "–" and "…".
+_UTF16_HIGH_BYTES = (0x00, 0x01, 0x1E, 0x20)
 _KNOWN_BINARY = {
     b"%PDF": "một tệp PDF",
     b"PK\x03\x04": "một tệp nén (có thể là .docx đã bị đổi tên)",
     b"\x89PNG": "một ảnh PNG",
     b"\xff\xd8\xff": "một ảnh JPEG",
     b"\xd0\xcf\x11\xe0": "một tệp Word/Excel đời cũ (.doc/.xls)",
+    b"RIFF": "một tệp âm thanh WAV",
+    b"ID3": "một tệp âm thanh MP3",
 }
 
 
@@ -50,11 +55,35 @@ class DecodedText:
     warnings: tuple[Diagnostic, ...] = ()
 
 
-def _binary_kind(data: bytes) -> str | None:
+def _known_binary(data: bytes) -> str | None:
     for magic, kind in _KNOWN_BINARY.items():
         if data.startswith(magic):
             return kind
-    return "một tệp nhị phân" if b"\x00" in data else None
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Codec of UTF-16 text saved without a byte order mark (some exporters do), else None.
+
+    Vietnamese text is ASCII, letters at U+00C0-U+01B0 and U+1EA0-U+1EF9 and punctuation at
+    U+20xx: nearly every high byte is one of those few values, most of them zero, while the
+    low bytes are almost never zero. Binary data shows no such pattern.
+    """
+    pairs = len(data) // 2
+    if not pairs or len(data) % 2:
+        return None
+    for codec, high, low in (
+        ("utf-16-le", data[1::2], data[0::2]),
+        ("utf-16-be", data[0::2], data[1::2]),
+    ):
+        usual_high = sum(high.count(byte) for byte in _UTF16_HIGH_BYTES)
+        if (
+            high.count(0) * 2 >= pairs
+            and usual_high * 20 >= pairs * 19
+            and low.count(0) * 20 <= pairs
+        ):
+            return codec
+    return None
 
 
 def _mostly_controls(text: str) -> bool:
@@ -75,16 +104,28 @@ def decode_bytes(data: bytes, source: str) -> DecodedText:
                     f"tệp có dấu hiệu mã {name} nhưng hỏng ở byte thứ {exc.start}; "
                     "hãy mở và lưu lại tệp",
                 ) from exc
-    kind = _binary_kind(data)
+    kind = _known_binary(data)
     if kind:
         raise refused(source, "binary_file", f"đây là {kind}, không phải văn bản")
-    try:
-        text, encoding, warnings = data.decode(UTF8), UTF8, ()
-    except UnicodeDecodeError:
-        text, encoding, warnings = _decode_legacy(data, source)
+    text, encoding, warnings = _decode_without_bom(data, source)
     if _mostly_controls(text):
         raise refused(source, "binary_file", "đây là một tệp nhị phân, không phải văn bản")
     return DecodedText(text, encoding, warnings)
+
+
+def _decode_without_bom(data: bytes, source: str) -> tuple[str, str, tuple[Diagnostic, ...]]:
+    wide = _utf16_without_bom(data)
+    if wide:
+        try:
+            return data.decode(wide), wide, ()
+        except UnicodeDecodeError:
+            pass  # a lone surrogate: not UTF-16 after all
+    if b"\x00" in data:
+        raise refused(source, "binary_file", "đây là một tệp nhị phân, không phải văn bản")
+    try:
+        return data.decode(UTF8), UTF8, ()
+    except UnicodeDecodeError:
+        return _decode_legacy(data, source)
 
 
 def _decode_legacy(data: bytes, source: str) -> tuple[str, str, tuple[Diagnostic, ...]]:

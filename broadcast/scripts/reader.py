@@ -6,10 +6,10 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from broadcast.diagnostics import Diagnostic
+from broadcast.diagnostics import Diagnostic, Severity
 from broadcast.paths import ProjectPaths
 from broadcast.scripts.decoding import UTF8, clean_line_breaks, decode_bytes, paragraphs_of
 from broadcast.scripts.metadata import Metadata, parse_metadata, split_front_matter
@@ -162,6 +162,7 @@ def _sidecar_metadata(
     if sidecar is None:
         return Metadata(), UTF8, ()
     sidecar_source = source_name(sidecar, paths)
+    _check_inside(sidecar, paths, sidecar_source)  # a linked sidecar could read any file aloud
     decoded = decode_bytes(_read_limited(sidecar, sidecar_source, MAX_TEXT_BYTES), sidecar_source)
     metadata, warnings = parse_metadata(clean_line_breaks(decoded.text), sidecar_source)
     return metadata, decoded.encoding, decoded.warnings + warnings
@@ -240,6 +241,11 @@ def read_script(path: Path, paths: ProjectPaths) -> Script:
         raise refused(source, "unreadable", f"không đọc được tệp ({exc.strerror or exc})") from exc
 
 
+def _title_only(source: str) -> Diagnostic:
+    message = "kịch bản chỉ có tiêu đề, không có nội dung; loa sẽ chỉ đọc tiêu đề"
+    return Diagnostic(source, None, None, "title_only", message, Severity.WARNING)
+
+
 def _read(path: Path, paths: ProjectPaths, source: str) -> Script:
     suffix = path.suffix.lower()
     if suffix in SIDECAR_SUFFIXES:
@@ -255,6 +261,8 @@ def _read(path: Path, paths: ProjectPaths, source: str) -> Script:
         shown = suffix or "(không đuôi)"
         raise refused(source, "unknown_format", f"loại tệp {shown} không được đọc")
     _check_inside(path, paths, source)
+    if not path.is_file():  # a named pipe would block the reader (and the daemon) forever
+        raise refused(source, "not_a_file", "đây không phải một tệp thường, không được đọc")
     if suffix in RECORDING_SUFFIXES:
         return _read_recording(path, paths, source)
     if suffix == WORD_SUFFIX:
@@ -263,6 +271,14 @@ def _read(path: Path, paths: ProjectPaths, source: str) -> Script:
         draft = _text_draft(path, source, markdown=suffix == ".md")
     if not draft.title and not draft.body:
         raise refused(source, "empty_file", "tệp trống, không có nội dung để đọc")
+    if not any(char.isalnum() for char in draft.title + draft.body):
+        raise refused(
+            source,
+            "no_words",
+            "kịch bản không có chữ hay số nào để đọc (chỉ có biểu tượng hoặc dấu câu)",
+        )
+    if not draft.body:
+        draft = replace(draft, warnings=(*draft.warnings, _title_only(source)))
     script = _script(path, paths, ScriptKind.TEXT, draft)
     if script.characters > MAX_CHARACTERS:
         raise refused(

@@ -165,17 +165,9 @@ def load_lexicon(paths: ProjectPaths) -> Lexicon:
     """
     source = paths.relative(paths.lexicon_file)
     try:
-        text = paths.lexicon_file.read_text(encoding="utf-8-sig")
+        text = yamlsource.read_file(paths.lexicon_file, source)
     except FileNotFoundError:
         return Lexicon()
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [Diagnostic(source, None, None, "bad_encoding", "tệp phải được lưu bằng mã UTF-8")]
-        ) from exc
-    except OSError as exc:
-        raise InputError(
-            [Diagnostic(source, None, None, "unreadable_file", f"không đọc được tệp: {exc}")]
-        ) from exc
     parsed = parse_lexicon(text, source)
     merged = {**_builtin_entries()[0], **parsed.abbreviations}
     collector = DiagnosticCollector()
