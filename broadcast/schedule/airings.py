@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import chain
 
+from broadcast.audio.manifest import CHIME_KEY
 from broadcast.config import Config
 from broadcast.config.model import (
     ChimeSegment,
@@ -44,7 +45,6 @@ from broadcast.schedule.model import (
 from broadcast.schedule.selection import Fill, fill, rank
 from broadcast.scripts.model import Script
 
-CHIME_KEY = "chime"  # key of the chime's duration in ``durations``
 DEFAULT_CHIME_SECONDS = 5.0
 DEFAULT_MEDIA_SECONDS = 60.0  # until the audio stage has measured the file
 
