@@ -15,7 +15,7 @@ import soxr
 
 from broadcast.audio.chime import builtin_chime
 from broadcast.audio.ffmpeg import decode
-from broadcast.audio.loudness import Normalized, integrated_loudness, normalize
+from broadcast.audio.loudness import Normalized, normalize
 from broadcast.audio.wavfile import SAMPLE_RATE
 from broadcast.config.tts import BUILTIN_CHIME, LoudnessSettings, PauseSettings, TtsSettings
 
@@ -104,18 +104,23 @@ def _bumper_for(
 
 
 def finish(speech: np.ndarray, sample_rate: int, settings: TtsSettings) -> Programme:
-    """Loudness-normalize the speech, frame it with chime and outro, convert to 48 kHz."""
+    """Frame the speech with chime and outro, bring the whole to the target loudness (the
+    speech takes the gain: chime and outro are already there), convert to 48 kHz."""
     loudness = settings.loudness
-    spoken = normalize(speech, sample_rate, loudness.target_lufs, loudness.true_peak_dbtp)
     gap = silence(settings.pauses.around_chime_ms, sample_rate)
     chime = _bumper_for(settings.chime, sample_rate, settings)
     outro = _bumper_for(settings.outro, sample_rate, settings)
-    parts = [*(b.samples for b in chime), *([gap] if chime else []), spoken.samples]
-    parts += [*([gap] if outro else []), *(b.samples for b in outro)]
-    programme = np.concatenate(parts)
-    measured = integrated_loudness(programme, sample_rate)
+    programme = normalize(
+        speech,
+        sample_rate,
+        loudness.target_lufs,
+        loudness.true_peak_dbtp,
+        before=[*(b.samples for b in chime), *([gap] if chime else [])],
+        after=[*([gap] if outro else []), *(b.samples for b in outro)],
+    )
+    samples = programme.samples
     if sample_rate != SAMPLE_RATE:
-        programme = soxr.resample(programme, sample_rate, SAMPLE_RATE, "HQ")
+        samples = soxr.resample(samples, sample_rate, SAMPLE_RATE, "HQ")
     # Chime and outro were limited on their own, so the programme's peak is the largest.
-    peak = max(part.true_peak_dbtp for part in [spoken, *chime, *outro])
-    return Programme(programme.astype(np.float32), measured, peak)
+    peak = max(part.true_peak_dbtp for part in [programme, *chime, *outro])
+    return Programme(samples.astype(np.float32), programme.loudness_lufs, peak)

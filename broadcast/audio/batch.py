@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from broadcast.audio.cache import is_cache_file
+from broadcast.audio.cache import cache_write_problem, is_cache_file
 from broadcast.audio.manifest import MANIFEST_NAME, AudioManifest
 from broadcast.audio.reading import TextReader, reading_function
 from broadcast.audio.render import Outcome, Renderer, RenderJob, RenderResult, job_for
@@ -32,6 +32,7 @@ DEFAULT_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 class RenderSummary:
     results: list[RenderResult] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)  # file names removed by --prune
+    manifest_problem: str | None = None  # the manifest could not be saved (Vietnamese)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome is outcome)
@@ -46,7 +47,7 @@ class RenderSummary:
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and self.manifest_problem is None
 
     def seconds(self, outcome: Outcome) -> float:
         return sum(r.duration_seconds or 0.0 for r in self.results if r.outcome is outcome)
@@ -96,12 +97,23 @@ def render_all(
         if progress:
             progress(result)
     ordered = [results[job.script_id] for job in jobs]
-    manifest.entries = {r.script_id: r.entry for r in ordered if r.entry is not None}
+    previous = manifest.entries
+    # A script that failed this time (disk full, every engine down) keeps its last good audio
+    # on the air; the failure is recorded beside it, and a later pass tries again.
+    manifest.entries = {
+        r.script_id: r.entry or previous[r.script_id]
+        for r in ordered
+        if r.entry is not None or r.script_id in previous
+    }
     manifest.failures = {r.script_id: "; ".join(r.problems) for r in ordered if not r.entry}
-    manifest.save()
+    summary = RenderSummary(ordered)
+    try:
+        manifest.save()
+    except OSError as exc:  # the manifest on disk stays as it was: the audio it names airs
+        summary.manifest_problem = cache_write_problem(manifest.cache_dir, exc, MANIFEST_NAME)
+        return summary
     if memo:
         memo.save()
-    summary = RenderSummary(ordered)
     if prune:
         summary.pruned = prune_cache(manifest)
     return summary
@@ -130,8 +142,7 @@ def render_script(
     if result.entry is not None:
         manifest.entries[script.id] = result.entry
         manifest.failures.pop(script.id, None)
-    else:
-        manifest.entries.pop(script.id, None)
+    else:  # its last good audio, if any, stays on the air (as in ``render_all``)
         manifest.failures[script.id] = "; ".join(result.problems)
     manifest.save()
     return result

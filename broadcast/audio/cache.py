@@ -6,6 +6,7 @@ changes, so a stale file can never be mistaken for a current one.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import re
@@ -71,3 +72,13 @@ def audio_file(cache_dir: Path, key: str) -> Path:
 def is_cache_file(path: Path) -> bool:
     """Files this cache owns (audio and leftover temporaries); anything else is left alone."""
     return bool(_AUDIO_NAME.fullmatch(path.name)) or path.name.startswith(TEMP_PREFIX)
+
+
+def cache_write_problem(cache_dir: Path, exc: OSError, what: str = "tệp âm thanh") -> str:
+    """Why a file could not be stored in the cache, for the board and the technician."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"ổ đĩa đầy: không ghi được {what} vào thư mục {cache_dir.name}; "
+            "hãy giải phóng dung lượng đĩa (vẫn phát bản âm thanh trước đó nếu có)"
+        )
+    return f"không ghi được {what} vào thư mục {cache_dir.name}: {exc.strerror or exc}"

@@ -17,7 +17,7 @@ from broadcast.audio.assembly import (
     trim_silence,
     with_repeat,
 )
-from broadcast.audio.cache import audio_file, file_digest, render_key
+from broadcast.audio.cache import audio_file, cache_write_problem, file_digest, render_key
 from broadcast.audio.ffmpeg import AudioDecodeError, decode
 from broadcast.audio.loudness import gain_to_db, integrated_loudness, true_peak
 from broadcast.audio.manifest import AudioManifest, ManifestEntry
@@ -177,8 +177,7 @@ class Renderer:
                 problems.append(f"{engine.name}: {exc}")
                 continue
             self.chain.record(engine, succeeded=True)
-            entry = self._write(job, key, programme, engine, fell_back)
-            return RenderResult(job.script_id, Outcome.RENDERED, entry, tuple(problems))
+            return self._stored(job, key, programme, engine, fell_back, problems)
         return RenderResult(job.script_id, Outcome.FAILED, None, tuple(problems))
 
     def _speak(self, engine: SpeechEngine, job: RenderJob) -> Programme:
@@ -215,8 +214,26 @@ class Renderer:
             samples = decode(job.recording, SAMPLE_RATE)
         except AudioDecodeError as exc:
             return RenderResult(job.script_id, Outcome.FAILED, None, (f"bản thu: {exc}",))
-        entry = self._write(job, key, finish(samples, SAMPLE_RATE, self.settings), None, False)
-        return RenderResult(job.script_id, Outcome.RENDERED, entry)
+        programme = finish(samples, SAMPLE_RATE, self.settings)
+        return self._stored(job, key, programme, None, False, [])
+
+    def _stored(
+        self,
+        job: RenderJob,
+        key: str,
+        programme: Programme,
+        engine: SpeechEngine | None,
+        fell_back: bool,
+        problems: list[str],
+    ) -> RenderResult:
+        """Write the audio; a disk that refuses it fails the script (no other engine would do
+        better), and ``atomic_write`` has already removed the partial file."""
+        try:
+            entry = self._write(job, key, programme, engine, fell_back)
+        except OSError as exc:
+            problem = cache_write_problem(self.cache_dir, exc)
+            return RenderResult(job.script_id, Outcome.FAILED, None, (*problems, problem))
+        return RenderResult(job.script_id, Outcome.RENDERED, entry, tuple(problems))
 
     def _write(
         self,

@@ -18,9 +18,9 @@ from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from broadcast.audio.batch import render_all
 from broadcast.audio.manifest import AudioManifest
 from broadcast.clock import Clock, SystemClock
+from broadcast.config.tts import TtsSettings
 from broadcast.control import ANNOUNCE, RELOAD, STATUS, ControlServer, parse_announcement
 from broadcast.control.commands import without_args
 from broadcast.paths import ProjectPaths
@@ -31,6 +31,7 @@ from broadcast.playback.daemon_log import setup_daemon_logging
 from broadcast.playback.downtime import account_for_downtime, aired_parts
 from broadcast.playback.inputs import Inputs, read_inputs, rendered_durations
 from broadcast.playback.outputs import ZoneOutputs
+from broadcast.playback.render_ahead import RenderAhead
 from broadcast.playback.runner import AirContext, ProgramRunner, record_not_aired
 from broadcast.playback.segment_audio import SegmentAudioSource
 from broadcast.playback.sinks import AudioSink
@@ -40,10 +41,14 @@ from broadcast.playback.watcher import Changes, ChangeWatcher
 from broadcast.playlog import Outcome, PlayLog, Reason
 from broadcast.playlog.history import plan_days
 from broadcast.schedule import Plan, PlanItem
+from broadcast.scripts.model import Script
 
 logger = logging.getLogger("broadcast.daemon")
 
 DEFAULT_GRACE = timedelta(minutes=5)
+# Audio made by a fallback engine (gTTS unreachable) is rendered again this often, so the
+# preferred voice comes back on its own once the network does.
+DEFAULT_RENDER_RETRY = timedelta(minutes=15)
 JOB_PREFIX = "airing:"
 PLAN_DAYS = 2  # today and tomorrow: a restart just after midnight still knows the next slots
 
@@ -61,6 +66,7 @@ class Rehearsal:
 class DaemonOptions:
     grace: timedelta = DEFAULT_GRACE
     render_ahead: bool = True
+    render_retry: timedelta = DEFAULT_RENDER_RETRY
     offline: bool = False  # render with offline engines only
     rehearsal: Rehearsal | None = None
     control_port: int = 0
@@ -90,8 +96,6 @@ class BroadcastDaemon:
         self.stopped = threading.Event()
         self.stop_requested = threading.Event()  # set by signals, or by a rehearsal's end
         self._lock = threading.RLock()
-        self._render_lock = threading.Lock()
-        self._render_again = threading.Event()
         self._pending: dict[str, PlanItem] = {}  # scheduled, not started
         self._running: dict[str, PlanItem] = {}
         self._started: set[str] = set()
@@ -99,6 +103,7 @@ class BroadcastDaemon:
         self._watcher = ChangeWatcher(paths, interval=self.options.watch_interval)
         self._control: ControlServer | None = None
         self._scheduler: BackgroundScheduler | None = None
+        self._beating = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
         self.started_at: datetime | None = None
 
     # -- start and stop ----------------------------------------------------------------
@@ -112,6 +117,9 @@ class BroadcastDaemon:
         inputs = read_inputs(self.paths)
         self.clock = self._clock_override or SystemClock(inputs.config.timezone)
         self.alarms = Alarms(self.clock)
+        self._render_ahead = RenderAhead(
+            self.paths, self.alarms, self._render_inputs, self._rendered
+        )
         self.log = PlayLog.open(self.paths, timezone=inputs.config.timezone)
         self.started_at = self.clock.now()
         self.inputs = inputs
@@ -138,11 +146,16 @@ class BroadcastDaemon:
             self._scheduler.add_job(
                 self._reschedule, "cron", hour=0, minute=0, second=30, id="replan-daily"
             )
+            if self.options.render_ahead:
+                self._scheduler.add_job(
+                    self._retry_render,
+                    "interval",
+                    seconds=self.options.render_retry.total_seconds(),
+                    id="render-retry",
+                )
         self._reschedule()
-        self._scheduler.add_job(
-            self._heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat"
-        )
         self._heartbeat()
+        self._beating.start()
         logger.info(
             "đang chạy: %d kịch bản, %d khu vực; thư mục %s",
             len(inputs.scripts),
@@ -162,6 +175,8 @@ class BroadcastDaemon:
             self._control.stop()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)  # running programs finish their item's logging
+        if self._beating.is_alive():
+            self._beating.join()
         self._heartbeat(stopping=True)
         self.log.close()
         self.stopped.set()
@@ -222,28 +237,23 @@ class BroadcastDaemon:
         self.reload()
 
     def _render(self) -> None:
-        """Render new or changed scripts; one pass at a time, another if asked meanwhile."""
-        self._render_again.set()
-        while self._render_again.is_set():
-            if not self._render_lock.acquire(blocking=False):
-                return  # the running pass will see the flag and go again
-            try:
-                self._render_again.clear()
-                with self._lock:
-                    inputs = self.inputs
-                settings = inputs.config.tts
-                if self.options.offline:
-                    settings = settings.offline()
-                summary = render_all(self.paths, settings, list(inputs.scripts))
-                for failure in summary.failed:
-                    self.alarms.raise_alarm(
-                        Reason.TTS_FAILED, f"không tạo được âm thanh cho {failure.script_id}"
-                    )
-                with self._lock:
-                    self.context = self._build_context(self.inputs)
-            finally:
-                self._render_lock.release()
+        self._render_ahead.run()
         self._reschedule()
+
+    def _retry_render(self) -> None:
+        """Audio left to a fallback engine (or none): try the preferred engine again."""
+        if self._render_ahead.incomplete:
+            self._render()
+
+    def _render_inputs(self) -> tuple[TtsSettings, list[Script]]:
+        with self._lock:
+            inputs = self.inputs
+        settings = inputs.config.tts
+        return (settings.offline() if self.options.offline else settings), list(inputs.scripts)
+
+    def _rendered(self) -> None:
+        with self._lock:
+            self.context = self._build_context(self.inputs)
 
     # -- the timetable -----------------------------------------------------------------
 
@@ -265,10 +275,12 @@ class BroadcastDaemon:
                 if job.id.startswith(JOB_PREFIX) and job.id[len(JOB_PREFIX) :] not in items:
                     job.remove()
             for item_id, item in items.items():
+                # The scheduler applies the grace rule itself: a job past it (the daemon
+                # restarted late, the wall clock jumped) is a missed event, never a late play.
                 self._scheduler.add_job(
                     self._air,
                     "date",
-                    run_date=max(item.start, now),
+                    run_date=item.start,
                     args=[item_id],
                     id=JOB_PREFIX + item_id,
                     replace_existing=True,
@@ -284,10 +296,13 @@ class BroadcastDaemon:
                 return self._pending  # a rehearsal is planned once
             return {item.id: item for item in self._rehearsal_items(now, rehearsal)}
         plan = self._plan(now.date(), PLAN_DAYS)
+        # An airing already scheduled stays, even if the wall clock has just jumped past it:
+        # the scheduler then logs it as missed instead of it vanishing from the timetable.
         return {
             item.id: item
             for item in plan.items
-            if item.id not in self._started and item.start >= now - self.options.grace
+            if item.id not in self._started
+            and (item.start >= now - self.options.grace or item.id in self._pending)
         }
 
     def _rehearsal_items(self, now: datetime, rehearsal: Rehearsal) -> list[PlanItem]:
@@ -311,8 +326,9 @@ class BroadcastDaemon:
             self._running[item_id] = item
             context = self.context
         try:
-            done = aired_parts(context.log, item) if item.start < self.clock.now() else set()
-            ProgramRunner(context, item, done).run()
+            # Asked even for an airing not yet due: after a restart with the wall clock set
+            # back, the log may already hold it, and it must not play twice.
+            ProgramRunner(context, item, aired_parts(context.log, item)).run()
         except Exception:
             logger.exception("lỗi khi phát %s", item_id, extra={"event": "program_failed"})
         finally:
@@ -333,11 +349,23 @@ class BroadcastDaemon:
             item = self._pending.pop(item_id, None)
             self._started.add(item_id)
         if item is not None:
-            record_not_aired(
-                self.context, item, item.segments, Reason.CLOCK_JUMP, outcome=Outcome.MISSED
-            )
+            # Due before this start: a restart just past the grace period, not the clock.
+            down = self.started_at is not None and item.start < self.started_at
+            reason = Reason.DAEMON_DOWN if down else Reason.CLOCK_JUMP
+            record_not_aired(self.context, item, item.segments, reason, outcome=Outcome.MISSED)
 
     # -- what the technician sees ------------------------------------------------------
+
+    def _beat(self) -> None:
+        """The heartbeat, on monotonic time: an interval job would fall silent for as long as
+        the wall clock was stepped back. Each beat also wakes the scheduler, which otherwise
+        sleeps until its next job and would oversleep a wall clock stepped forward."""
+        while not self.air.stopping.wait(HEARTBEAT_SECONDS):
+            self._scheduler.wakeup()
+            try:
+                self._heartbeat()
+            except Exception:  # a status file that cannot be written must not stop the beat
+                logger.exception("lỗi ghi trạng thái", extra={"event": "heartbeat_failed"})
 
     def _heartbeat(self, stopping: bool = False) -> None:
         if not stopping:

@@ -26,7 +26,7 @@ from broadcast.playback.air import AirControl, Bulletin, Channel
 from broadcast.playback.alarms import Alarms
 from broadcast.playback.outputs import ZoneOutputs
 from broadcast.playback.segment_audio import AudioUnavailable, SegmentAudio, SegmentAudioSource
-from broadcast.playback.sinks import PlayResult, PlayStatus
+from broadcast.playback.sinks import OutletOutcome, PlayResult, PlayStatus
 from broadcast.playlog import Airing, Outcome, PlayLog, Reason
 from broadcast.schedule import PlanItem, PlannedSegment
 from broadcast.scripts.model import Script
@@ -235,12 +235,11 @@ class ProgramRunner:
         result = self._wait(playback, attempts, play_started, started)
         preempted_by = context.air.end(channel)
         failed = []
+        self._alarm_device_errors(result.outcomes)
         for zone in zones:
             outlet = result.for_zone(zone)
             if outlet.status is PlayStatus.DEVICE_ERROR:
                 failed.append(zone)
-                message = outlet.error.message if outlet.error else "lỗi thiết bị"
-                context.alarms.raise_alarm(Reason.DEVICE_ERROR, f"khu vực {zone}: {message}", zone)
             elif outlet.status is PlayStatus.COMPLETED:
                 context.alarms.clear(Reason.DEVICE_ERROR, zone)
             if zone in attempts:
@@ -265,6 +264,8 @@ class ProgramRunner:
                 return playback.wait(timeout=HEARTBEAT_SECONDS)
             except TimeoutError:
                 pass
+            # A device that failed is an alarm now, not when the other zones finish the item.
+            self._alarm_device_errors(playback.finished_so_far())
             now = context.clock.now()
             elapsed = context.clock.monotonic() - play_started
             for attempt_id in attempts.values():
@@ -278,6 +279,15 @@ class ProgramRunner:
                     "%s quá giờ khung phát, dừng", self.item.id, extra={"event": "overrun"}
                 )
                 playback.stop()
+
+    def _alarm_device_errors(self, outlets: Iterable[OutletOutcome]) -> None:
+        for outlet in outlets:
+            if outlet.status is PlayStatus.DEVICE_ERROR:
+                message = outlet.error.message if outlet.error else "lỗi thiết bị"
+                for zone in outlet.zone_ids:
+                    self.context.alarms.raise_alarm(
+                        Reason.DEVICE_ERROR, f"khu vực {zone}: {message}", zone
+                    )
 
     def _outcome(self, status: PlayStatus, outlet, preempted_by: Bulletin | None, resumed: bool):
         if status is PlayStatus.COMPLETED:

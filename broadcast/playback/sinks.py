@@ -129,6 +129,11 @@ class Playback:
     def done(self) -> bool:
         return all(outlet.finished.is_set() for outlet in self._outlets)
 
+    def finished_so_far(self) -> list[OutletOutcome]:
+        """Outcomes of the outlets already finished while others may still play: a device
+        that failed is known long before the program ends on the other zones."""
+        return [outlet.outcome() for outlet in self._outlets if outlet.finished.is_set()]
+
     def wait(self, timeout: float | None = None) -> PlayResult:
         """Block until every outlet has finished; ``TimeoutError`` if ``timeout`` passes first."""
         deadline = None if timeout is None else time.monotonic() + timeout

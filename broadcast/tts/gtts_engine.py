@@ -3,7 +3,9 @@
 gTTS waits forever on a silent host unless given a timeout, splits long text wherever its own
 rules say (breaking "TP. HCM" and numbers), and turns a reply without audio into an empty file.
 So we always pass a timeout, feed it our own phrases of at most 100 characters (it then never
-splits), retry with growing waits, and treat empty audio as a failure.
+splits), retry with growing waits, and treat empty audio as a failure. A garbled reply makes
+gTTS raise whatever its parsing hits (``UnicodeDecodeError``, ``binascii.Error``, a
+``requests`` error while reading the body) rather than ``gTTSError``: all are failures too.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
+import requests
 from gtts import gTTS, gTTSError
 
 from broadcast.audio.ffmpeg import AudioDecodeError, decode
@@ -77,8 +80,11 @@ class GttsEngine:
                     pre_processor_funcs=[],  # its English abbreviation rules do not apply here
                     timeout=self.timeout_seconds,
                 ).write_to_fp(buffer)
-            except gTTSError as exc:
+            except (gTTSError, requests.RequestException) as exc:
                 problem = str(exc)
+                continue
+            except ValueError as exc:  # undecodable text or base64: gTTS lets these through
+                problem = f"máy chủ trả lời không đúng định dạng ({exc})"
                 continue
             if buffer.getbuffer().nbytes:
                 return buffer.getvalue()

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import alsa_harness
+
 from broadcast.paths import ProjectPaths
 from broadcast.playback.daemon import BroadcastDaemon, DaemonOptions
 from broadcast.playback.portaudio_sink import SoundDeviceSink
@@ -34,9 +36,9 @@ programs:
 slots:
 {slots}
 tts:
-  engines: [espeak]
-  chime: none
-"""
+{tts}"""
+
+OFFLINE_TTS = "  engines: [espeak]\n  chime: none\n"
 
 SLOT = """\
   - id: {id}
@@ -68,8 +70,10 @@ def make_project(
     slots: dict[str, datetime] | None = None,
     slot_zones: str = "moi-noi",
     segments: str = "      - scripts: {max_count: 5, max_minutes: 10}\n",
+    tts: str = OFFLINE_TTS,
 ) -> ProjectPaths:
-    """``scripts`` maps file names under scripts_vi/ to their text; ``slots`` ids to times."""
+    """``scripts`` maps file names under scripts_vi/ to their text; ``slots`` ids to times;
+    ``tts`` is the body of the ``tts:`` section."""
     slots = slots or {"bay-gio": ward_now()}
     paths = ProjectPaths(root)
     for name, text in scripts.items():
@@ -81,7 +85,7 @@ def make_project(
         for slot_id, moment in slots.items()
     )
     paths.schedules_file.write_text(
-        SCHEDULES.format(zones="".join(zones), segments=segments, slots=slot_text),
+        SCHEDULES.format(zones="".join(zones), segments=segments, slots=slot_text, tts=tts),
         encoding="utf-8",
     )
     return paths
@@ -120,3 +124,13 @@ def wait_for(
 
 def minutes_ago(minutes: int) -> datetime:
     return ward_now() - timedelta(minutes=minutes)
+
+
+def plug_in(card: alsa_harness.VirtualCard, server: str) -> None:
+    """Start a PulseAudio server of the virtual card again after ``card.kill_pulse(server)``:
+    its ALSA device plays again from the next stream it opens, like a USB card put back."""
+    if server in card.pulse:
+        return
+    socket = card.pulse_socket(server)
+    socket.unlink(missing_ok=True)  # the killed server's socket would look like a live one
+    card.pulse[server] = alsa_harness._start_pulse(socket)
