@@ -29,7 +29,7 @@ from broadcast.playback.alarms import Alarms
 from broadcast.playback.announcer import Announcer
 from broadcast.playback.daemon_log import setup_daemon_logging
 from broadcast.playback.downtime import account_for_downtime, aired_parts
-from broadcast.playback.inputs import Inputs, read_inputs, rendered_durations
+from broadcast.playback.inputs import Inputs, read_inputs
 from broadcast.playback.outputs import ZoneOutputs
 from broadcast.playback.render_ahead import RenderAhead
 from broadcast.playback.runner import AirContext, ProgramRunner, record_not_aired
@@ -195,7 +195,7 @@ class BroadcastDaemon:
 
     def _build_context(self, inputs: Inputs) -> AirContext:
         manifest = AudioManifest.load(self.paths)
-        self._durations = rendered_durations(manifest)
+        self._durations = manifest.planning_durations()
         rehearsal = self.options.rehearsal
         return AirContext(
             config=inputs.config,

@@ -73,7 +73,12 @@ def account_for_downtime(
     first_day = max((last_seen - longest).date(), (now - timedelta(days=MAX_DAYS_BACK)).date())
     days = (now.date() - first_day).days + 1
     missed = 0
-    for item in plan(first_day, days).items:
+    # Day by day, as the daemon plans: each day from its midnight with the log before it (the
+    # missed rows of the days before included), never assuming a missed airing had aired.
+    items = (
+        item for offset in range(days) for item in plan(first_day + timedelta(days=offset), 1).items
+    )
+    for item in items:
         if item.start > cutoff:
             continue  # within the grace period: it plays what has not aired yet
         window = _on_air_window(grace, slot_seconds.get(item.slot_id, item.duration_seconds))

@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from broadcast.audio.chime import builtin_chime
-from broadcast.audio.manifest import AudioManifest
-from broadcast.audio.wavfile import SAMPLE_RATE
 from broadcast.config import Config, load_config
 from broadcast.diagnostics import Diagnostic, InputError, errors_in
 from broadcast.paths import ProjectPaths
@@ -56,10 +53,3 @@ def read_inputs(paths: ProjectPaths, previous: Inputs | None = None) -> Inputs:
             scripts[kept.id] = kept
     ordered = tuple(scripts[key] for key in sorted(scripts))
     return Inputs(config, ordered, tuple(errors_in(problems)))
-
-
-def rendered_durations(manifest: AudioManifest) -> dict[str, float]:
-    """Seconds of every rendered script and of the chime, for the planner."""
-    durations = {key: entry.duration_seconds for key, entry in manifest.entries.items()}
-    durations["chime"] = len(builtin_chime(SAMPLE_RATE)) / SAMPLE_RATE
-    return durations

@@ -111,6 +111,57 @@ def record_not_aired(
             context.log.record_missed(airing, reason, error=error, outcome=outcome)
 
 
+def outcome_of(
+    outlet: OutletOutcome, preempted_by: Bulletin | None, resumed: bool, overrun: bool
+) -> tuple[Outcome, str | None, str | None]:
+    """Outcome, reason code and error text of one zone's play, for its log row."""
+    if outlet.status is PlayStatus.COMPLETED:
+        return (Outcome.RESUMED if resumed else Outcome.PLAYED), None, None
+    if outlet.status is PlayStatus.DEVICE_ERROR:
+        error = outlet.error.message if outlet.error else None
+        outcome = Outcome.PARTIAL if outlet.aired_seconds > 0.5 else Outcome.FAILED
+        return outcome, Reason.DEVICE_ERROR, error
+    if preempted_by is not None:
+        return Outcome.PREEMPTED, Reason.preempted_by(preempted_by.id), None
+    if overrun:
+        return Outcome.PARTIAL, Reason.OVERRUN, None
+    return Outcome.PARTIAL, Reason.STOPPED, None
+
+
+def alarm_device_errors(context: AirContext, outlets: Iterable[OutletOutcome]) -> None:
+    """An alarm per zone whose device failed; a zone that played again clears its alarm."""
+    for outlet in outlets:
+        for zone in outlet.zone_ids:
+            if outlet.status is PlayStatus.DEVICE_ERROR:
+                message = outlet.error.message if outlet.error else "lỗi thiết bị"
+                context.alarms.raise_alarm(Reason.DEVICE_ERROR, f"khu vực {zone}: {message}", zone)
+            elif outlet.status is PlayStatus.COMPLETED:
+                context.alarms.clear(Reason.DEVICE_ERROR, zone)
+
+
+def finish_attempts(
+    context: AirContext,
+    attempts: Mapping[str, int],
+    result: PlayResult,
+    audio: SegmentAudio,
+    preempted_by: Bulletin | None = None,
+    resumed: bool = False,
+    overrun: bool = False,
+) -> None:
+    """Complete each zone's log row with what its outlet did."""
+    for zone, attempt_id in attempts.items():
+        outlet = result.for_zone(zone)
+        outcome, reason, error = outcome_of(outlet, preempted_by, resumed, overrun)
+        context.log.finish_attempt(
+            attempt_id,
+            outcome,
+            ended_at=context.clock.now(),
+            aired_seconds=round(min(outlet.aired_seconds, audio.seconds), 3),
+            reason=reason,
+            error=error,
+        )
+
+
 class ProgramRunner:
     def __init__(
         self,
@@ -234,24 +285,9 @@ class ProgramRunner:
         play_started = context.clock.monotonic()
         result = self._wait(playback, attempts, play_started, started)
         preempted_by = context.air.end(channel)
-        failed = []
-        self._alarm_device_errors(result.outcomes)
-        for zone in zones:
-            outlet = result.for_zone(zone)
-            if outlet.status is PlayStatus.DEVICE_ERROR:
-                failed.append(zone)
-            elif outlet.status is PlayStatus.COMPLETED:
-                context.alarms.clear(Reason.DEVICE_ERROR, zone)
-            if zone in attempts:
-                outcome, reason, error = self._outcome(outlet.status, outlet, preempted_by, resumed)
-                context.log.finish_attempt(
-                    attempts[zone],
-                    outcome,
-                    ended_at=context.clock.now(),
-                    aired_seconds=round(min(outlet.aired_seconds, audio.seconds), 3),
-                    reason=reason,
-                    error=error,
-                )
+        alarm_device_errors(context, result.outcomes)
+        finish_attempts(context, attempts, result, audio, preempted_by, resumed, self._overrun)
+        failed = [z for z in zones if result.for_zone(z).status is PlayStatus.DEVICE_ERROR]
         return (_Ended.PREEMPTED if preempted_by else _Ended.DONE), failed
 
     def _wait(
@@ -265,7 +301,7 @@ class ProgramRunner:
             except TimeoutError:
                 pass
             # A device that failed is an alarm now, not when the other zones finish the item.
-            self._alarm_device_errors(playback.finished_so_far())
+            alarm_device_errors(context, playback.finished_so_far())
             now = context.clock.now()
             elapsed = context.clock.monotonic() - play_started
             for attempt_id in attempts.values():
@@ -280,28 +316,6 @@ class ProgramRunner:
                 )
                 playback.stop()
 
-    def _alarm_device_errors(self, outlets: Iterable[OutletOutcome]) -> None:
-        for outlet in outlets:
-            if outlet.status is PlayStatus.DEVICE_ERROR:
-                message = outlet.error.message if outlet.error else "lỗi thiết bị"
-                for zone in outlet.zone_ids:
-                    self.context.alarms.raise_alarm(
-                        Reason.DEVICE_ERROR, f"khu vực {zone}: {message}", zone
-                    )
-
-    def _outcome(self, status: PlayStatus, outlet, preempted_by: Bulletin | None, resumed: bool):
-        if status is PlayStatus.COMPLETED:
-            return (Outcome.RESUMED if resumed else Outcome.PLAYED), None, None
-        if status is PlayStatus.DEVICE_ERROR:
-            error = outlet.error.message if outlet.error else None
-            outcome = Outcome.PARTIAL if outlet.aired_seconds > 0.5 else Outcome.FAILED
-            return outcome, Reason.DEVICE_ERROR, error
-        if preempted_by is not None:
-            return Outcome.PREEMPTED, Reason.preempted_by(preempted_by.id), None
-        if self._overrun:
-            return Outcome.PARTIAL, Reason.OVERRUN, None
-        return Outcome.PARTIAL, Reason.STOPPED, None
-
     # -- announcements between items ---------------------------------------------------
 
     def _air_waiting_priority(self, channel: Channel) -> None:
@@ -310,7 +324,7 @@ class ProgramRunner:
 
 
 def play_announcement(context: AirContext, bulletin: Bulletin, channel: Channel) -> None:
-    """Air an bulletin on ``channel`` (its zones held by the caller) and log each zone."""
+    """Air a bulletin on ``channel`` (its zones held by the caller) and log each zone."""
     audio = SegmentAudio(bulletin.audio)
     zones = list(bulletin.zones)
     now = context.clock.now()
@@ -323,22 +337,6 @@ def play_announcement(context: AirContext, bulletin: Bulletin, channel: Channel)
     channel.playback = context.outputs.start(audio.samples, SAMPLE_RATE, zones, bulletin.id)
     result = channel.playback.wait()
     channel.playback = None
-    for zone in zones:
-        outlet = result.for_zone(zone)
-        if outlet.status is PlayStatus.COMPLETED:
-            outcome, reason, error = Outcome.PLAYED, None, None
-        elif outlet.status is PlayStatus.DEVICE_ERROR:
-            outcome, reason = Outcome.FAILED, Reason.DEVICE_ERROR
-            error = outlet.error.message if outlet.error else None
-            context.alarms.raise_alarm(Reason.DEVICE_ERROR, f"khu vực {zone}: {error}", zone)
-        else:
-            outcome, reason, error = Outcome.PARTIAL, Reason.STOPPED, None
-        context.log.finish_attempt(
-            attempts[zone],
-            outcome,
-            ended_at=context.clock.now(),
-            aired_seconds=round(min(outlet.aired_seconds, audio.seconds), 3),
-            reason=reason,
-            error=error,
-        )
+    alarm_device_errors(context, result.outcomes)
+    finish_attempts(context, attempts, result, audio)
     bulletin.done.set()
