@@ -13,12 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyloudnorm
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import firwin, resample_poly, sosfilt
+
+if TYPE_CHECKING:
+    import pyloudnorm
+
+# scipy and pyloudnorm (about 60 MB resident) are imported where they are used: the daemon
+# imports this module but, with every script already rendered, never needs them while idle.
 
 OVERSAMPLING = 4  # BS.1770 Annex 2: true peak from a 4x oversampled signal
 CEILING_MARGIN_DB = 0.2  # room for the later rate conversion to 48 kHz and 16-bit rounding
@@ -34,19 +38,32 @@ _BLOCK_OVERLAP = 0.75
 _ABSOLUTE_GATE_LUFS = -70.0
 _RELATIVE_GATE_LU = 10.0
 _LOUDNESS_OFFSET = -0.691
-# 12 taps per phase, like the interpolator of BS.1770 Annex 2.
-_INTERPOLATOR = firwin(12 * OVERSAMPLING + 1, 1 / OVERSAMPLING, window=("kaiser", 5.0))
-# The oversampled samples of one envelope block depend only on that block and its neighbours
-# (the interpolator reaches 6 samples either side), so one small matrix product per block gives
-# exactly what oversampling the whole signal would.
-_UPSAMPLER = resample_poly(
-    np.eye(3 * ENVELOPE_BLOCK), OVERSAMPLING, 1, axis=1, window=_INTERPOLATOR
-)[:, ENVELOPE_BLOCK * OVERSAMPLING : 2 * ENVELOPE_BLOCK * OVERSAMPLING]
-# No interpolated sample exceeds this multiple of the largest sample it is made from (the
-# factor above 1 covers float32 rounding).
-_PEAK_BOUND = float(np.abs(_UPSAMPLER).sum(axis=0).max()) * (1 + 1e-5)
-_UPSAMPLER = _UPSAMPLER.astype(np.float32)  # float64 would double the work on every block
-_BLOCKS_PER_PRODUCT = 1 << 16  # bounds the memory of one matrix product
+
+
+@lru_cache(maxsize=1)
+def _upsampler() -> tuple[np.ndarray, float]:
+    """The per-block oversampling matrix and the bound of its gain.
+
+    The oversampled samples of one envelope block depend only on that block and its neighbours
+    (the interpolator, 12 taps per phase like BS.1770 Annex 2, reaches 6 samples either side),
+    so one small matrix product per block gives exactly what oversampling the whole signal
+    would. No interpolated sample exceeds the bound times the largest sample it is made from
+    (the factor above 1 covers float32 rounding).
+    """
+    from scipy.signal import firwin, resample_poly
+
+    interpolator = firwin(12 * OVERSAMPLING + 1, 1 / OVERSAMPLING, window=("kaiser", 5.0))
+    matrix = resample_poly(
+        np.eye(3 * ENVELOPE_BLOCK), OVERSAMPLING, 1, axis=1, window=interpolator
+    )[:, ENVELOPE_BLOCK * OVERSAMPLING : 2 * ENVELOPE_BLOCK * OVERSAMPLING]
+    bound = float(np.abs(matrix).sum(axis=0).max()) * (1 + 1e-5)
+    return matrix.astype(np.float32), bound  # float64 would double the work on every block
+
+
+# OpenBLAS computes a product under 2^18 multiply-adds (256 x 24 x 32) on the calling thread;
+# a larger one wakes its thread pool, whose spinning costs more CPU than the product (and takes
+# it from the other render worker).
+_BLOCKS_PER_PRODUCT = 256
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,8 @@ def gain_to_db(gain: float) -> float:
 @lru_cache(maxsize=8)
 def _meter(sample_rate: int) -> pyloudnorm.Meter:
     """One meter per rate: a new one designs its filters again."""
+    import pyloudnorm
+
     return pyloudnorm.Meter(sample_rate)
 
 
@@ -88,7 +107,7 @@ def _blocks(samples: np.ndarray) -> np.ndarray:
 
 
 def _row_max(rows: np.ndarray) -> np.ndarray:
-    """Largest value of each row of ``_blocks`` (halving the columns is far quicker than
+    """Largest value of each row of a narrow array (halving the columns is far quicker than
     numpy's reduction along such short rows)."""
     while rows.shape[1] > 1:
         half = rows.shape[1] // 2
@@ -101,8 +120,8 @@ class _PeakEnvelope:
 
     Oversampling every block costs more than the rest of the limiter, yet most blocks of speech
     stay far below the ceiling. Until a question needs the exact value (may this block pass the
-    ceiling? is it the loudest?) a block holds an upper bound: ``_PEAK_BOUND`` times the largest
-    sample within the interpolator's reach.
+    ceiling? is it the loudest?) a block holds an upper bound: the upsampler's gain bound times
+    the largest sample within the interpolator's reach.
     """
 
     def __init__(self, blocks: np.ndarray):
@@ -112,13 +131,13 @@ class _PeakEnvelope:
         self._windows = sliding_window_view(padded, 3 * size)[::size][: len(blocks)]
         block_peak = np.pad(_row_max(np.abs(blocks)), 1)
         reach = np.maximum(np.maximum(block_peak[:-2], block_peak[1:-1]), block_peak[2:])
-        self.values = reach.astype(np.float64) * _PEAK_BOUND
+        self.values = reach.astype(np.float64) * _upsampler()[1]
         self._exact = np.zeros(len(blocks), dtype=bool)
 
     def _measure(self, blocks: np.ndarray) -> None:
         for start in range(0, len(blocks), _BLOCKS_PER_PRODUCT):
             chunk = blocks[start : start + _BLOCKS_PER_PRODUCT]
-            self.values[chunk] = _row_max(np.abs(self._windows[chunk] @ _UPSAMPLER))
+            self.values[chunk] = _row_max(np.abs(self._windows[chunk] @ _upsampler()[0]))
         self._exact[blocks] = True
 
     def limited_to(self, threshold: float) -> np.ndarray:
@@ -150,6 +169,8 @@ def _limiter_gain(envelope: np.ndarray, ceiling: float, sample_rate: int) -> np.
     """
     required = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
     half = max(1, round(LIMITER_WINDOW_SECONDS * sample_rate / ENVELOPE_BLOCK))
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
     held = minimum_filter1d(required, 2 * half + 1, mode="nearest")
     return uniform_filter1d(held, 2 * half + 1, mode="nearest")
 
@@ -193,6 +214,8 @@ def _weighted_energy(blocks: np.ndarray, sample_rate: int) -> np.ndarray:
     """K-weighted energy of each envelope block."""
     if not blocks.size:  # sosfilt refuses empty input
         return np.zeros(len(blocks))
+    from scipy.signal import sosfilt
+
     weighted = sosfilt(_k_weighting(sample_rate), blocks.ravel().astype(np.float64))
     weighted = weighted.reshape(blocks.shape)
     return np.einsum("ij,ij->i", weighted, weighted)

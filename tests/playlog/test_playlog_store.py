@@ -140,6 +140,8 @@ def test_reopening_keeps_rows_and_continues_the_chain(paths, airing):
         assert [a.airing.zone for a in log.attempts()] == ["to-1", "to-2"]
         assert log.verify().ok
         assert log.chain_head()[0] == 4
+
+
 def test_processes_opening_a_new_database_at_once_all_get_it(tmp_path):
     """The daemon and a reviewer's command may create the log at the same moment."""
     import subprocess

@@ -103,9 +103,7 @@ def test_unknown_abbreviations_are_listed_per_script_until_the_board_adds_them(w
     assert run_check(ward) == 0  # a warning, not an error: the word is spelled out meanwhile
     out, err = capsys.readouterr()
     assert "có cảnh báo" in next(line for line in out.splitlines() if "2026-12/pccc" in line)
-    assert (
-        'scripts_vi/2026-12/pccc.txt: cảnh báo: từ viết tắt chưa có trong từ điển: "XKLĐ"' in err
-    )
+    assert 'scripts_vi/2026-12/pccc.txt: cảnh báo: từ viết tắt chưa có trong từ điển: "XKLĐ"' in err
     assert "PCCC" not in err and "UBND" not in err  # built-in entries are known
 
     ward.paths.lexicon_file.write_text("abbreviations:\n  XKLĐ: xuất khẩu lao động\n", "utf-8")
