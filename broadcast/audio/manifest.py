@@ -7,12 +7,14 @@ render stage writes it (atomically, so a reader never sees half a file).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from broadcast.audio.chime import builtin_chime
 from broadcast.audio.wavfile import SAMPLE_RATE, atomic_write
 from broadcast.paths import ProjectPaths
+from broadcast.scripts.model import Script
 
 MANIFEST_NAME = "manifest.json"
 CHIME_KEY = "chime"  # the planner's key for the chime's length
@@ -61,6 +63,12 @@ class AudioManifest:
 
     def entry(self, script_id: str) -> ManifestEntry | None:
         return self.entries.get(script_id)
+
+    def airable(self, scripts: Sequence[Script]) -> list[Script]:
+        """The scripts that can be planned: all but those no engine could render and that have
+        no earlier audio either (``check`` and ``render`` say why). Scripts not rendered yet
+        stay: the daemon renders them ahead of their slot."""
+        return [s for s in scripts if s.id not in self.failures or s.id in self.entries]
 
     def planning_durations(self) -> dict[str, float]:
         """Seconds of every rendered script and of the built-in chime, for the planner: the

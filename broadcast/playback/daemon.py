@@ -259,9 +259,10 @@ class BroadcastDaemon:
 
     def _plan(self, first_day, days: int) -> Plan:
         with self._lock:
-            inputs, durations = self.inputs, self._durations
+            inputs, durations, manifest = self.inputs, self._durations, self.context.audio.manifest
+        scripts = manifest.airable(inputs.scripts)
         return plan_days(
-            inputs.config, inputs.scripts, first_day, self.log, days=days, durations=durations
+            inputs.config, scripts, first_day, self.log, days=days, durations=durations
         )
 
     def _reschedule(self) -> None:

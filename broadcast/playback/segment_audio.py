@@ -57,7 +57,7 @@ class SegmentAudioSource:
     def __init__(self, paths: ProjectPaths, config: Config, manifest: AudioManifest):
         self._paths = paths
         self._config = config
-        self._manifest = manifest
+        self.manifest = manifest
         self._lock = threading.Lock()
         self._levelled: dict[tuple[str, int], np.ndarray] = {}  # chime and media, by file
 
@@ -71,12 +71,12 @@ class SegmentAudioSource:
         return SegmentAudio(self._levelled_audio(segment.file, self._paths.home / segment.file))
 
     def for_script(self, script_id: str) -> SegmentAudio:
-        entry = self._manifest.entry(script_id)
+        entry = self.manifest.entry(script_id)
         if entry is None:
-            if script_id in self._manifest.failures:
+            if script_id in self.manifest.failures:
                 raise AudioUnavailable(
                     Reason.TTS_FAILED,
-                    f'bài "{script_id}" chưa có âm thanh: {self._manifest.failures[script_id]}',
+                    f'bài "{script_id}" chưa có âm thanh: {self.manifest.failures[script_id]}',
                 )
             raise AudioUnavailable(
                 Reason.AUDIO_MISSING, f'bài "{script_id}" chưa được tạo âm thanh'

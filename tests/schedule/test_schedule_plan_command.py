@@ -111,3 +111,21 @@ def test_a_named_script_that_does_not_exist_is_an_input_error(home, capsys):
         in captured.err
     )
     assert "Hướng dẫn nộp hồ sơ trực tuyến" in captured.out  # the rest of the plan still shows
+
+
+def test_a_script_no_engine_could_render_is_not_planned_and_check_says_why(home, capsys):
+    from broadcast.audio.manifest import AudioManifest
+    from broadcast.paths import ProjectPaths
+
+    paths = ProjectPaths(home)
+    why = "espeak: không đọc được văn bản"
+    AudioManifest(paths.audio_cache_dir, {}, {"2026-04/dich-vu-cong": why}).save()
+    main(["--home", str(home), "plan", "--from", "2026-04-28", "--json"])
+    (item,) = json.loads(capsys.readouterr().out)["items"]
+    assert [s["script_id"] for s in item["segments"]] == [None, "2026-04/tiem-chung"]
+    main(["--home", str(home), "check"])
+    err = capsys.readouterr().err
+    assert (
+        "scripts_vi/2026-04/dich-vu-cong.md: cảnh báo: lần tạo âm thanh gần nhất không thành "
+        f"công (chưa được lên lịch): {why}"
+    ) in err

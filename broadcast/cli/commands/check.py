@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from typing import Any
 
+from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import display_width, print_diagnostics, print_json, print_table
 from broadcast.config import load_config
@@ -132,6 +133,28 @@ def _abbreviation_warnings(paths: ProjectPaths, folder: ScriptFolder) -> list[Di
     return found
 
 
+def _render_failures(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnostic]:
+    """Scripts the last ``render`` could not make into audio, with why (from its manifest)."""
+    manifest = AudioManifest.load(paths)
+    found = []
+    for script in folder.scripts:
+        why = manifest.failures.get(script.id)
+        if why is None:
+            continue
+        kept = "vẫn phát bản âm thanh trước" if manifest.entry(script.id) else "chưa được lên lịch"
+        found.append(
+            Diagnostic(
+                script.source,
+                None,
+                None,
+                "render_failed",
+                f"lần tạo âm thanh gần nhất không thành công ({kept}): {why}",
+                Severity.WARNING,
+            )
+        )
+    return found
+
+
 def _config_diagnostics(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnostic]:
     """The configuration's own problems, then how it and the scripts fit together."""
     try:
@@ -164,7 +187,12 @@ def _table_row(record: dict[str, Any]) -> dict[str, Any]:
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     folder = load_folder(paths)
     config_diagnostics = _config_diagnostics(paths, folder)
-    diagnostics = config_diagnostics + folder.diagnostics + _abbreviation_warnings(paths, folder)
+    diagnostics = [
+        *config_diagnostics,
+        *folder.diagnostics,
+        *_abbreviation_warnings(paths, folder),
+        *_render_failures(paths, folder),
+    ]
     records = _records(folder, diagnostics)
     summary = _summary(records, folder, diagnostics)
     if args.json:

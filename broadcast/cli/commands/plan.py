@@ -93,8 +93,15 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     references = check_script_references(config, folder.scripts)
     start = args.start or SystemClock(config.timezone).now().date()
     with open_history(paths, config) as log:
-        durations = AudioManifest.load(paths).planning_durations()
-        plan = plan_days(config, folder.scripts, start, log, days=args.days, durations=durations)
+        manifest = AudioManifest.load(paths)
+        plan = plan_days(
+            config,
+            manifest.airable(folder.scripts),
+            start,
+            log,
+            days=args.days,
+            durations=manifest.planning_durations(),
+        )
     if zones is not None:
         plan = _only_zones(plan, zones)
     diagnostics = [*config.warnings, *references]

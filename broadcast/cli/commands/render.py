@@ -10,6 +10,7 @@ from typing import Any
 from tqdm import tqdm
 
 from broadcast.audio.batch import RenderSummary, render_all
+from broadcast.audio.manifest import AudioManifest
 from broadcast.audio.reading import Normalizer
 from broadcast.audio.render import Outcome, RenderResult
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
@@ -162,8 +163,13 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         if summary.pruned:
             print(f"Đã xóa {len(summary.pruned)} tệp âm thanh không còn kịch bản nào dùng.")
         if summary.failed:
+            manifest = AudioManifest.load(paths)
+            kept = sum(1 for r in summary.failed if manifest.entry(r.script_id))
             print(
-                f"{len(summary.failed)} kịch bản không đọc được bằng bộ đọc nào; "
-                "chúng sẽ không được lên lịch phát."
+                f"{len(summary.failed)} kịch bản không tạo được âm thanh lần này: "
+                f"{kept} vẫn phát bản âm thanh trước, {len(summary.failed) - kept} không được "
+                "lên lịch phát cho đến khi tạo được (xem `broadcast check`)."
             )
+        if summary.manifest_problem:
+            print(summary.manifest_problem, file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_INPUT_ERRORS
