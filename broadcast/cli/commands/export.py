@@ -6,11 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from broadcast.audio.batch import render_script
 from broadcast.audio.ffmpeg import AudioDecodeError, export_mp3
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.commands.render import load_inputs, print_problems
-from broadcast.clock import SystemClock
+from broadcast.cli.commands.render import rendered_script
 from broadcast.paths import ProjectPaths
 
 ORDER = 33
@@ -29,21 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    inputs = load_inputs(paths)
-    if inputs is None:
+    found = rendered_script(paths, args.script_id)
+    if found is None:
         return EXIT_INPUT_ERRORS
-    config = inputs.config
-    script = next((s for s in inputs.scripts if s.id == args.script_id), None)
-    if script is None:
-        print(f'Không có kịch bản hợp lệ nào mã "{args.script_id}".', file=sys.stderr)
-        return EXIT_INPUT_ERRORS
-    result = render_script(
-        paths, config.tts, script, reader=inputs.reader, clock=SystemClock(config.timezone)
-    )
-    print_problems(result, script.source)
-    if result.entry is None:
-        print(f"{script.source}: không bộ đọc nào tạo được âm thanh.", file=sys.stderr)
-        return EXIT_INPUT_ERRORS
+    script, result = found
     args.mp3.parent.mkdir(parents=True, exist_ok=True)
     try:
         export_mp3(result.entry.path, args.mp3, script.title)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
+from broadcast.cli.arguments import day_argument
 from broadcast.cli.output import print_json, print_table
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import (
@@ -18,7 +19,7 @@ from broadcast.playlog import (
     database_path,
     reason_label_vi,
 )
-from broadcast.report import Labels, load_labels, parse_day
+from broadcast.report import Labels, load_labels
 
 ORDER = 60
 
@@ -35,14 +36,6 @@ COLUMNS = (
     ("error", "Ghi chú"),
 )
 STILL_PLAYING = "đang phát"
-
-
-def day_argument(text: str) -> date:
-    """``--since``-style day for argparse: a bad day is a usage error with a Vietnamese reason."""
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _outcome(text: str) -> Outcome:

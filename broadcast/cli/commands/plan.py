@@ -12,12 +12,12 @@ from typing import Any
 
 from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
+from broadcast.cli.arguments import day_argument
 from broadcast.cli.output import display_width, print_diagnostics, print_json, print_table
 from broadcast.clock import SystemClock
 from broadcast.config import Config, load_config
 from broadcast.config.model import SegmentKind
 from broadcast.config.references import check_script_references
-from broadcast.config.values import date_from_text
 from broadcast.diagnostics import InputError, errors_in
 from broadcast.paths import ProjectPaths
 from broadcast.playlog.history import open_history, plan_days
@@ -43,16 +43,6 @@ _KIND_LABELS = {
 _TITLE_WIDTH = 48
 
 
-def _day_argument(text: str) -> date:
-    try:
-        day = date_from_text(text)
-    except ValueError:
-        day = None
-    if day is None:
-        raise argparse.ArgumentTypeError(f'ngày "{text}" không hợp lệ (ví dụ 09/03/2026)')
-    return day
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "plan",
@@ -65,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--from",
         dest="start",
-        type=_day_argument,
+        type=day_argument,
         metavar="DATE",
         help="first day, 09/03/2026 or 2026-03-09 (default: today)",
     )

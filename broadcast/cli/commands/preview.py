@@ -7,11 +7,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from broadcast.audio.batch import render_script
 from broadcast.audio.render import RenderResult
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.commands.render import load_inputs, print_problems
-from broadcast.clock import SystemClock
+from broadcast.cli.commands.render import rendered_script
 from broadcast.paths import ProjectPaths
 from broadcast.playback.default_device import NoOutputDevice, play_on_default_device
 
@@ -46,22 +44,7 @@ def deliver(result: RenderResult, out: Path | None) -> int:
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    inputs = load_inputs(paths)
-    if inputs is None:
+    found = rendered_script(paths, args.script_id)
+    if found is None:
         return EXIT_INPUT_ERRORS
-    config = inputs.config
-    script = next((s for s in inputs.scripts if s.id == args.script_id), None)
-    if script is None:
-        print(
-            f'Không có kịch bản hợp lệ nào mã "{args.script_id}" (xem "broadcast check").',
-            file=sys.stderr,
-        )
-        return EXIT_INPUT_ERRORS
-    result = render_script(
-        paths, config.tts, script, reader=inputs.reader, clock=SystemClock(config.timezone)
-    )
-    print_problems(result, script.source)
-    if result.entry is None:
-        print(f"{script.source}: không bộ đọc nào tạo được âm thanh.", file=sys.stderr)
-        return EXIT_INPUT_ERRORS
-    return deliver(result, args.out)
+    return deliver(found[1], args.out)

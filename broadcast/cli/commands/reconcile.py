@@ -9,7 +9,8 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 
 from broadcast.audio.manifest import AudioManifest
-from broadcast.cli.commands.logs import day_argument, duration_label
+from broadcast.cli.arguments import day_argument
+from broadcast.cli.commands.logs import duration_label
 from broadcast.cli.output import print_diagnostics, print_json, print_table
 from broadcast.config import load_config
 from broadcast.diagnostics import InputError

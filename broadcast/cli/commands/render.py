@@ -9,7 +9,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from broadcast.audio.batch import RenderSummary, render_all
+from broadcast.audio.batch import RenderSummary, render_all, render_script
 from broadcast.audio.manifest import AudioManifest
 from broadcast.audio.reading import Normalizer
 from broadcast.audio.render import Outcome, RenderResult
@@ -71,6 +71,30 @@ def load_inputs(paths: ProjectPaths, with_scripts: bool = True) -> Inputs | None
         print_diagnostics(folder.errors)
         scripts = folder.scripts
     return Inputs(config, scripts, reader)
+
+
+def rendered_script(paths: ProjectPaths, script_id: str) -> tuple[Script, RenderResult] | None:
+    """One script's audio, rendered now if needed (``preview``, ``export``); prints why and
+    returns ``None`` when there is no such valid script or no engine could read it."""
+    inputs = load_inputs(paths)
+    if inputs is None:
+        return None
+    config = inputs.config
+    script = next((s for s in inputs.scripts if s.id == script_id), None)
+    if script is None:
+        print(
+            f'Không có kịch bản hợp lệ nào mã "{script_id}" (xem "broadcast check").',
+            file=sys.stderr,
+        )
+        return None
+    result = render_script(
+        paths, config.tts, script, reader=inputs.reader, clock=SystemClock(config.timezone)
+    )
+    print_problems(result, script.source)
+    if result.entry is None:
+        print(f"{script.source}: không bộ đọc nào tạo được âm thanh.", file=sys.stderr)
+        return None
+    return script, result
 
 
 def print_problems(result: RenderResult, source: str) -> None:
