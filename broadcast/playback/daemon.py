@@ -3,7 +3,8 @@
 APScheduler (memory job store) holds one date job per planned airing of today and tomorrow;
 the jobs are made again from the plan whenever the inputs change, so a restart needs no saved
 state. What plays is always decided by the planner (``plan_days``), the same code that
-``broadcast plan`` shows. Scripts are rendered ahead in the background after every change.
+``broadcast plan`` shows. Scripts are rendered ahead in the background after every change; at
+start, those with no audio at all first get the offline voice, so no slot waits on a network.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ class BroadcastDaemon:
         self.inputs = inputs
         self.context = self._build_context(inputs)
         if self.options.render_ahead:
-            self._render()  # before the first slot: audio is never made at air time if avoidable
+            self._render_ahead.first_pass()  # audio is never made at air time if avoidable
         self._scheduler = BackgroundScheduler(
             timezone=inputs.config.timezone,
             executors={"default": ThreadPoolExecutor(8)},
@@ -154,6 +155,8 @@ class BroadcastDaemon:
                     id="render-retry",
                 )
         self._reschedule()
+        if self.options.render_ahead:
+            threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
         self._heartbeat()
         self._beating.start()
         logger.info(

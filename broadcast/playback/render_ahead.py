@@ -12,12 +12,14 @@ import logging
 import threading
 from collections.abc import Callable
 
-from broadcast.audio.batch import RenderSummary, render_all
-from broadcast.config.tts import TtsSettings
+from broadcast.audio.batch import RenderSummary, render_all, render_script
+from broadcast.audio.manifest import AudioManifest
+from broadcast.config.tts import ONLINE_ENGINES, TtsSettings
 from broadcast.paths import ProjectPaths
 from broadcast.playback.alarms import Alarms
 from broadcast.playlog import Reason
 from broadcast.scripts.model import Script
+from broadcast.tts.chain import build_chain
 
 logger = logging.getLogger("broadcast.daemon")
 
@@ -37,6 +39,23 @@ class RenderAhead:
         self._lock = threading.Lock()
         self._again = threading.Event()
         self.incomplete = False  # a fallback engine, or nothing, made some script's audio
+
+    def first_pass(self) -> None:
+        """At start, scripts with no audio at all get it now from the offline engines
+        (seconds), recorded as a fallback, so no slot waits on a network that may hang;
+        ``run`` then tries the preferred engines in the background."""
+        settings, scripts = self._inputs()
+        manifest = AudioManifest.load(self._paths)
+        missing = [script for script in scripts if manifest.entry(script.id) is None]
+        for script in missing:
+            chain = build_chain(settings)
+            chain.rest(ONLINE_ENGINES)
+            try:
+                render_script(self._paths, settings, script, chain=chain)
+            except Exception:  # the background pass tries again and raises the alarm
+                logger.exception("lỗi khi tạo âm thanh cho %s", script.id)
+        if missing:
+            self._rendered()
 
     def run(self) -> None:
         """Render now (returns at once if a pass is running: it goes again afterwards)."""

@@ -24,6 +24,12 @@ class EngineChain:
     def is_resting(self, engine: SpeechEngine) -> bool:
         return self._failures_in_a_row[engine.name] >= REST_AFTER_FAILURES
 
+    def rest(self, names: Sequence[str]) -> None:
+        """Skip these engines from the start (a later engine's audio is then a fallback)."""
+        for name in names:
+            if name in self._failures_in_a_row:
+                self._failures_in_a_row[name] = REST_AFTER_FAILURES
+
     def record(self, engine: SpeechEngine, succeeded: bool) -> None:
         self._failures_in_a_row[engine.name] = (
             0 if succeeded else self._failures_in_a_row[engine.name] + 1

@@ -70,6 +70,10 @@ def _leftovers(cache: Path, keep: set[str]) -> set[str]:
     return {p.name for p in cache.iterdir()} - keep
 
 
+def _render_alarm(daemon):
+    return next((a for a in daemon.alarms.active() if a.code == Reason.TTS_FAILED), None)
+
+
 def test_a_full_disk_fails_the_render_clearly_and_the_previous_audio_still_airs(
     tmp_path, tiny_disk, captures, child_env
 ):
@@ -94,10 +98,14 @@ def test_a_full_disk_fails_the_render_clearly_and_the_previous_audio_still_airs(
     assert "Traceback" not in cli.stderr
     assert _leftovers(tiny_disk, keep) == set()  # no partial WAV, no temporary file
 
-    # The daemon renders ahead at start, fails the same way, and airs the previous audio.
+    # The daemon renders ahead in the background, fails the same way, and airs the previous
+    # audio meanwhile.
     daemon = start_daemon(paths, render_retry=timedelta(seconds=1))
     try:
-        alarm = next(a for a in daemon.alarms.active() if a.code == Reason.TTS_FAILED)
+        started = time.monotonic()
+        while not (alarm := _render_alarm(daemon)):
+            assert time.monotonic() - started < 20, "no alarm about the full disk"
+            time.sleep(0.05)
         (row,) = wait_for(paths, lambda r: r and not r[-1].is_open)
         assert _leftovers(tiny_disk, keep) == set()
         filler.unlink()  # the technician frees some space
