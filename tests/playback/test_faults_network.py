@@ -170,3 +170,27 @@ def test_gtts_failing_airs_espeak_on_time_and_gtts_comes_back_later(
         f"(gtts timeout {TIMEOUT} s x {RETRIES + 1} tries) gtts_back_to_swap_s={to_swap:.2f} "
         f"since_back_s={time.monotonic() - back:.2f}"
     )
+
+
+def test_a_hanging_network_does_not_hold_the_start(tmp_path, captures, monkeypatch):
+    """gTTS with a long timeout against a host that never answers: the slot due now still airs
+    within seconds, with the offline voice recorded as a fallback, while gTTS waits."""
+    slow = "  engines: [gtts, espeak]\n  chime: none\n  gtts: {timeout: 30, retries: 2}\n"
+    paths = make_project(
+        tmp_path, [zone_yaml("pho-1", "test_card4", [1])], {"thu.txt": SCRIPT}, tts=slow
+    )
+    silent = SilentHost()
+    _use_proxy(monkeypatch, silent.port)
+    began = time.monotonic()
+    daemon = start_daemon(paths)
+    try:
+        (row,) = wait_for(paths, lambda r: r and not r[-1].is_open, timeout=20)
+        to_aired = time.monotonic() - began
+        _wait_until(lambda: silent.accepted, timeout=10)  # gTTS is being tried meanwhile
+    finally:
+        daemon.stop()
+        silent.close()
+    assert (row.outcome, row.airing.engine) == (Outcome.PLAYED, "espeak")
+    assert to_aired < 10  # not the ~95 s of gTTS's timeouts
+    assert AudioManifest.load(paths).entry("thu").fell_back
+    print(f"\n[fault:gtts-hanging-start] aired_with=espeak start_to_aired_s={to_aired:.2f}")
