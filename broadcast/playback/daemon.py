@@ -106,6 +106,7 @@ class BroadcastDaemon:
         self._scheduler: BackgroundScheduler | None = None
         self._beating = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
         self.started_at: datetime | None = None
+        self.device_problems: dict[str, str | None] = {}  # by zone, as of the last heartbeat
 
     # -- start and stop ----------------------------------------------------------------
 
@@ -373,8 +374,13 @@ class BroadcastDaemon:
 
     def _heartbeat(self, stopping: bool = False) -> None:
         if not stopping:
+            # Asked of PortAudio once a heartbeat; alarms and ``status`` both read the answer.
+            outputs = self.context.outputs
+            self.device_problems = {
+                z.id: outputs.device_problem(z.id) for z in self.inputs.config.zones
+            }
             for zone in self.inputs.config.zones:
-                problem = self.context.outputs.device_problem(zone.id)
+                problem = self.device_problems[zone.id]
                 if problem is None:
                     self.alarms.clear("device_missing", zone.id)
                 elif not zone.fallback_to_file or self._fallback is None:

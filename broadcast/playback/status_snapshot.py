@@ -56,7 +56,6 @@ def snapshot(
 ) -> dict[str, Any]:
     now = daemon.clock.now()
     inputs = daemon.inputs
-    context = daemon.context
     devices = []
     for zone in inputs.config.zones:
         devices.append(
@@ -65,7 +64,7 @@ def snapshot(
                 "name": zone.name,
                 "device": zone.output.device,
                 "channels": list(zone.output.channels),
-                "problem": context.outputs.device_problem(zone.id),
+                "problem": daemon.device_problems.get(zone.id),
                 "fallback_to_file": zone.fallback_to_file,
             }
         )
