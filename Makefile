@@ -38,7 +38,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 
 bench: test-system-deps $(VENV)/.installed-test
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+	for b in bench/[!_]*.py; do $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info

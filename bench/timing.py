@@ -24,10 +24,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "playback"))  # the virtual sound card of the tests
-
-import alsa_harness  # noqa: E402
+from tests.support import virtual_card
 
 PLAYS = 60
 SPACING_SECONDS = 0.5  # between scheduled instants; each play lasts PROGRAM_SECONDS
@@ -82,21 +79,21 @@ def main() -> int:
     if not ensure_pulseaudio():
         return 1
     work = Path(tempfile.mkdtemp(prefix="loa-phuong-timing-"))
-    card = alsa_harness.install(work)
-    capture_variable = alsa_harness.CAPTURE_VARIABLES["test_realtime"]
+    card = virtual_card.install(work)
+    capture_variable = virtual_card.CAPTURE_VARIABLES["test_realtime"]
 
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from broadcast.playback.portaudio_sink import SoundDeviceSink
-    from broadcast.playback.sinks import ZoneOutput
+    from broadcast.sinks.portaudio import SoundDeviceSink
+    from broadcast.sinks.protocol import ZoneOutput
 
     sink = SoundDeviceSink()
     zones = [ZoneOutput("ward", "test_realtime", (1, 2))]
-    program = alsa_harness.sine(PROGRAM_SECONDS)  # loud from its very first sample
+    program = virtual_card.sine(PROGRAM_SECONDS)  # loud from its very first sample
     playbacks: queue.Queue = queue.Queue()
 
     def play() -> None:
-        playbacks.put(sink.start(program, alsa_harness.SAMPLE_RATE, zones))
+        playbacks.put(sink.start(program, virtual_card.SAMPLE_RATE, zones))
 
     os.environ[capture_variable] = str(work / "warm-up.raw")
     play()  # first use loads PortAudio's device list; the daemon has done that long before

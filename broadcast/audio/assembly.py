@@ -14,10 +14,10 @@ import numpy as np
 import soxr
 
 from broadcast.audio.chime import builtin_chime
-from broadcast.audio.ffmpeg import decode
 from broadcast.audio.loudness import Normalized, normalize
 from broadcast.audio.wavfile import SAMPLE_RATE
 from broadcast.config.tts import BUILTIN_CHIME, LoudnessSettings, PauseSettings, TtsSettings
+from broadcast.media.ffmpeg import decode
 
 SILENCE_THRESHOLD = 10 ** (-50 / 20)  # below -50 dBFS counts as the engine's own silence
 EDGE_KEEP_SECONDS = 0.03  # keep a little of it so consonants are not clipped

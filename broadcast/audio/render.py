@@ -18,13 +18,13 @@ from broadcast.audio.assembly import (
     with_repeat,
 )
 from broadcast.audio.cache import audio_file, cache_write_problem, file_digest, render_key
-from broadcast.audio.ffmpeg import AudioDecodeError, decode
 from broadcast.audio.loudness import gain_to_db, integrated_loudness, true_peak
 from broadcast.audio.manifest import AudioManifest, ManifestEntry
 from broadcast.audio.reading import Reading
 from broadcast.audio.wavfile import SAMPLE_RATE, intact_frames, read_wav, write_wav
 from broadcast.clock import Clock
 from broadcast.config.tts import TtsSettings
+from broadcast.media.ffmpeg import AudioDecodeError, decode
 from broadcast.scripts.model import Script, ScriptKind
 from broadcast.tts.chain import EngineChain
 from broadcast.tts.engine import Piece, SpeechEngine, SynthesisError

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 import requests
 from gtts import gTTS, gTTSError
 
-from broadcast.audio.ffmpeg import AudioDecodeError, decode
+from broadcast.media.ffmpeg import AudioDecodeError, decode
 from broadcast.tts.engine import Speech, SpokenPiece, SynthesisError
 from broadcast.tts.phrases import cut_phrases
 

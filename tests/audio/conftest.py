@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))  # so test modules can import audio_helpers
 
 from broadcast.config.tts import TtsSettings
 from broadcast.paths import ProjectPaths

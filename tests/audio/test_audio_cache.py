@@ -4,7 +4,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audio_helpers import CountingEngine, make_script, read_file, spoken
 
 from broadcast.audio.batch import render_all
 from broadcast.audio.cache import audio_file
@@ -13,6 +12,7 @@ from broadcast.audio.render import Outcome
 from broadcast.audio.wavfile import write_wav
 from broadcast.config.tts import LoudnessSettings, PauseSettings
 from broadcast.tts.chain import EngineChain
+from tests.audio.audio_helpers import CountingEngine, make_script, read_file, spoken
 
 SCRIPTS = [make_script("a"), make_script("b", body="Phường tổ chức tiêm chủng vào thứ bảy.")]
 

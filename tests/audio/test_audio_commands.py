@@ -8,12 +8,12 @@ import subprocess
 import sys
 
 import pytest
-from audio_helpers import measured_lufs, read_file
 
-from broadcast.audio.ffmpeg import decode
 from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import main
+from broadcast.media.ffmpeg import decode
 from broadcast.paths import ProjectPaths
+from tests.audio.audio_helpers import measured_lufs, read_file
 
 SCHEDULES = "timezone: Asia/Ho_Chi_Minh\ntts:\n  engines: [espeak]\n  repeat: false\n"
 SCRIPT = """Lịch tiêm chủng tháng 12

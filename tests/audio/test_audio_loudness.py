@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-from audio_helpers import make_script, measured_lufs, measured_true_peak_db, read_file, spoken
 
 from broadcast.audio.batch import render_all
 from broadcast.audio.loudness import integrated_loudness, normalize
@@ -8,6 +7,13 @@ from broadcast.config.tts import LoudnessSettings, TtsSettings
 from broadcast.tts.chain import EngineChain
 from broadcast.tts.engine import Piece
 from broadcast.tts.espeak_engine import EspeakEngine
+from tests.audio.audio_helpers import (
+    make_script,
+    measured_lufs,
+    measured_true_peak_db,
+    read_file,
+    spoken,
+)
 
 
 @pytest.mark.parametrize(("target", "ceiling"), [(-16.0, -1.0), (-23.0, -2.0)])

@@ -3,12 +3,18 @@ import subprocess
 import imageio_ffmpeg
 import numpy as np
 import pytest
-from audio_helpers import make_script, measured_lufs, measured_true_peak_db, read_file, spoken
 
 from broadcast.audio.batch import render_all
-from broadcast.audio.ffmpeg import decode, export_mp3
 from broadcast.audio.render import Outcome
+from broadcast.media.ffmpeg import decode, export_mp3
 from broadcast.scripts.model import ScriptKind
+from tests.audio.audio_helpers import (
+    make_script,
+    measured_lufs,
+    measured_true_peak_db,
+    read_file,
+    spoken,
+)
 
 
 def _announcer_recording(path, seconds: float = 4.0) -> None:

@@ -1,4 +1,3 @@
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,6 @@ from broadcast.control import (
     without_args,
 )
 from broadcast.paths import ProjectPaths
-
-sys.path.insert(0, str(Path(__file__).parent))  # so test modules can import control_wire
 
 
 def _fail(args: dict[str, Any]) -> dict[str, Any]:

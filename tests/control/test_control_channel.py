@@ -8,7 +8,6 @@ import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from control_wire import exchange, read_responses, request_line
 
 from broadcast.control import (
     ControlClient,
@@ -21,6 +20,7 @@ from broadcast.control import (
     token_file,
 )
 from broadcast.control.endpoint import read_token
+from tests.control.control_wire import exchange, read_responses, request_line
 
 
 def test_round_trip_carries_vietnamese_arguments_and_result(start_server, paths):

@@ -5,8 +5,6 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import standard_handlers
-from control_wire import exchange, read_responses, request_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +17,8 @@ from broadcast.control import (
 )
 from broadcast.control.endpoint import read_token
 from broadcast.paths import ProjectPaths
+from tests.control.conftest import standard_handlers
+from tests.control.control_wire import exchange, read_responses, request_line
 
 KNOWN_CODES = {code.value for code in ErrorCode}
 

@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-from control_wire import assert_error, exchange, read_responses, request_line
 
 from broadcast.control import (
     MAX_REQUEST_BYTES,
@@ -17,6 +16,7 @@ from broadcast.control import (
     endpoint_file,
 )
 from broadcast.control.endpoint import read_token
+from tests.control.control_wire import assert_error, exchange, read_responses, request_line
 
 
 def _still_serving(paths) -> None:

@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from control_wire import assert_error, read_responses, request_line
 
 from broadcast.control import (
     ControlClient,
@@ -25,6 +24,7 @@ from broadcast.control import (
 )
 from broadcast.control.endpoint import read_token
 from broadcast.paths import ProjectPaths
+from tests.control.control_wire import assert_error, read_responses, request_line
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
 

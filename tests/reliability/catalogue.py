@@ -8,15 +8,12 @@ fails when they differ. To rewrite the table after changing a case:
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))  # run as a script, the helpers sit beside it
-
-from catalogue_config import CONFIG_CASES
-from catalogue_control import CONTROL_CASES
-from catalogue_model import Case, ControlCase, FileCase
-from catalogue_scripts import CASES as SCRIPT_CASES
+from tests.reliability.catalogue_config import CONFIG_CASES
+from tests.reliability.catalogue_control import CONTROL_CASES
+from tests.reliability.catalogue_model import Case, ControlCase, FileCase
+from tests.reliability.catalogue_scripts import CASES as SCRIPT_CASES
 
 FILE_CASES: list[FileCase] = [*SCRIPT_CASES, *CONFIG_CASES]
 ALL_CASES: list[Case] = [*FILE_CASES, *CONTROL_CASES]

@@ -6,9 +6,8 @@ when the fragment it replaces is not there, so a changed template fails loudly.
 
 from __future__ import annotations
 
-from catalogue_model import Area, FileCase, Outcome, edit, sized, write
-
 from broadcast.paths import ProjectPaths
+from tests.reliability.catalogue_model import Area, FileCase, Outcome, edit, sized, write
 
 SCHEDULES = "schedules.yaml"
 LEXICON = "lexicon.yaml"

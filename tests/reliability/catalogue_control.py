@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from catalogue_model import ControlCase
-
 from broadcast.control.endpoint import read_token
 from broadcast.paths import ProjectPaths
+from tests.reliability.catalogue_model import ControlCase
 
 
 def _line(paths: ProjectPaths, command: str, token: str | None = None, **args: Any) -> bytes:

@@ -7,11 +7,10 @@ import os
 import wave
 import zipfile
 
-from catalogue_model import Area, FileCase, Outcome, edit, sized, write
-
 from broadcast.paths import ProjectPaths
 from broadcast.scripts import encode_tcvn3
 from broadcast.scripts.model import Script
+from tests.reliability.catalogue_model import Area, FileCase, Outcome, edit, sized, write
 
 NEW_NOTICE = "Lịch cắt điện\n\nĐiện lực thông báo cắt điện tổ dân phố 2 từ 8 giờ đến 11 giờ.\n"
 LONG_LINE = ("Bà con nộp hồ sơ trực tuyến tại cổng dịch vụ công quốc gia. " * 170)[:10_000]

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions
 from broadcast.paths import ProjectPaths
-from broadcast.playback.daemon import BroadcastDaemon, DaemonOptions
-from broadcast.playback.file_sink import FileSink
+from broadcast.sinks.file import FileSink
 
 WARD = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -19,15 +19,15 @@ import os
 import time
 
 import pytest
-from catalogue import CONTROL_CASES, DOC, FILE_CASES, table, with_table
-from catalogue_model import ControlCase, FileCase, Outcome
-from reliability_ward import exchange, make_ward, running_daemon
 
 from broadcast.cli import main
 from broadcast.control import ControlClient, read_endpoint
+from broadcast.daemon.inputs import Inputs
 from broadcast.diagnostics import Diagnostic, Severity
 from broadcast.paths import ProjectPaths
-from broadcast.playback.inputs import Inputs
+from tests.reliability.catalogue import CONTROL_CASES, DOC, FILE_CASES, table, with_table
+from tests.reliability.catalogue_model import ControlCase, FileCase, Outcome
+from tests.reliability.reliability_ward import exchange, make_ward, running_daemon
 
 
 def reported(case: FileCase | ControlCase, messages: list[str]) -> bool:

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from reliability_ward import exchange, make_ward, running_daemon
 
 from broadcast.cli import main
 from broadcast.control import ControlClient, read_endpoint, token_file
 from broadcast.control.endpoint import read_token
 from broadcast.paths import ProjectPaths
+from tests.reliability.reliability_ward import exchange, make_ward, running_daemon
 
 PACKAGE = Path(__file__).parents[2] / "broadcast"
 

@@ -28,19 +28,19 @@ from broadcast.audio.batch import render_all
 from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import main
 from broadcast.clock import FakeClock
+from broadcast.daemon.air import AirControl
+from broadcast.daemon.alarms import Alarms
+from broadcast.daemon.downtime import account_for_downtime, aired_parts
+from broadcast.daemon.inputs import Inputs, read_inputs
+from broadcast.daemon.runner import AirContext, ProgramRunner
+from broadcast.daemon.segment_audio import SegmentAudioSource
 from broadcast.paths import ProjectPaths
-from broadcast.playback.air import AirControl
-from broadcast.playback.alarms import Alarms
-from broadcast.playback.downtime import account_for_downtime, aired_parts
-from broadcast.playback.file_sink import FileSink
-from broadcast.playback.inputs import Inputs, read_inputs
-from broadcast.playback.outputs import ZoneOutputs
-from broadcast.playback.runner import AirContext, ProgramRunner
-from broadcast.playback.segment_audio import SegmentAudioSource
 from broadcast.playlog import COMPLETED_OUTCOMES, Outcome, PlayLog, Reason, database_path
 from broadcast.playlog.history import plan_days
 from broadcast.report.reconcile import LineStatus, ReconcileLine, plan_as_aired, reconcile
 from broadcast.schedule import Plan, PlanItem
+from broadcast.sinks.fallback import ZoneOutputs
+from broadcast.sinks.file import FileSink
 
 WARD = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = date(2026, 11, 23)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from broadcast.clock import FakeClock
+from broadcast.daemon.watcher import Changes, ChangeWatcher
 from broadcast.paths import ProjectPaths
-from broadcast.playback.watcher import Changes, ChangeWatcher
 
 SETTLE = timedelta(seconds=1)
 
@@ -301,7 +301,7 @@ _LOCKED_FOLDER_CHILD = """
 import json, logging, os, sys
 from pathlib import Path
 from broadcast.paths import ProjectPaths
-from broadcast.playback.watcher import ChangeWatcher
+from broadcast.daemon.watcher import ChangeWatcher
 
 logging.basicConfig(level=logging.WARNING, format="%(name)s %(message)s")
 paths = ProjectPaths(Path(sys.argv[1]))

@@ -37,7 +37,7 @@ def _heading(text: str) -> None:
 def _sound_notice(paths: ProjectPaths) -> None:
     """Say plainly where the rehearsal's sound will go."""
     from broadcast.config import load_config
-    from broadcast.playback.outputs import device_problem
+    from broadcast.sinks.fallback import device_problem
 
     problems = {zone.id: device_problem(zone) for zone in load_config(paths).zones}
     missing = {zone: problem for zone, problem in problems.items() if problem}

@@ -10,9 +10,9 @@ from broadcast.cli.output import print_diagnostics, print_json, print_table
 from broadcast.config import load_config
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
-from broadcast.playback.devices import PortAudioMissing, list_output_devices
-from broadcast.playback.sinks import ZoneOutput
-from broadcast.playback.zone_devices import ZoneDevice, match_zones
+from broadcast.sinks.devices import PortAudioMissing, list_output_devices
+from broadcast.sinks.protocol import ZoneOutput
+from broadcast.sinks.zone_devices import ZoneDevice, match_zones
 
 ORDER = 70
 

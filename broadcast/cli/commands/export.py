@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from broadcast.audio.ffmpeg import AudioDecodeError, export_mp3
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.commands.render import rendered_script
+from broadcast.media.ffmpeg import AudioDecodeError, export_mp3
 from broadcast.paths import ProjectPaths
 
 ORDER = 33

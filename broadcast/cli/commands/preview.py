@@ -11,7 +11,7 @@ from broadcast.audio.render import RenderResult
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.commands.render import rendered_script
 from broadcast.paths import ProjectPaths
-from broadcast.playback.default_device import NoOutputDevice, play_on_default_device
+from broadcast.sinks.default_device import NoOutputDevice, play_on_default_device
 
 ORDER = 31
 

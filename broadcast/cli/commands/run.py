@@ -11,7 +11,7 @@ from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.output import print_diagnostics
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
-from broadcast.playback.sink_spec import FILE_PREFIX, SINK_HELP
+from broadcast.sinks.spec import FILE_PREFIX, SINK_HELP
 
 ORDER = 50
 FALLBACK_FOLDER = "fallback_wav"
@@ -57,8 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _sinks(spec: str | None, paths: ProjectPaths):
     """The main sink, the fallback for zones whose device is missing, and whether devices are
     checked (not when everything goes to files anyway)."""
-    from broadcast.playback.file_sink import FileSink
-    from broadcast.playback.sink_spec import sink_from_spec
+    from broadcast.sinks.file import FileSink
+    from broadcast.sinks.spec import sink_from_spec
 
     sink = sink_from_spec(spec, realtime=True)
     to_files = spec is not None and spec.startswith(FILE_PREFIX)
@@ -68,7 +68,7 @@ def _sinks(spec: str | None, paths: ProjectPaths):
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     # Imported here: the daemon pulls in the audio stack, too slow for every CLI start.
-    from broadcast.playback.daemon import BroadcastDaemon, DaemonOptions, Rehearsal
+    from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions, Rehearsal
 
     if args.grace < 0 or (args.excerpt is not None and args.excerpt <= 0):
         print("--grace và --excerpt phải là số dương", file=sys.stderr)

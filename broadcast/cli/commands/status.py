@@ -9,8 +9,8 @@ from typing import Any
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import print_json, print_table
 from broadcast.control import STATUS, ControlClient, ControlError, DaemonUnavailable
+from broadcast.daemon.status import ALIVE_WITHIN_SECONDS, read_status
 from broadcast.paths import ProjectPaths
-from broadcast.playback.status import ALIVE_WITHIN_SECONDS, read_status
 
 ORDER = 52
 

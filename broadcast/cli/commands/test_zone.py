@@ -10,8 +10,8 @@ from broadcast.cli.output import print_diagnostics
 from broadcast.config import load_config
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
-from broadcast.playback.sink_spec import SINK_HELP, sink_from_spec
-from broadcast.playback.sinks import PlayStatus, ZoneOutput
+from broadcast.sinks.protocol import PlayStatus, ZoneOutput
+from broadcast.sinks.spec import SINK_HELP, sink_from_spec
 from broadcast.yamlsource import did_you_mean
 
 ORDER = 71
@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     # Imported here: speech and loudness pull in scipy, too slow for every CLI start.
-    from broadcast.playback.zone_test import play_zone_test
+    from broadcast.sinks.zone_test import play_zone_test
 
     try:
         sink = sink_from_spec(args.sink, realtime=False)

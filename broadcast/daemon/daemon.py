@@ -1,0 +1,409 @@
+"""``broadcast run``: the daemon that puts the plan on the air at the planned second.
+
+APScheduler (memory job store) holds one date job per planned airing of today and tomorrow;
+the jobs are made again from the plan whenever the inputs change, so a restart needs no saved
+state. What plays is always decided by the planner (``plan_days``), the same code that
+``broadcast plan`` shows. Scripts are rendered ahead in the background after every change; at
+start, those with no audio at all first get the offline voice, so no slot waits on a network.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from broadcast.audio.manifest import AudioManifest
+from broadcast.clock import Clock, SystemClock
+from broadcast.config.tts import TtsSettings
+from broadcast.control import ANNOUNCE, RELOAD, STATUS, ControlServer, parse_announcement
+from broadcast.control.commands import without_args
+from broadcast.daemon.air import AirControl
+from broadcast.daemon.alarms import Alarms
+from broadcast.daemon.announcer import Announcer
+from broadcast.daemon.daemon_log import setup_daemon_logging
+from broadcast.daemon.downtime import account_for_downtime, aired_parts
+from broadcast.daemon.inputs import Inputs, read_inputs
+from broadcast.daemon.render_ahead import RenderAhead
+from broadcast.daemon.runner import AirContext, ProgramRunner, record_not_aired
+from broadcast.daemon.segment_audio import SegmentAudioSource
+from broadcast.daemon.status import HEARTBEAT_SECONDS, last_heartbeat, write_status
+from broadcast.daemon.status_snapshot import snapshot
+from broadcast.daemon.watcher import Changes, ChangeWatcher
+from broadcast.paths import ProjectPaths
+from broadcast.playlog import Outcome, PlayLog, Reason
+from broadcast.playlog.history import plan_days
+from broadcast.schedule import Plan, PlanItem
+from broadcast.scripts.model import Script
+from broadcast.sinks.fallback import ZoneOutputs
+from broadcast.sinks.protocol import AudioSink
+
+logger = logging.getLogger("broadcast.daemon")
+
+DEFAULT_GRACE = timedelta(minutes=5)
+# Audio made by a fallback engine (gTTS unreachable) is rendered again this often, so the
+# preferred voice comes back on its own once the network does.
+DEFAULT_RENDER_RETRY = timedelta(minutes=15)
+JOB_PREFIX = "airing:"
+PLAN_DAYS = 2  # today and tomorrow: a restart just after midnight still knows the next slots
+
+
+@dataclass(frozen=True)
+class Rehearsal:
+    """Today's airings shifted to start within seconds, back to back, then the daemon ends."""
+
+    lead_seconds: float = 3.0
+    gap_seconds: float = 1.0
+    excerpt_seconds: float | None = None  # play only the start of each segment
+
+
+@dataclass(frozen=True)
+class DaemonOptions:
+    grace: timedelta = DEFAULT_GRACE
+    render_ahead: bool = True
+    render_retry: timedelta = DEFAULT_RENDER_RETRY
+    offline: bool = False  # render with offline engines only
+    rehearsal: Rehearsal | None = None
+    control_port: int = 0
+    watch_interval: float = 1.0
+    sink_label: str = "sound"
+    console_log: bool | None = True  # None: leave logging to the caller (tests)
+
+
+class BroadcastDaemon:
+    def __init__(
+        self,
+        paths: ProjectPaths,
+        sink: AudioSink,
+        fallback: AudioSink | None = None,
+        *,
+        check_devices: bool = True,
+        clock: Clock | None = None,
+        options: DaemonOptions | None = None,
+    ):
+        self.paths = paths
+        self.options = options or DaemonOptions()
+        self._sink = sink
+        self._fallback = fallback
+        self._check_devices = check_devices
+        self._clock_override = clock
+        self.air = AirControl()
+        self.stopped = threading.Event()
+        self.stop_requested = threading.Event()  # set by signals, or by a rehearsal's end
+        self._lock = threading.RLock()
+        self._pending: dict[str, PlanItem] = {}  # scheduled, not started
+        self._running: dict[str, PlanItem] = {}
+        self._started: set[str] = set()
+        self._announcer = Announcer(paths)
+        self._watcher = ChangeWatcher(paths, interval=self.options.watch_interval)
+        self._control: ControlServer | None = None
+        self._scheduler: BackgroundScheduler | None = None
+        self._beating = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+        self.started_at: datetime | None = None
+        self.device_problems: dict[str, str | None] = {}  # by zone, as of the last heartbeat
+
+    # -- start and stop ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the inputs (``InputError`` if the configuration is invalid), then go on air."""
+        if self.options.console_log is not None:
+            setup_daemon_logging(self.paths, console=self.options.console_log)
+        last_seen = last_heartbeat(self.paths)
+        self._watcher.prime()  # edits made while loading are still reported afterwards
+        inputs = read_inputs(self.paths)
+        self.clock = self._clock_override or SystemClock(inputs.config.timezone)
+        self.alarms = Alarms(self.clock)
+        self._render_ahead = RenderAhead(
+            self.paths, self.alarms, self._render_inputs, self._rendered
+        )
+        self.log = PlayLog.open(self.paths, timezone=inputs.config.timezone)
+        self.started_at = self.clock.now()
+        self.inputs = inputs
+        self.context = self._build_context(inputs)
+        if self.options.render_ahead:
+            self._render_ahead.first_pass()  # audio is never made at air time if avoidable
+        self._scheduler = BackgroundScheduler(
+            timezone=inputs.config.timezone,
+            executors={"default": ThreadPoolExecutor(8)},
+            job_defaults={"coalesce": True, "max_instances": 1},
+        )
+        self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
+        self._scheduler.start()
+        if self.options.rehearsal is None:
+            missed = account_for_downtime(self.context, self._plan, last_seen, self.options.grace)
+            if missed:
+                logger.warning(
+                    "%d lượt phát bị lỡ khi chương trình không chạy (ghi nhật ký: daemon_down)",
+                    missed,
+                    extra={"event": "missed_while_down"},
+                )
+            self._watcher.start(self._on_changes)
+            self._start_control()
+            self._scheduler.add_job(
+                self._reschedule, "cron", hour=0, minute=0, second=30, id="replan-daily"
+            )
+            if self.options.render_ahead:
+                self._scheduler.add_job(
+                    self._retry_render,
+                    "interval",
+                    seconds=self.options.render_retry.total_seconds(),
+                    id="render-retry",
+                )
+        self._reschedule()
+        if self.options.render_ahead:
+            threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
+        self._heartbeat()
+        self._beating.start()
+        logger.info(
+            "đang chạy: %d kịch bản, %d khu vực; thư mục %s",
+            len(inputs.scripts),
+            len(inputs.config.zones),
+            self.paths.home,
+            extra={"event": "daemon_started"},
+        )
+
+    def stop(self) -> None:
+        """Stop cleanly: audio faded out, every log row completed, files removed."""
+        if self.stopped.is_set():
+            return
+        logger.info("đang dừng", extra={"event": "daemon_stopping"})
+        self.air.stop_everything()
+        self._watcher.stop()
+        if self._control is not None:
+            self._control.stop()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)  # running programs finish their item's logging
+        if self._beating.is_alive():
+            self._beating.join()
+        self._heartbeat(stopping=True)
+        self.log.close()
+        self.stopped.set()
+        logger.info("đã dừng", extra={"event": "daemon_stopped"})
+
+    def _start_control(self) -> None:
+        handlers = {
+            STATUS: without_args(STATUS, self.status),
+            ANNOUNCE: self._announce,
+            RELOAD: without_args(RELOAD, self.reload),
+        }
+        self._control = ControlServer(self.paths, handlers, port=self.options.control_port)
+        self._control.start()
+
+    # -- inputs ------------------------------------------------------------------------
+
+    def _build_context(self, inputs: Inputs) -> AirContext:
+        manifest = AudioManifest.load(self.paths)
+        self._durations = manifest.planning_durations()
+        rehearsal = self.options.rehearsal
+        return AirContext(
+            config=inputs.config,
+            scripts=inputs.by_id,
+            audio=SegmentAudioSource(self.paths, inputs.config, manifest),
+            outputs=ZoneOutputs(inputs.config, self._sink, self._fallback, self._check_devices),
+            log=self.log,
+            air=self.air,
+            clock=self.clock,
+            alarms=self.alarms,
+            excerpt_seconds=rehearsal.excerpt_seconds if rehearsal else None,
+        )
+
+    def reload(self) -> dict[str, object]:
+        """Read the inputs again now; an invalid edit keeps the last good state (and says so)."""
+        with self._lock:
+            inputs = read_inputs(self.paths, self.inputs)
+            self.inputs = inputs
+            self.context = self._build_context(inputs)
+        if inputs.problems:
+            self.alarms.raise_alarm(
+                "input_invalid",
+                "có tệp sửa sai, vẫn dùng bản đúng trước đó: "
+                + "; ".join(str(p) for p in inputs.problems[:5]),
+            )
+        else:
+            self.alarms.clear("input_invalid")
+        self._reschedule()
+        if self.options.render_ahead:
+            threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
+        return {"ok": not inputs.problems, "problems": [str(p) for p in inputs.problems]}
+
+    def _on_changes(self, changes: Changes) -> None:
+        logger.info(
+            "thay đổi: %s",
+            ", ".join(self.paths.relative(p) for p in sorted(changes.paths)[:10]),
+            extra={"event": "inputs_changed"},
+        )
+        self.reload()
+
+    def _render(self) -> None:
+        self._render_ahead.run()
+        self._reschedule()
+
+    def _retry_render(self) -> None:
+        """Audio left to a fallback engine (or none): try the preferred engine again."""
+        if self._render_ahead.incomplete:
+            self._render()
+
+    def _render_inputs(self) -> tuple[TtsSettings, list[Script]]:
+        with self._lock:
+            inputs = self.inputs
+        settings = inputs.config.tts
+        return (settings.offline() if self.options.offline else settings), list(inputs.scripts)
+
+    def _rendered(self) -> None:
+        with self._lock:
+            self.context = self._build_context(self.inputs)
+
+    # -- the timetable -----------------------------------------------------------------
+
+    def _plan(self, first_day, days: int) -> Plan:
+        with self._lock:
+            inputs, durations, manifest = self.inputs, self._durations, self.context.audio.manifest
+        scripts = manifest.airable(inputs.scripts)
+        return plan_days(
+            inputs.config, scripts, first_day, self.log, days=days, durations=durations
+        )
+
+    def _reschedule(self) -> None:
+        """Make the scheduler's jobs match the plan of today and tomorrow."""
+        if self._scheduler is None or self.air.stopping.is_set():
+            return
+        with self._lock:
+            now = self.clock.now()
+            items = self._upcoming(now)
+            for job in self._scheduler.get_jobs():
+                if job.id.startswith(JOB_PREFIX) and job.id[len(JOB_PREFIX) :] not in items:
+                    job.remove()
+            for item_id, item in items.items():
+                # The scheduler applies the grace rule itself: a job past it (the daemon
+                # restarted late, the wall clock jumped) is a missed event, never a late play.
+                self._scheduler.add_job(
+                    self._air,
+                    "date",
+                    run_date=item.start,
+                    args=[item_id],
+                    id=JOB_PREFIX + item_id,
+                    replace_existing=True,
+                    misfire_grace_time=int(self.options.grace.total_seconds()),
+                )
+            self._pending = items
+        logger.info("lịch: %d lượt phát sắp tới", len(items), extra={"event": "rescheduled"})
+
+    def _upcoming(self, now: datetime) -> dict[str, PlanItem]:
+        rehearsal = self.options.rehearsal
+        if rehearsal is not None:
+            if self._started:
+                return self._pending  # a rehearsal is planned once
+            return {item.id: item for item in self._rehearsal_items(now, rehearsal)}
+        plan = self._plan(now.date(), PLAN_DAYS)
+        # An airing already scheduled stays, even if the wall clock has just jumped past it:
+        # the scheduler then logs it as missed instead of it vanishing from the timetable.
+        return {
+            item.id: item
+            for item in plan.items
+            if item.id not in self._started
+            and (item.start >= now - self.options.grace or item.id in self._pending)
+        }
+
+    def _rehearsal_items(self, now: datetime, rehearsal: Rehearsal) -> list[PlanItem]:
+        start = now + timedelta(seconds=rehearsal.lead_seconds)
+        shifted = []
+        for item in self._plan(now.date(), 1).items:
+            shifted.append(replace(item, start=start))
+            seconds = sum(
+                min(s.duration_seconds, rehearsal.excerpt_seconds or s.duration_seconds)
+                for s in item.segments
+            )
+            start += timedelta(seconds=seconds + rehearsal.gap_seconds)
+        return shifted
+
+    def _air(self, item_id: str) -> None:
+        with self._lock:
+            item = self._pending.pop(item_id, None)
+            if item is None or item_id in self._started or self.air.stopping.is_set():
+                return
+            self._started.add(item_id)
+            self._running[item_id] = item
+            context = self.context
+        try:
+            # Asked even for an airing not yet due: after a restart with the wall clock set
+            # back, the log may already hold it, and it must not play twice.
+            ProgramRunner(context, item, aired_parts(context.log, item)).run()
+        except Exception:
+            logger.exception("lỗi khi phát %s", item_id, extra={"event": "program_failed"})
+        finally:
+            with self._lock:
+                self._running.pop(item_id, None)
+                finished = self.options.rehearsal is not None and not (
+                    self._pending or self._running
+                )
+        if finished:
+            self.stop_requested.set()
+
+    def _on_missed(self, event: JobExecutionEvent) -> None:
+        """A job past its grace time (the wall clock jumped): logged, never played late."""
+        if not event.job_id.startswith(JOB_PREFIX):
+            return
+        item_id = event.job_id[len(JOB_PREFIX) :]
+        with self._lock:
+            item = self._pending.pop(item_id, None)
+            self._started.add(item_id)
+        if item is not None:
+            # Due before this start: a restart just past the grace period, not the clock.
+            down = self.started_at is not None and item.start < self.started_at
+            reason = Reason.DAEMON_DOWN if down else Reason.CLOCK_JUMP
+            record_not_aired(self.context, item, item.segments, reason, outcome=Outcome.MISSED)
+
+    # -- what the technician sees ------------------------------------------------------
+
+    def _beat(self) -> None:
+        """The heartbeat, on monotonic time: an interval job would fall silent for as long as
+        the wall clock was stepped back. Each beat also wakes the scheduler, which otherwise
+        sleeps until its next job and would oversleep a wall clock stepped forward."""
+        while not self.air.stopping.wait(HEARTBEAT_SECONDS):
+            self._scheduler.wakeup()
+            try:
+                self._heartbeat()
+            except Exception:  # a status file that cannot be written must not stop the beat
+                logger.exception("lỗi ghi trạng thái", extra={"event": "heartbeat_failed"})
+
+    def _heartbeat(self, stopping: bool = False) -> None:
+        if not stopping:
+            # Asked of PortAudio once a heartbeat; alarms and ``status`` both read the answer.
+            outputs = self.context.outputs
+            self.device_problems = {
+                z.id: outputs.device_problem(z.id) for z in self.inputs.config.zones
+            }
+            for zone in self.inputs.config.zones:
+                problem = self.device_problems[zone.id]
+                if problem is None:
+                    self.alarms.clear("device_missing", zone.id)
+                elif not zone.fallback_to_file or self._fallback is None:
+                    self.alarms.raise_alarm(
+                        "device_missing", f"khu vực {zone.id}: {problem}", zone.id
+                    )
+        write_status(self.paths, self.status(stopping=stopping))
+
+    def status(self, stopping: bool = False) -> dict[str, object]:
+        with self._lock:
+            return snapshot(
+                self,
+                pending=list(self._pending.values()),
+                running=list(self._running.values()),
+                stopping=stopping,
+                pid=os.getpid(),
+            )
+
+    def _announce(self, args: dict) -> dict[str, object]:
+        with self._lock:
+            context = self.context
+        config = context.config
+        request = parse_announcement(args, known_zones=[*config.zone_ids, *config.zone_groups])
+        bulletin = self._announcer.bulletin(context, request)
+        self._announcer.air(context, bulletin)
+        return {"id": bulletin.id, "zones": list(bulletin.zones), "priority": bulletin.priority}

@@ -1,0 +1,104 @@
+"""The daemon's render-ahead: new or changed scripts are made into audio in the background.
+
+One pass at a time (another follows if asked meanwhile). A pass that could not make every
+script's audio with the preferred engine (gTTS unreachable, a full disk) leaves the last good
+audio on the air, raises one alarm naming each script and why, and is tried again later, so
+the preferred voice comes back by itself once the network or the disk does.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from broadcast.audio.batch import RenderSummary, render_all, render_script
+from broadcast.audio.manifest import AudioManifest
+from broadcast.config.tts import ONLINE_ENGINES, TtsSettings
+from broadcast.daemon.alarms import Alarms
+from broadcast.paths import ProjectPaths
+from broadcast.playlog import Reason
+from broadcast.scripts.model import Script
+from broadcast.tts.chain import build_chain
+
+logger = logging.getLogger("broadcast.daemon")
+
+
+class RenderAhead:
+    def __init__(
+        self,
+        paths: ProjectPaths,
+        alarms: Alarms,
+        inputs: Callable[[], tuple[TtsSettings, list[Script]]],
+        rendered: Callable[[], None],
+    ):
+        self._paths = paths
+        self._alarms = alarms
+        self._inputs = inputs  # the settings and scripts to render now
+        self._rendered = rendered  # called after each pass that saved new audio
+        self._lock = threading.Lock()
+        self._again = threading.Event()
+        self.incomplete = False  # a fallback engine, or nothing, made some script's audio
+
+    def first_pass(self) -> None:
+        """At start, scripts with no audio at all get it now from the offline engines
+        (seconds), recorded as a fallback, so no slot waits on a network that may hang;
+        ``run`` then tries the preferred engines in the background."""
+        settings, scripts = self._inputs()
+        manifest = AudioManifest.load(self._paths)
+        missing = [script for script in scripts if manifest.entry(script.id) is None]
+        for script in missing:
+            chain = build_chain(settings)
+            chain.rest(ONLINE_ENGINES)
+            try:
+                render_script(self._paths, settings, script, chain=chain)
+            except Exception:  # the background pass tries again and raises the alarm
+                logger.exception("lỗi khi tạo âm thanh cho %s", script.id)
+        if missing:
+            self._rendered()
+
+    def run(self) -> None:
+        """Render now (returns at once if a pass is running: it goes again afterwards)."""
+        self._again.set()
+        while self._again.is_set():
+            if not self._lock.acquire(blocking=False):
+                return  # the running pass will see the flag and go again
+            try:
+                self._again.clear()
+                self._pass()
+            finally:
+                self._lock.release()
+
+    def retry(self) -> None:
+        """Render again if the last pass left a script on a fallback engine or without audio."""
+        if self.incomplete:
+            self.run()
+
+    def _pass(self) -> None:
+        settings, scripts = self._inputs()
+        try:
+            summary = render_all(self._paths, settings, scripts)
+        except Exception as exc:  # the audio already made keeps airing
+            logger.exception("lỗi khi tạo âm thanh", extra={"event": "render_failed"})
+            self._alarms.raise_alarm(
+                Reason.TTS_FAILED, f"lỗi khi tạo âm thanh: {exc}; vẫn phát âm thanh cũ"
+            )
+            self.incomplete = True
+            return
+        self.incomplete = not summary.ok or summary.fell_back > 0
+        self._alarm(summary)
+        self._rendered()
+
+    def _alarm(self, summary: RenderSummary) -> None:
+        """One alarm naming every script without new audio and why; cleared once none is."""
+        problems = [
+            f"{failure.script_id}: {'; '.join(failure.problems)}" for failure in summary.failed
+        ]
+        if summary.manifest_problem:
+            problems.append(summary.manifest_problem)
+        if problems:
+            self._alarms.raise_alarm(
+                Reason.TTS_FAILED, "không tạo được âm thanh: " + " | ".join(problems)
+            )
+        else:
+            self._alarms.clear(Reason.TTS_FAILED)

@@ -1,0 +1,171 @@
+"""A sink that writes what each zone would have heard: one 16-bit mono WAV per play per zone.
+
+For dry runs, tests and PCs without a sound card. By default it takes as long as the real
+play would (so a running daemon sees programmes in progress and can pre-empt them); with
+``realtime=False`` it writes at once.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import wave
+from collections.abc import Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from broadcast.audio.loudness import db_to_gain
+from broadcast.clock import Clock, SystemClock
+from broadcast.config import DEFAULT_TIMEZONE
+from broadcast.sinks.protocol import (
+    DeviceError,
+    OutletOutcome,
+    Playback,
+    PlayStatus,
+    ZoneOutput,
+)
+from broadcast.sinks.routing import (
+    INT16_MAX,
+    ChannelRoute,
+    RoutedProgram,
+    as_mono,
+)
+
+BLOCK_SECONDS = 0.02
+
+
+class FileSink:
+    def __init__(self, directory: Path, realtime: bool = True, clock: Clock | None = None):
+        self.directory = Path(directory)
+        self.realtime = realtime
+        # The ward's time names the files, whatever the PC's own time zone.
+        self.clock = clock or SystemClock(ZoneInfo(DEFAULT_TIMEZONE))
+
+    def start(
+        self,
+        audio: np.ndarray,
+        sample_rate: int,
+        zones: Sequence[ZoneOutput],
+        label: str = "",
+    ) -> Playback:
+        mono = as_mono(audio)
+        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
+        finished = threading.Event()
+        outlets = [
+            _ZoneFile(self._path_for(stamp, zone.zone_id, label), zone, mono, sample_rate, finished)
+            for zone in zones
+        ]
+        if self.realtime:
+            threading.Thread(
+                target=_drive, args=(outlets, sample_rate, True, finished), daemon=True
+            ).start()
+        else:
+            _drive(outlets, sample_rate, False, finished)
+        return Playback(outlets)
+
+    def _path_for(self, stamp: str, zone_id: str, label: str) -> Path:
+        parts = [stamp, zone_id] + ([label] if label else [])
+        stem = _safe_name("_".join(parts))
+        path = self.directory / f"{stem}.wav"
+        counter = 2
+        while path.exists():
+            path = self.directory / f"{stem}-{counter}.wav"
+            counter += 1
+        return path
+
+
+def _safe_name(text: str) -> str:
+    # Keeps Vietnamese letters (\w is Unicode) but nothing a file system could refuse.
+    return re.sub(r"[^\w.-]+", "-", text).strip("-")
+
+
+class _ZoneFile:
+    def __init__(
+        self,
+        path: Path,
+        zone: ZoneOutput,
+        mono: np.ndarray,
+        sample_rate: int,
+        finished: threading.Event,
+    ):
+        self.path = path
+        self.zone_id = zone.zone_id
+        self.finished = finished
+        self.program = RoutedProgram(
+            mono, [ChannelRoute((0,), db_to_gain(zone.volume_db))], 1, sample_rate
+        )
+        self.error: DeviceError | None = None
+        self._writer: wave.Wave_write | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = wave.open(str(path), "wb")  # noqa: SIM115 - closed in close()
+            self._writer.setnchannels(1)
+            self._writer.setsampwidth(2)
+            self._writer.setframerate(sample_rate)
+        except OSError as exc:
+            self.error = DeviceError(str(path), f"không ghi được tệp âm thanh ({exc.strerror})")
+
+    def write_block(self, frames: int) -> bool:
+        """Write the next block; False once this zone has nothing more to play."""
+        if self.error is not None or self.program.finished:
+            return False
+        block = np.empty((frames, 1), dtype=self.program.dtype)
+        count = self.program.read(block)
+        try:
+            self._writer.writeframes(_as_int16(block[:count, 0]).tobytes())
+        except OSError as exc:
+            self.error = DeviceError(str(self.path), f"không ghi được tệp âm thanh ({exc})")
+            return False
+        return not self.program.finished
+
+    def close(self) -> None:
+        if self._writer is not None:
+            try:
+                self._writer.close()
+            except OSError as exc:
+                self.error = self.error or DeviceError(str(self.path), str(exc))
+
+    def fade_out(self, seconds: float) -> None:
+        self.program.fade_out(seconds)
+
+    def outcome(self) -> OutletOutcome:
+        if self.error is not None:
+            status = PlayStatus.DEVICE_ERROR
+        elif self.program.fading:
+            status = PlayStatus.STOPPED
+        else:
+            status = PlayStatus.COMPLETED
+        return OutletOutcome(
+            str(self.path), (self.zone_id,), status, self.program.aired_seconds, self.error
+        )
+
+
+def _as_int16(samples: np.ndarray) -> np.ndarray:
+    if samples.dtype == np.int16:
+        return samples
+    clipped = np.clip(samples.astype(np.float64), -1.0, 1.0)
+    return np.rint(clipped * INT16_MAX).astype(np.int16)
+
+
+def _drive(
+    zones: list[_ZoneFile], sample_rate: int, realtime: bool, finished: threading.Event
+) -> None:
+    """Write every zone's file block by block, at the pace of the real play if asked."""
+    block = max(1, round(BLOCK_SECONDS * sample_rate))
+    started = time.monotonic()
+    written = 0
+    try:
+        active = list(zones)
+        while active:
+            if realtime:
+                due = started + written / sample_rate
+                time.sleep(max(0.0, due - time.monotonic()))
+            active = [zone for zone in active if zone.write_block(block)]
+            written += block
+    finally:
+        for zone in zones:
+            zone.close()
+        finished.set()

@@ -1,0 +1,101 @@
+"""``broadcast devices`` and ``broadcast test-zone`` end to end, through the virtual card."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import wave
+
+import numpy as np
+import pytest
+
+from tests.support.virtual_card import read_capture, trim_silence
+
+SCHEDULES = """\
+zones:
+  - id: trung-tam
+    name: Cụm loa trung tâm
+    output: {device: test_card4, channels: [1]}
+  - id: tdp-1
+    name: Tổ dân phố số 1
+    output: {device: test_card4, channels: [2]}
+    volume_db: -6
+  - id: tdp-9
+    name: Tổ dân phố số 9
+    output: {device: "USB Audio CM106", channels: [1]}
+"""
+
+
+@pytest.fixture
+def home(tmp_path):
+    project = tmp_path / "ward"
+    project.mkdir()
+    (project / "schedules.yaml").write_text(SCHEDULES, encoding="utf-8")
+    return project
+
+
+def broadcast(home, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "broadcast", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def test_devices_lists_outputs_and_which_zone_uses_which(home):
+    run = broadcast(home, "devices")
+    assert run.returncode == 0, run.stderr
+    (card_line,) = [
+        line
+        for line in run.stdout.splitlines()
+        if line.startswith(tuple("0123456789")) and " test_card4 " in line
+    ]
+    assert "trung-tam (kênh 1); tdp-1 (kênh 2)" in card_line
+    assert "Số kênh" in run.stdout
+    assert 'Khu vực "tdp-9" (USB Audio CM106): không tìm thấy thiết bị' in run.stdout
+
+
+def test_devices_json(home):
+    run = broadcast(home, "devices", "--json")
+    data = json.loads(run.stdout)
+    card = next(d for d in data["devices"] if d["name"] == "test_card4")
+    assert card["zones"] == ["trung-tam (kênh 1)", "tdp-1 (kênh 2)"]
+    missing = next(z for z in data["zones"] if z["zone"] == "tdp-9")
+    assert missing["device_index"] is None and "CM106" in missing["problem"]
+
+
+def test_test_zone_plays_tone_and_name_on_that_zone_only(home, captures):
+    run = broadcast(home, "test-zone", "tdp-1")
+    assert run.returncode == 0, run.stderr
+    assert "tdp-1" in run.stdout
+    heard = trim_silence(read_capture(captures["test_card4"], 4))
+    assert not heard[:, [0, 2, 3]].any()  # only the zone's own channel
+    tone = heard[: 48000 // 2, 1].astype(float)
+    # 1 kHz at -20 dBFS, then -6 dB for this zone: an RMS of 0.1 * 0.5 / sqrt(2) of full scale
+    assert np.sqrt(np.mean(tone**2)) / 32767 == pytest.approx(0.1 * 0.5 / np.sqrt(2), rel=0.03)
+    spectrum = np.abs(np.fft.rfft(tone))
+    assert np.fft.rfftfreq(len(tone), 1 / 48000)[spectrum.argmax()] == pytest.approx(1000, abs=4)
+    assert len(heard) / 48000 > 1.5  # the spoken name follows the one-second tone
+
+
+def test_test_zone_into_files(home, tmp_path):
+    out = tmp_path / "wav"
+    run = broadcast(home, "test-zone", "trung-tam", "--sink", f"file:{out}")
+    assert run.returncode == 0, run.stderr
+    (written,) = out.iterdir()
+    assert "trung-tam" in written.name
+    with wave.open(str(written)) as wav:
+        assert wav.getnchannels() == 1 and wav.getnframes() > 48000 * 1.5
+
+
+def test_test_zone_explains_unknown_zone_and_missing_device(home):
+    unknown = broadcast(home, "test-zone", "tdp1")
+    assert unknown.returncode == 1
+    assert 'không có khu vực "tdp1"' in unknown.stderr and '"tdp-1"' in unknown.stderr
+    missing = broadcast(home, "test-zone", "tdp-9")
+    assert missing.returncode == 1
+    assert "USB Audio CM106" in missing.stderr
+    bad_sink = broadcast(home, "test-zone", "tdp-1", "--sink", "loa")
+    assert bad_sink.returncode == 2

@@ -1,0 +1,88 @@
+"""FileSink: one WAV per play per zone, holding exactly what that zone would have heard."""
+
+from __future__ import annotations
+
+import time
+import wave
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from broadcast.clock import FakeClock
+from broadcast.sinks.file import FileSink
+from broadcast.sinks.protocol import DEVICE_ERROR, PlayStatus, ZoneOutput
+from tests.support.virtual_card import sine
+
+RATE = 48000
+WARD_TIME = FakeClock(datetime(2026, 3, 8, 6, 30, 5, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+
+
+def read_wav(path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), "rb") as wav:
+        assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
+        return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2"), wav.getframerate()
+
+
+def test_each_zone_gets_a_timestamped_wav_of_what_it_would_hear(tmp_path):
+    program = sine(0.5)
+    zones = [
+        ZoneOutput("trung-tam", "USB Audio", (1,)),
+        ZoneOutput("tdp-1", "USB Audio", (2,), volume_db=-6),
+    ]
+    sink = FileSink(tmp_path, realtime=False, clock=WARD_TIME)
+    result = sink.start(program, RATE, zones, label="tin sáng").wait(1)
+    assert result.completed and result.aired_seconds == pytest.approx(0.5)
+    ward, rate = read_wav(tmp_path / "20260308-063005_trung-tam_tin-sáng.wav")
+    street, _ = read_wav(tmp_path / "20260308-063005_tdp-1_tin-sáng.wav")
+    assert rate == RATE
+    assert np.array_equal(ward, program)
+    assert np.array_equal(street, np.rint(program * 10 ** (-6 / 20)).astype(np.int16))
+
+
+def test_a_second_play_in_the_same_second_does_not_overwrite_the_first(tmp_path):
+    sink = FileSink(tmp_path, realtime=False, clock=WARD_TIME)
+    for _ in range(2):
+        sink.start(sine(0.1), RATE, [ZoneOutput("z", 0, (1,))]).wait(1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "20260308-063005_z-2.wav",
+        "20260308-063005_z.wav",
+    ]
+
+
+def test_float_programs_are_written_as_16_bit(tmp_path):
+    program = np.array([0.0, 0.5, -0.5, 1.5, -1.5], dtype=np.float32)
+    outcome = (
+        FileSink(tmp_path, realtime=False, clock=WARD_TIME)
+        .start(program, RATE, [ZoneOutput("z", 0, (1,))])
+        .wait(1)
+        .for_zone("z")
+    )
+    samples, _ = read_wav(outcome.device)
+    assert samples.tolist() == [0, 16384, -16384, 32767, -32767]
+
+
+def test_realtime_file_sink_takes_the_programs_time_and_can_be_faded_out(tmp_path):
+    program = sine(3.0)
+    playback = FileSink(tmp_path, clock=WARD_TIME).start(program, RATE, [ZoneOutput("z", 0, (1,))])
+    time.sleep(0.4)
+    assert not playback.done()
+    asked = time.monotonic()
+    playback.stop()
+    outcome = playback.wait(2).for_zone("z")
+    assert time.monotonic() - asked <= 0.5
+    assert outcome.status is PlayStatus.STOPPED
+    assert 0.4 <= outcome.aired_seconds <= 1.0
+    samples, _ = read_wav(outcome.device)
+    assert len(samples) / RATE == pytest.approx(outcome.aired_seconds)
+    assert np.abs(samples[-RATE // 20 :]).max() < 0.25 * np.abs(program).max()
+
+
+def test_unwritable_folder_is_a_device_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    result = FileSink(blocker, realtime=False).start(sine(0.1), RATE, [ZoneOutput("z", 0, (1,))])
+    outcome = result.wait(1).for_zone("z")
+    assert outcome.status is PlayStatus.DEVICE_ERROR and outcome.reason == DEVICE_ERROR
+    assert "không ghi được" in outcome.error.message
