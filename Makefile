@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench system-deps test-system-deps clean
+.PHONY: demo test test-fast lint bench system-deps test-system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,18 @@ test-system-deps:
 demo: system-deps $(VENV)/.installed-run
 	$(BIN)/broadcast --home . demo
 
-test: test-system-deps $(VENV)/.installed-test
-	$(BIN)/ruff check .
+# The static checks first: a lint or type error fails in seconds, not after the suite.
+test: test-system-deps lint
 	$(BIN)/python -m pytest
+
+# The fast lane: everything but the tests that wait on a real-time card or the wall clock.
+test-fast: test-system-deps $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not realtime and not slow"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: test-system-deps $(VENV)/.installed-test
 	for b in bench/[!_]*.py; do $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done

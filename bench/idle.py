@@ -7,7 +7,7 @@ truly idle. The daemon runs as a child process writing to a file sink; its RSS (
 time (utime + stime of all its threads) are read from /proc, since ``os.times`` cannot see a
 child before it exits. Linux only.
 
-    python bench/idle.py [--seconds N] [--render-ahead] [--keep]
+    .venv/bin/python -m bench.idle [--seconds N] [--render-ahead] [--keep]
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The planner runs ``RUNS`` times on the same inputs; each run prints its CPU time
 planner costs) and wall time (what the user waits, which also counts other work on the
 machine). The best run is compared with the target: machine load varies, the planner does not.
 
-Run: .venv/bin/python bench/plan.py [runs]
+Run from the project root: .venv/bin/python -m bench.plan [runs]
 """
 
 from __future__ import annotations

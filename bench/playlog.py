@@ -1,7 +1,8 @@
 """Play log figures: time per recorded play with durable writes, and a yearly report.
 
 Targets (issue 6): ≤ 2 ms per play (start + finish, synchronous=FULL in WAL mode);
-a yearly report over 50,000 rows in ≤ 1 s. Run: .venv/bin/python bench/playlog.py
+a yearly report over 50,000 rows in ≤ 1 s. Run from the project root:
+.venv/bin/python -m bench.playlog
 """
 
 from __future__ import annotations

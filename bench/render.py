@@ -7,7 +7,7 @@ loudness, write); warm pass over 1,000 scripts <= 2 s. Runs in a temporary folde
 Other work on the machine slows the wall clock, so CPU time (this process and its workers) is
 printed as well; audio seconds per CPU second is what one core delivers, load or not.
 
-    python bench/render.py [--workers 1 2 all] [--runs N] [--scripts N]
+    .venv/bin/python -m bench.render [--workers 1 2 all] [--runs N] [--scripts N]
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The corpus is built from the sample scripts in scripts_vi/ (plain-text and Markdown files),
 or from the development set's inputs when that folder has none. Target: 200,000 chars/s.
 
-    .venv/bin/python bench/textnorm.py [--home DIR]
+    .venv/bin/python -m bench.textnorm [--home DIR]
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ non-zero byte appears. Plays are started by APScheduler 3 date triggers (memory 
 through ``SoundDeviceSink``, exactly as the daemon does.
 
 Linux only. Needs the Debian packages pulseaudio and libasound2-plugins (installed here when
-run as root).
+run as root). Run from the project root, which makes ``tests.support`` importable:
+
+    .venv/bin/python -m bench.timing
 """
 
 from __future__ import annotations
@@ -85,10 +87,10 @@ def main() -> int:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from broadcast.sinks.portaudio import SoundDeviceSink
-    from broadcast.sinks.protocol import ZoneOutput
+    from broadcast.sinks.protocol import ZoneSpeakers
 
     sink = SoundDeviceSink()
-    zones = [ZoneOutput("ward", "test_realtime", (1, 2))]
+    zones = [ZoneSpeakers("ward", "test_realtime", (1, 2))]
     program = virtual_card.sine(PROGRAM_SECONDS)  # loud from its very first sample
     playbacks: queue.Queue = queue.Queue()
 

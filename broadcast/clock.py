@@ -47,7 +47,3 @@ class FakeClock:
         """Time passes: both the wall clock and the monotonic clock move forward."""
         self._now += delta
         self._monotonic += delta.total_seconds()
-
-    def set_wall(self, moment: datetime) -> None:
-        """The wall clock is stepped (an NTP correction); monotonic time does not move."""
-        self._now = moment

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,15 @@ class Located:
     @property
     def is_null(self) -> bool:
         return isinstance(self.node, yaml.ScalarNode) and self.node.tag.endswith(":null")
+
+    @property
+    def written(self) -> str | None:
+        """A scalar's text as typed (NFC, trimmed), before YAML's own conversion (which turns an
+        unquoted ``17:30`` into 1050 and refuses ``2026-02-31`` without naming the field);
+        ``None`` for null, lists and mappings."""
+        if not isinstance(self.node, yaml.ScalarNode) or self.is_null:
+            return None
+        return unicodedata.normalize("NFC", str(self.node.value).strip())
 
     @property
     def value(self) -> Any:

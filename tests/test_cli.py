@@ -1,8 +1,38 @@
+import argparse
+import re
 import subprocess
 import sys
 
-from broadcast.cli import build_parser
+import pytest
+
+from broadcast import __version__
+from broadcast.cli import build_parser, main
 from broadcast.paths import ProjectPaths
+
+
+def _subparsers() -> argparse._SubParsersAction:
+    (found,) = [
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    return found
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    return dict(_subparsers().choices)
+
+
+def _summaries() -> dict[str, str]:
+    """Each command's one-line help, in the order ``broadcast --help`` lists them."""
+    return {choice.dest: choice.help for choice in _subparsers()._choices_actions}
+
+
+def _exit_code(capsys, *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    captured = capsys.readouterr()
+    return exited.value.code, captured.out, captured.err
 
 
 def test_help_and_usage_error_exit_codes():
@@ -14,11 +44,47 @@ def test_help_and_usage_error_exit_codes():
     assert bad.returncode == 2
 
 
-def test_every_command_has_help_text():
-    parser = build_parser()
-    (subparsers,) = [a for a in parser._actions if a.dest == "command"]
-    for name, sub in subparsers.choices.items():
-        assert sub.description or sub.format_help(), name
+def test_help_lists_every_command_in_pipeline_order_with_a_vietnamese_summary(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # no summary is wrapped, however long
+    code, out, _ = _exit_code(capsys, "--help")
+    assert code == 0
+    summaries = _summaries()
+    assert set(summaries) == set(_commands())
+    for name, summary in summaries.items():
+        assert any(ord(char) > 127 for char in summary), f"{name}: summary not in Vietnamese"
+        assert re.search(rf"^ +{re.escape(name)}\s+{re.escape(summary)}$", out, re.M), name
+    listed = list(summaries)
+    assert listed[0] == "demo"  # the whole job first, for someone trying the program
+    pipeline = ["check", "render", "plan", "run", "logs", "report"]
+    assert sorted(pipeline, key=listed.index) == pipeline
+
+
+def test_each_command_help_exits_0_and_shows_its_options(capsys):
+    for name, parser in _commands().items():
+        code, out, _ = _exit_code(capsys, name, "-h")
+        assert code == 0, name
+        assert out.startswith(f"usage: broadcast {name}"), name
+        for action in parser._actions:
+            for option in action.option_strings:
+                assert option in out, f"{name} {option}"
+
+
+def test_a_mistyped_command_is_a_usage_error_that_lists_the_commands(capsys):
+    code, out, err = _exit_code(capsys, "chek")
+    assert code == 2 and not out
+    assert "'chek'" in err
+    assert all(f"'{name}'" in err for name in _commands())
+
+
+def test_version(capsys):
+    code, out, _ = _exit_code(capsys, "--version")
+    assert (code, out) == (0, f"broadcast {__version__}\n")
+
+
+def test_data_keeps_the_machine_state_apart_from_the_project(tmp_path, capsys):
+    home, rehearsal = tmp_path / "home", (tmp_path / "rehearsal").resolve()
+    assert main(["--home", str(home), "--data", str(rehearsal), "logs"]) == 0
+    assert f"({rehearsal.as_posix()}/" in capsys.readouterr().err  # where the log would be
 
 
 def test_home_resolution_order(tmp_path, monkeypatch):

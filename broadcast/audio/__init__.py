@@ -1,7 +1,6 @@
 """Audio: speech, chime and outro assembled into loudness-normalized WAV in ``audio_cache/``.
 
-Public API (import from the submodules; this package imports nothing so that the speech
-engines can use ``broadcast.media.ffmpeg`` without an import cycle):
+Public API (import from the submodules):
 
 - ``broadcast.audio.manifest.AudioManifest.load(paths).entry(script_id)`` -> ``ManifestEntry``
   with ``.path``, ``.duration_seconds``, ``.engine``, ``.voice``, ``.audio_hash`` (planner,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo
 from broadcast.audio.cache import cache_write_problem, is_cache_file
 from broadcast.audio.manifest import MANIFEST_NAME, AudioManifest
 from broadcast.audio.reading import TextReader, reading_function
-from broadcast.audio.render import Outcome, Renderer, RenderJob, RenderResult, job_for
+from broadcast.audio.render import (
+    Renderer,
+    RenderJob,
+    RenderOutcome,
+    RenderResult,
+    TextJob,
+    job_for,
+)
 from broadcast.clock import Clock, SystemClock
 from broadcast.config.tts import TtsSettings
 from broadcast.paths import ProjectPaths
@@ -34,7 +41,7 @@ class RenderSummary:
     pruned: list[str] = field(default_factory=list)  # file names removed by --prune
     manifest_problem: str | None = None  # the manifest could not be saved (Vietnamese)
 
-    def count(self, outcome: Outcome) -> int:
+    def count(self, outcome: RenderOutcome) -> int:
         return sum(1 for r in self.results if r.outcome is outcome)
 
     @property
@@ -43,13 +50,13 @@ class RenderSummary:
 
     @property
     def failed(self) -> list[RenderResult]:
-        return [r for r in self.results if r.outcome is Outcome.FAILED]
+        return [r for r in self.results if r.outcome is RenderOutcome.FAILED]
 
     @property
     def ok(self) -> bool:
         return not self.failed and self.manifest_problem is None
 
-    def seconds(self, outcome: Outcome) -> float:
+    def seconds(self, outcome: RenderOutcome) -> float:
         return sum(r.duration_seconds or 0.0 for r in self.results if r.outcome is outcome)
 
 
@@ -151,7 +158,7 @@ def render_script(
 def prune_cache(manifest: AudioManifest) -> list[str]:
     """Delete cache files no manifest entry points to; returns their names."""
     wanted = {entry.file for entry in manifest.entries.values()} | {MANIFEST_NAME}
-    removed = []
+    removed: list[str] = []
     if not manifest.cache_dir.is_dir():
         return removed
     for path in sorted(manifest.cache_dir.iterdir()):
@@ -166,12 +173,16 @@ def prune_cache(manifest: AudioManifest) -> list[str]:
 _worker: Renderer | None = None
 
 
-def _start_worker(cache_dir: Path, settings: TtsSettings, clock: Clock, known: AudioManifest):
+def _start_worker(
+    cache_dir: Path, settings: TtsSettings, clock: Clock, known: AudioManifest
+) -> None:
     global _worker
     _worker = Renderer(cache_dir, settings, build_chain(settings), clock, known)
 
 
 def _render_job(job: RenderJob) -> RenderResult:
+    if _worker is None:
+        raise RuntimeError("the worker process was not started by _start_worker")
     return _worker.render(job)
 
 
@@ -182,7 +193,7 @@ def _render_in_workers(
     jobs: list[RenderJob],
     workers: int,
     manifest: AudioManifest,
-):
+) -> Iterator[RenderResult]:
     # "spawn" behaves the same on Linux, Windows and macOS, and never copies a parent
     # holding espeak-ng's global state mid-call.
     context = multiprocessing.get_context("spawn")
@@ -213,5 +224,5 @@ def render_text(
         clock or SystemClock(DEFAULT_TIMEZONE),
         AudioManifest.load(paths),
     )
-    job = RenderJob("say", read("", text), None, None, 1.0)
+    job = TextJob("say", read("", text), voice=None, speed=1.0)
     return renderer.render(job)

@@ -14,8 +14,9 @@ from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
-from broadcast.audio.wavfile import SAMPLE_RATE, SAMPLE_WIDTH, TEMP_PREFIX
+from broadcast.audio.wavfile import SAMPLE_RATE, SAMPLE_WIDTH
 from broadcast.config.tts import BUILTIN_CHIME, TtsSettings
+from broadcast.media.files import TEMP_PREFIX
 
 # Bump when the audio pipeline itself changes what it produces for the same inputs.
 PIPELINE_VERSION = 1

@@ -53,7 +53,8 @@ def _upsampler() -> tuple[np.ndarray, float]:
     from scipy.signal import firwin, resample_poly
 
     interpolator = firwin(12 * OVERSAMPLING + 1, 1 / OVERSAMPLING, window=("kaiser", 5.0))
-    matrix = resample_poly(
+    # scipy-stubs 1.17 leave out the array window that resample_poly documents and accepts.
+    matrix = resample_poly(  # type: ignore[call-overload]
         np.eye(3 * ENVELOPE_BLOCK), OVERSAMPLING, 1, axis=1, window=interpolator
     )[:, ENVELOPE_BLOCK * OVERSAMPLING : 2 * ENVELOPE_BLOCK * OVERSAMPLING]
     bound = float(np.abs(matrix).sum(axis=0).max()) * (1 + 1e-5)

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from broadcast.audio.chime import builtin_chime
-from broadcast.audio.wavfile import SAMPLE_RATE, atomic_write
+from broadcast.audio.wavfile import SAMPLE_RATE
+from broadcast.media.files import atomic_write
 from broadcast.paths import ProjectPaths
 from broadcast.scripts.model import Script
 

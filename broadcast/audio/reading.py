@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from broadcast.audio.wavfile import atomic_write
+from broadcast.media.files import atomic_write
 from broadcast.paths import ProjectPaths
 from broadcast.tts.engine import Piece, SpokenPiece
 from broadcast.tts.phrases import Sentence, split_sentences

@@ -28,31 +28,42 @@ from broadcast.media.ffmpeg import AudioDecodeError, decode
 from broadcast.scripts.model import Script, ScriptKind
 from broadcast.tts.chain import EngineChain
 from broadcast.tts.engine import Piece, SpeechEngine, SynthesisError
+from broadcast.tts.phrases import Sentence
 
 REPEAT_ANNOUNCEMENT = "Xin nhắc lại."
 
 
-class Outcome(StrEnum):
+class RenderOutcome(StrEnum):
     RENDERED = "rendered"  # synthesized (or decoded) and written in this run
     CACHED = "cached"  # an intact file for exactly these inputs already existed
     FAILED = "failed"  # no engine could produce it
 
 
 @dataclass(frozen=True)
-class RenderJob:
-    """What one script needs rendered; plain data, so it can cross to a worker process."""
+class TextJob:
+    """A text script (or ``say``'s text): spoken by the engine chain."""
 
     script_id: str
-    reading: Reading | None  # text scripts
-    recording: Path | None  # recorded bulletins: decoded, never re-synthesized
-    voice: str | None
+    reading: Reading
+    voice: str | None  # as the script asks; each engine picks its nearest
     speed: float
+
+
+@dataclass(frozen=True)
+class RecordingJob:
+    """A recorded bulletin: decoded and brought to loudness, never re-synthesized."""
+
+    script_id: str
+    recording: Path
+
+
+RenderJob = TextJob | RecordingJob  # plain data, so a job can cross to a worker process
 
 
 @dataclass(frozen=True)
 class RenderResult:
     script_id: str
-    outcome: Outcome
+    outcome: RenderOutcome
     entry: ManifestEntry | None
     problems: tuple[str, ...] = ()  # why engines failed (Vietnamese), fallback or not
 
@@ -68,9 +79,17 @@ class RenderResult:
 def job_for(script: Script, read: Callable[[str, str], Reading]) -> RenderJob:
     """``read`` turns title and body into spoken sentences (see ``reading_function``)."""
     if script.kind is ScriptKind.RECORDING:
-        return RenderJob(script.id, None, script.recording, None, 1.0)
-    reading = read(script.title, script.body)
-    return RenderJob(script.id, reading, None, script.voice, script.speed or 1.0)
+        if script.recording is None:
+            raise ValueError(f"recording script {script.id!r} names no audio file")
+        return RecordingJob(script.id, script.recording)
+    return TextJob(script.id, read(script.title, script.body), script.voice, script.speed or 1.0)
+
+
+def _maker(job: RenderJob, engine: SpeechEngine | None) -> tuple[str | None, str | None]:
+    """Engine and voice of a file, as the manifest records them (none for a recording)."""
+    if engine is None or isinstance(job, RecordingJob):
+        return None, None
+    return engine.name, engine.voice_for(job.voice)
 
 
 class Renderer:
@@ -92,10 +111,11 @@ class Renderer:
 
     # -- keys and cache -------------------------------------------------------------------
 
-    def keys(self, job: RenderJob) -> list[tuple[SpeechEngine | None, str]]:
-        """Cache key for each engine in preference order (one key, no engine, for recordings)."""
-        if job.recording is not None:
-            return [(None, render_key(file_digest(job.recording), self.settings))]
+    def _recording_key(self, job: RecordingJob) -> str:
+        return render_key(file_digest(job.recording), self.settings)
+
+    def _text_keys(self, job: TextJob) -> list[tuple[SpeechEngine, str]]:
+        """Cache key for each engine of the chain, in preference order."""
         content = job.reading.fingerprint()
         return [
             (
@@ -126,12 +146,13 @@ class Renderer:
             return replace(known, script_id=job.script_id, fell_back=fell_back)
         # A file without a manifest record (the manifest was lost): measure it once.
         samples = read_wav(path)
+        engine_name, voice = _maker(job, engine)
         entry = ManifestEntry(
             script_id=job.script_id,
             file=path.name,
             key=key,
-            engine=engine.name if engine else None,
-            voice=engine.voice_for(job.voice) if engine else None,
+            engine=engine_name,
+            voice=voice,
             duration_seconds=round(frames / SAMPLE_RATE, 3),
             loudness_lufs=round(integrated_loudness(samples, SAMPLE_RATE), 2),
             true_peak_dbtp=round(gain_to_db(true_peak(samples)), 2),
@@ -146,9 +167,12 @@ class Renderer:
 
     def lookup(self, job: RenderJob) -> RenderResult | None:
         """A cache hit for the preferred engine, without synthesizing anything."""
-        engine, key = self.keys(job)[0]
-        entry = self.cached(job, engine, key, fell_back=False)
-        return RenderResult(job.script_id, Outcome.CACHED, entry) if entry else None
+        if isinstance(job, RecordingJob):
+            entry = self.cached(job, None, self._recording_key(job), fell_back=False)
+        else:
+            engine, key = self._text_keys(job)[0]
+            entry = self.cached(job, engine, key, fell_back=False)
+        return RenderResult(job.script_id, RenderOutcome.CACHED, entry) if entry else None
 
     # -- rendering ------------------------------------------------------------------------
 
@@ -156,17 +180,17 @@ class Renderer:
         hit = self.lookup(job)
         if hit is not None:
             return hit
-        if job.recording is not None:
+        if isinstance(job, RecordingJob):
             return self._render_recording(job)
         problems: list[str] = []
-        for position, (engine, key) in enumerate(self.keys(job)):
+        for position, (engine, key) in enumerate(self._text_keys(job)):
             fell_back = position > 0
             if fell_back:
                 # Audio from this fallback already exists: keep it, the preferred engine was
                 # just tried again and failed.
                 entry = self.cached(job, engine, key, fell_back=True)
                 if entry is not None:
-                    return RenderResult(job.script_id, Outcome.CACHED, entry, tuple(problems))
+                    return RenderResult(job.script_id, RenderOutcome.CACHED, entry, tuple(problems))
             if self.chain.is_resting(engine):
                 problems.append(f"{engine.name}: tạm ngừng thử sau nhiều lần lỗi liên tiếp")
                 continue
@@ -178,13 +202,13 @@ class Renderer:
                 continue
             self.chain.record(engine, succeeded=True)
             return self._stored(job, key, programme, engine, fell_back, problems)
-        return RenderResult(job.script_id, Outcome.FAILED, None, tuple(problems))
+        return RenderResult(job.script_id, RenderOutcome.FAILED, None, tuple(problems))
 
-    def _speak(self, engine: SpeechEngine, job: RenderJob) -> Programme:
+    def _speak(self, engine: SpeechEngine, job: TextJob) -> Programme:
         voice = engine.voice_for(job.voice)
         rate: int | None = None
 
-        def say(sentence) -> np.ndarray:
+        def say(sentence: Sentence) -> np.ndarray:
             nonlocal rate
             speech = engine.synthesize(sentence, voice, job.speed)
             samples = speech.samples
@@ -208,14 +232,13 @@ class Renderer:
             message = with_repeat(message, announcement, pauses, rate)
         return finish(message, rate, self.settings)
 
-    def _render_recording(self, job: RenderJob) -> RenderResult:
-        ((_, key),) = self.keys(job)
+    def _render_recording(self, job: RecordingJob) -> RenderResult:
         try:
             samples = decode(job.recording, SAMPLE_RATE)
         except AudioDecodeError as exc:
-            return RenderResult(job.script_id, Outcome.FAILED, None, (f"bản thu: {exc}",))
+            return RenderResult(job.script_id, RenderOutcome.FAILED, None, (f"bản thu: {exc}",))
         programme = finish(samples, SAMPLE_RATE, self.settings)
-        return self._stored(job, key, programme, None, False, [])
+        return self._stored(job, self._recording_key(job), programme, None, False, [])
 
     def _stored(
         self,
@@ -232,8 +255,8 @@ class Renderer:
             entry = self._write(job, key, programme, engine, fell_back)
         except OSError as exc:
             problem = cache_write_problem(self.cache_dir, exc)
-            return RenderResult(job.script_id, Outcome.FAILED, None, (*problems, problem))
-        return RenderResult(job.script_id, Outcome.RENDERED, entry, tuple(problems))
+            return RenderResult(job.script_id, RenderOutcome.FAILED, None, (*problems, problem))
+        return RenderResult(job.script_id, RenderOutcome.RENDERED, entry, tuple(problems))
 
     def _write(
         self,
@@ -245,12 +268,13 @@ class Renderer:
     ) -> ManifestEntry:
         path = audio_file(self.cache_dir, key)
         audio_hash = write_wav(path, programme.samples)
+        engine_name, voice = _maker(job, engine)
         entry = ManifestEntry(
             script_id=job.script_id,
             file=path.name,
             key=key,
-            engine=engine.name if engine else None,
-            voice=engine.voice_for(job.voice) if engine else None,
+            engine=engine_name,
+            voice=voice,
             duration_seconds=round(programme.duration_seconds, 3),
             loudness_lufs=round(programme.loudness_lufs, 2),
             true_peak_dbtp=round(programme.true_peak_dbtp, 2),

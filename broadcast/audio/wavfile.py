@@ -3,39 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import wave
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
+
+from broadcast.media.files import atomic_write
 
 SAMPLE_RATE = 48000
 SAMPLE_WIDTH = 2
 HEADER_BYTES = 44  # what the standard library's writer puts before the samples
-TEMP_PREFIX = ".tmp-"
-
-
-@contextmanager
-def atomic_write(path: Path) -> Iterator[BinaryIO]:
-    """Write to a temporary name next to ``path``, then rename: readers see all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, on both paths
-        dir=path.parent, prefix=TEMP_PREFIX, suffix=path.suffix, delete=False
-    )
-    try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)  # temporary files start private; others read ours
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def to_pcm16(samples: np.ndarray) -> bytes:

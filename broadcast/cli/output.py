@@ -1,4 +1,5 @@
-"""Printing for the terminal: aligned tables with Vietnamese headings, JSON, diagnostics."""
+"""Printing for the terminal: aligned tables with Vietnamese headings, JSON, diagnostics, and
+the cells every table writes the same way (``m:ss`` durations, shortened titles)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from enum import Enum
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, overload
 
 from broadcast.diagnostics import Diagnostic
 
@@ -22,6 +23,27 @@ def display_width(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
     return width
+
+
+@overload
+def minutes_seconds(seconds: float) -> str: ...
+@overload
+def minutes_seconds(seconds: None) -> None: ...
+def minutes_seconds(seconds: float | None) -> str | None:
+    """``m:ss``, as the tables show durations; ``None`` (unknown) stays ``None``."""
+    if seconds is None:
+        return None
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def shortened(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal columns, with "…" where it was cut."""
+    if display_width(text) <= width:
+        return text
+    while display_width(text) > width - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _cell(value: Any) -> str:

@@ -65,7 +65,7 @@ class Config:
         """
         if names is None:
             return self.zone_ids
-        wanted = set()
+        wanted: set[str] = set()
         for name in names:
             wanted.update(self.zone_groups.get(name, (name,)))
         return tuple(z for z in self.zone_ids if z in wanted)

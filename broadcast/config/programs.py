@@ -57,7 +57,7 @@ def _program(
     name = checked(
         collector, lambda: raw_text(entry.required("name", "chương trình"), "name"), entry.id
     )
-    items = checked(
+    items: list[Located] = checked(
         collector, lambda: entry.required("segments", "chương trình").items("segments"), []
     )
     segments = []

@@ -9,9 +9,10 @@ from broadcast import yamlsource
 from broadcast.config.entries import Entry, checked, entries
 from broadcast.config.model import Program, QuietHours, Slot
 from broadcast.config.programs import positive_minutes
-from broadcast.config.values import calendar_date, clock_time, raw_text, weekdays
+from broadcast.config.values import clock_time, raw_text, weekdays
 from broadcast.config.zones import resolve_zones
 from broadcast.diagnostics import DiagnosticCollector
+from broadcast.scripts.dates import located_date
 from broadcast.yamlsource import Located
 
 SLOT_KEYS = (
@@ -115,13 +116,13 @@ def _program(entry: Entry, programs: Mapping[str, Program]) -> str:
 
 
 def _date(fields: Mapping[str, Located], key: str) -> date | None:
-    return calendar_date(fields[key], key) if key in fields else None
+    return located_date(fields[key], key) if key in fields else None
 
 
 def _excluded(fields: Mapping[str, Located]) -> frozenset[date]:
     if "except" not in fields:
         return frozenset()
-    return frozenset(calendar_date(value, "ngày") for value in fields["except"].items("except"))
+    return frozenset(located_date(value, "ngày") for value in fields["except"].items("except"))
 
 
 def parse_quiet_hours(section: Located | None, collector: DiagnosticCollector) -> QuietHours | None:

@@ -32,7 +32,7 @@ def quiet_label(quiet: QuietHours) -> str:
 def check_timing(
     slots: tuple[Slot, ...], quiet: QuietHours | None, source: str
 ) -> list[Diagnostic]:
-    found = []
+    found: list[Diagnostic] = []
     for slot in slots:
         found.extend(_next_airing(slot, source))
         if quiet:

@@ -8,35 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Literal
+from typing import Any, Literal
 
 from broadcast import yamlsource
 from broadcast.diagnostics import DiagnosticCollector
+from broadcast.tts.espeak_engine import EspeakSettings
+from broadcast.tts.gtts_engine import GttsSettings
+from broadcast.tts.piper_engine import PiperSettings
+from broadcast.tts.registry import ENGINE_NAMES, ENGINES, ONLINE_ENGINES
 
-ENGINES = ("gtts", "espeak", "piper")
-ESPEAK_VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
 REGIONS = ("north", "south")
-BUILTIN_CHIME = "builtin"
+BUILTIN_CHIME: Literal["builtin"] = "builtin"
 NO_CHIME = "none"
-
-
-@dataclass(frozen=True)
-class EspeakSettings:
-    voice: str = "vi"
-    speed: float = 1.0
-
-
-@dataclass(frozen=True)
-class GttsSettings:
-    tld: str = "com.vn"
-    timeout_seconds: float = 10.0
-    retries: int = 2  # further attempts after the first, with growing waits between them
-
-
-@dataclass(frozen=True)
-class PiperSettings:
-    voice_path: Path | None = None  # a local .onnx voice, its .onnx.json next to it
-    speed: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -51,9 +34,6 @@ class PauseSettings:
 class LoudnessSettings:
     target_lufs: float = -16.0
     true_peak_dbtp: float = -1.0
-
-
-ONLINE_ENGINES = ("gtts",)
 
 
 @dataclass(frozen=True)
@@ -74,6 +54,11 @@ class TtsSettings:
         left): for a PC known to be offline, and for emergencies that cannot wait."""
         engines = tuple(e for e in self.engines if e not in ONLINE_ENGINES) or ("espeak",)
         return replace(self, engines=engines)
+
+    def engine_settings(self, name: str) -> object:
+        """The ``tts.<name>`` settings engine ``name`` is built from (``None``: no such engine;
+        building it then says so)."""
+        return {"espeak": self.espeak, "gtts": self.gtts, "piper": self.piper}.get(name)
 
 
 _KNOWN = (
@@ -96,7 +81,7 @@ def parse_tts(
     """Validate ``tts:``; problems go to ``collector`` and the default stays for that setting."""
     if section is None or section.is_null:
         return TtsSettings()
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # Any: each reader returns its own setting's type
     with collector.guard():
         keys = section.mapping("tts")
         collector.extend(yamlsource.unknown_keys(section, _KNOWN, "tts"))
@@ -158,7 +143,7 @@ def _choice(value: yamlsource.Located, allowed: tuple[str, ...], what: str) -> s
 
 
 def _engines(value: yamlsource.Located) -> tuple[str, ...]:
-    names = tuple(_choice(item, ENGINES, "tts.engines") for item in value.items("tts.engines"))
+    names = tuple(_choice(item, ENGINE_NAMES, "tts.engines") for item in value.items("tts.engines"))
     if len(set(names)) != len(names):
         raise value.fail("duplicate_engine", "tts.engines: mỗi bộ đọc chỉ được ghi một lần")
     return names
@@ -182,8 +167,12 @@ def _subsection(
 
 def _espeak(value: yamlsource.Located, collector: DiagnosticCollector) -> EspeakSettings:
     keys = _subsection(value, ("voice", "speed"), "tts.espeak", collector)
-    voice = _choice(keys["voice"], ESPEAK_VOICES, "tts.espeak.voice") if "voice" in keys else "vi"
-    speed = _positive(keys["speed"], "tts.espeak.speed", 3.0) if "speed" in keys else 1.0
+    defaults = EspeakSettings()
+    voices = ENGINES["espeak"].voices
+    voice = (
+        _choice(keys["voice"], voices, "tts.espeak.voice") if "voice" in keys else defaults.voice
+    )
+    speed = _positive(keys["speed"], "tts.espeak.speed", 3.0) if "speed" in keys else defaults.speed
     return EspeakSettings(voice=voice, speed=speed)
 
 
@@ -206,14 +195,15 @@ def _gtts(value: yamlsource.Located, collector: DiagnosticCollector) -> GttsSett
 
 def _piper(value: yamlsource.Located, home: Path, collector: DiagnosticCollector) -> PiperSettings:
     keys = _subsection(value, ("voice_path", "speed"), "tts.piper", collector)
-    voice_path = None
+    defaults = PiperSettings()
+    voice_path = defaults.voice_path
     if "voice_path" in keys:
         voice_path = project_file(keys["voice_path"], home, "tts.piper.voice_path")
         if voice_path.suffix != ".onnx":
             raise keys["voice_path"].fail(
                 "not_a_piper_voice", "tts.piper.voice_path phải là tệp giọng đọc .onnx"
             )
-    speed = _positive(keys["speed"], "tts.piper.speed", 3.0) if "speed" in keys else 1.0
+    speed = _positive(keys["speed"], "tts.piper.speed", 3.0) if "speed" in keys else defaults.speed
     return PiperSettings(voice_path=voice_path, speed=speed)
 
 

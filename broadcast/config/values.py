@@ -1,22 +1,17 @@
-"""Reading times, dates and weekdays as the technician typed them.
+"""Reading times and weekdays as the technician typed them (dates: ``broadcast.scripts.dates``).
 
 The raw text of each scalar is used, never YAML's own conversion: YAML 1.1 turns an unquoted
-``17:30`` into the number 1050 and accepts ``2026-02-31`` as a date.
+``17:30`` into the number 1050.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from datetime import date, time
-
-import yaml
+from datetime import time
 
 from broadcast.yamlsource import Located
 
 _TIME = re.compile(r"(\d{1,2})[:hH](\d{2})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 WEEKDAYS = {
     **{name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
@@ -27,9 +22,10 @@ WEEKDAY_LABELS_VI = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
 
 def raw_text(value: Located, what: str) -> str:
-    if not isinstance(value.node, yaml.ScalarNode) or value.is_null:
+    text = value.written
+    if text is None:
         raise value.fail("not_text", f"{what} phải là một đoạn chữ")
-    return unicodedata.normalize("NFC", str(value.node.value).strip())
+    return text
 
 
 def clock_time(value: Located, what: str = "giờ") -> time:
@@ -40,31 +36,6 @@ def clock_time(value: Located, what: str = "giờ") -> time:
     raise value.fail(
         "bad_time", f'{what} "{text}" không hợp lệ (cần dạng HH:MM, từ 00:00 đến 23:59)'
     )
-
-
-def date_from_text(text: str) -> date | None:
-    """``08/03/2026`` (day/month/year, as written in Vietnam) or ``2026-03-08``.
-
-    ``None`` when the text is not shaped like a date; ``ValueError`` when no such day exists.
-    """
-    if match := _VN_DATE.fullmatch(text.strip()):
-        return date(int(match[3]), int(match[2]), int(match[1]))
-    if match := _ISO_DATE.fullmatch(text.strip()):
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    return None
-
-
-def calendar_date(value: Located, what: str = "ngày") -> date:
-    text = raw_text(value, what)
-    try:
-        day = date_from_text(text)
-    except ValueError as exc:
-        raise value.fail("bad_date", f'{what} "{text}" không tồn tại') from exc
-    if day is None:
-        raise value.fail(
-            "bad_date", f'{what} "{text}" không đúng dạng ngày/tháng/năm (ví dụ 08/03/2026)'
-        )
-    return day
 
 
 def weekdays(value: Located) -> frozenset[int]:

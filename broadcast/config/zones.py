@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from graphlib import CycleError, TopologicalSorter
 
 import yaml
@@ -97,7 +98,7 @@ def parse_zone_groups(
             else:
                 members[group_id] = value.items(f'nhóm "{group_id}"')
     names = {
-        group: [checked(collector, lambda r=ref: raw_text(r, "khu vực"), "") for ref in refs or []]
+        group: [checked(collector, partial(raw_text, ref, "khu vực"), "") for ref in refs or []]
         for group, refs in members.items()
     }
     inner = {group: [n for n in found if n in members] for group, found in names.items()}

@@ -36,21 +36,6 @@ class ErrorCode(StrEnum):
     BAD_RESPONSE = "bad_response"
     ACCESS_DENIED = "access_denied"
 
-    @property
-    def closes_connection(self) -> bool:
-        return self in _CLOSING
-
-
-_CLOSING = frozenset(
-    {
-        ErrorCode.BAD_REQUEST,
-        ErrorCode.UNAUTHORIZED,
-        ErrorCode.REQUEST_TOO_LARGE,
-        ErrorCode.TIMEOUT,
-        ErrorCode.BUSY,
-    }
-)
-
 
 class RequestRefused(Exception):
     """A request the server answers with an error; raised anywhere below the dispatcher."""

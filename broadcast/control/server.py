@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import hmac
 import logging
-import os
+import selectors
 import socket
 import socketserver
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -46,7 +47,6 @@ Handler = Callable[[dict[str, Any]], Mapping[str, Any]]
 LOOPBACK_HOST = "127.0.0.1"
 REQUEST_TIMEOUT_SECONDS = 10.0
 MAX_CONNECTIONS = 32  # a web page and a few commands; more is a runaway client
-_POLL_SECONDS = 0.5  # how quickly serve_forever notices stop(); shorter wakes an idle daemon often
 _SEND_TIMEOUT_SECONDS = 5.0
 _BUSY_SEND_SECONDS = 0.2
 # After refusing, read what the client still sends for a moment before closing: closing with
@@ -133,8 +133,7 @@ class ControlServer:
                 f"{exc.strerror or exc}"
             ) from exc
         self._serving = threading.Thread(
-            target=self._tcp.serve_forever,
-            kwargs={"poll_interval": _POLL_SECONDS},
+            target=self._tcp.serve_until_woken,
             name="control-server",
             daemon=True,
         )
@@ -149,7 +148,9 @@ class ControlServer:
         with self._open_lock:
             self._stopping = True
             open_now = dict(self._open)
-        self._tcp.shutdown()
+        self._tcp.wake()
+        if self._serving is not None:
+            self._serving.join(max(0.0, deadline - time.monotonic()))
         self._tcp.server_close()
         for connection in open_now:
             # Wakes a thread blocked in recv(): it sees end of stream. OSError: already closed.
@@ -157,8 +158,6 @@ class ControlServer:
                 connection.shutdown(socket.SHUT_RDWR)
         for thread in open_now.values():
             thread.join(max(0.0, deadline - time.monotonic()))
-        if self._serving is not None:
-            self._serving.join(max(0.0, deadline - time.monotonic()))
         if self._endpoint is not None:
             remove_endpoint(self._paths, self._endpoint)
         log.info(
@@ -303,20 +302,43 @@ class _TcpServer(socketserver.ThreadingTCPServer):
     daemon_threads = True  # ControlServer.stop() ends and joins connection threads itself
     # Rebinding a fixed port right after a restart needs SO_REUSEADDR on POSIX; on Windows the
     # same flag would let another program take over the port, so it gets exclusive use instead.
-    allow_reuse_address = os.name != "nt"
+    allow_reuse_address = sys.platform != "win32"
     # socketserver's default backlog of 5 drops connection attempts from a burst of clients,
     # which then wait a full second for the kernel to retry.
     request_queue_size = 128
+    timeout = 0.0  # handle_request() is only called once select() said a client waits
 
     def __init__(
         self, address: tuple[str, int], channel: ControlServer, max_connections: int
     ) -> None:
         self.channel = channel
         self._slots = threading.BoundedSemaphore(max_connections)
+        # stop() writes a byte here: the accept loop sleeps in select() with no time-out, so
+        # an idle daemon is never woken for nothing and a stop is noticed at once.
+        self._wake_reader, self._wake_writer = socket.socketpair()
         super().__init__(address, _Connection)
 
+    def serve_until_woken(self) -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while True:
+                ready = [key.fileobj for key, _ in selector.select()]
+                if self._wake_reader in ready:
+                    return
+                self.handle_request()  # ready: accepts at once (``timeout`` 0 never blocks)
+
+    def wake(self) -> None:
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"\0")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
+
     def server_bind(self) -> None:
-        if os.name == "nt":
+        if sys.platform == "win32":  # a check mypy understands, so it knows the Windows flag
             self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
         super().server_bind()
 

@@ -111,10 +111,12 @@ class AirControl:
         that were cut (wait for them with ``wait_silent``)."""
         with self._lock:
             self._emergencies.append(bulletin)
-            cut = [c for c in self._channels if c.overlaps(bulletin.zones) and c.playback]
-            for channel in cut:
-                channel.preempted_by = bulletin
-                channel.playback.stop()
+            cut = []
+            for channel in self._channels:
+                if channel.playback is not None and channel.overlaps(bulletin.zones):
+                    channel.preempted_by = bulletin
+                    channel.playback.stop()
+                    cut.append(channel)
             return cut
 
     def release_emergency(self, bulletin: Bulletin) -> None:

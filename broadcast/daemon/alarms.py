@@ -11,6 +11,8 @@ import threading
 from collections import deque
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 from broadcast.clock import Clock
 
@@ -18,25 +20,44 @@ logger = logging.getLogger("broadcast.daemon")
 KEPT = 50
 
 
+class AlarmCode(StrEnum):
+    """What an alarm is about; the value is the stable key in ``status`` and the daemon log."""
+
+    DEVICE_MISSING = "device_missing"  # a zone's output cannot take sound (heartbeat)
+    DEVICE_ERROR = "device_error"  # a device failed during a play
+    INPUT_INVALID = "input_invalid"  # an edit was refused; the last good state airs
+    TTS_FAILED = "tts_failed"  # a script's audio could not be made with the preferred voice
+    AUDIO_MISSING = "audio_missing"  # a planned segment has no playable audio
+
+
 @dataclass(frozen=True)
 class Alarm:
     at: datetime
-    code: str  # e.g. device_error, audio_missing, config_invalid
+    code: AlarmCode
     message: str  # Vietnamese
     zone: str | None = None
 
     def to_json(self) -> dict[str, object]:
         return {**asdict(self), "at": self.at.isoformat(timespec="seconds")}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Alarm:
+        return cls(
+            datetime.fromisoformat(data["at"]),
+            AlarmCode(data["code"]),
+            str(data["message"]),
+            data.get("zone"),
+        )
+
 
 class Alarms:
     def __init__(self, clock: Clock):
         self._clock = clock
         self._alarms: deque[Alarm] = deque(maxlen=KEPT)
-        self._active: dict[tuple[str, str | None], Alarm] = {}  # cleared when the cause goes
+        self._active: dict[tuple[AlarmCode, str | None], Alarm] = {}  # cleared when the cause goes
         self._lock = threading.Lock()
 
-    def raise_alarm(self, code: str, message: str, zone: str | None = None) -> None:
+    def raise_alarm(self, code: AlarmCode, message: str, zone: str | None = None) -> None:
         alarm = Alarm(self._clock.now(), code, message, zone)
         with self._lock:
             is_new = (code, zone) not in self._active
@@ -45,7 +66,7 @@ class Alarms:
         if is_new:
             logger.error(message, extra={"event": code, "zone": zone})
 
-    def clear(self, code: str, zone: str | None = None) -> None:
+    def clear(self, code: AlarmCode, zone: str | None = None) -> None:
         with self._lock:
             cleared = self._active.pop((code, zone), None)
         if cleared is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from pathlib import Path
 
 import numpy as np
 
@@ -51,7 +52,7 @@ class Announcer:
         zones = context.config.expand_zones(request.zones)
         if request.file is not None and request.file.suffix.lower() in RECORDING_SUFFIXES:
             title = request.file.stem
-            speech = self._recording(request, settings)
+            speech = self._recording(request.file, settings)
         else:
             if request.file is not None:
                 heading, body = read_wording(request.file, str(request.file))
@@ -77,13 +78,11 @@ class Announcer:
             )
         return read_wav(result.entry.path)
 
-    def _recording(self, request: Announcement, settings: TtsSettings) -> np.ndarray:
+    def _recording(self, file: Path, settings: TtsSettings) -> np.ndarray:
         try:
-            raw = decode(request.file, SAMPLE_RATE)
+            raw = decode(file, SAMPLE_RATE)
         except AudioDecodeError as exc:
-            raise InputError(
-                [Diagnostic(str(request.file), None, None, "bad_audio", str(exc))]
-            ) from exc
+            raise InputError([Diagnostic(str(file), None, None, "bad_audio", str(exc))]) from exc
         loudness = settings.loudness
         return normalize(raw, SAMPLE_RATE, loudness.target_lufs, loudness.true_peak_dbtp).samples
 

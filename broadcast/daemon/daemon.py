@@ -22,10 +22,17 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from broadcast.audio.manifest import AudioManifest
 from broadcast.clock import Clock, SystemClock
 from broadcast.config.tts import TtsSettings
-from broadcast.control import ANNOUNCE, RELOAD, STATUS, ControlServer, parse_announcement
-from broadcast.control.commands import without_args
+from broadcast.control import (
+    ANNOUNCE,
+    RELOAD,
+    STATUS,
+    ControlServer,
+    Handler,
+    parse_announcement,
+    without_args,
+)
 from broadcast.daemon.air import AirControl
-from broadcast.daemon.alarms import Alarms
+from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.announcer import Announcer
 from broadcast.daemon.daemon_log import setup_daemon_logging
 from broadcast.daemon.downtime import account_for_downtime, aired_parts
@@ -33,7 +40,7 @@ from broadcast.daemon.inputs import Inputs, read_inputs
 from broadcast.daemon.render_ahead import RenderAhead
 from broadcast.daemon.runner import AirContext, ProgramRunner, record_not_aired
 from broadcast.daemon.segment_audio import SegmentAudioSource
-from broadcast.daemon.status import HEARTBEAT_SECONDS, last_heartbeat, write_status
+from broadcast.daemon.status import HEARTBEAT_SECONDS, DaemonStatus, last_heartbeat, write_status
 from broadcast.daemon.status_snapshot import snapshot
 from broadcast.daemon.watcher import Changes, ChangeWatcher
 from broadcast.paths import ProjectPaths
@@ -41,8 +48,7 @@ from broadcast.playlog import Outcome, PlayLog, Reason
 from broadcast.playlog.history import plan_days
 from broadcast.schedule import Plan, PlanItem
 from broadcast.scripts.model import Script
-from broadcast.sinks.fallback import ZoneOutputs
-from broadcast.sinks.protocol import AudioSink
+from broadcast.sinks.protocol import AudioSink, ZoneHealth, ZoneSpeakers
 
 logger = logging.getLogger("broadcast.daemon")
 
@@ -77,23 +83,33 @@ class DaemonOptions:
 
 
 class BroadcastDaemon:
+    """Built whole — inputs read, play log open, scheduler made — then ``start`` goes on air.
+
+    Construction raises ``InputError`` when the configuration is invalid, before anything runs.
+    """
+
     def __init__(
         self,
         paths: ProjectPaths,
         sink: AudioSink,
-        fallback: AudioSink | None = None,
         *,
-        check_devices: bool = True,
         clock: Clock | None = None,
         options: DaemonOptions | None = None,
     ):
         self.paths = paths
         self.options = options or DaemonOptions()
-        self._sink = sink
-        self._fallback = fallback
-        self._check_devices = check_devices
-        self._clock_override = clock
+        if self.options.console_log is not None:
+            setup_daemon_logging(paths, console=self.options.console_log)
+        self.sink = sink
+        self._down_since = last_heartbeat(paths)  # read before this run's first beat
+        self._watcher = ChangeWatcher(paths, interval=self.options.watch_interval)
+        self._watcher.prime()  # edits made while loading are still reported afterwards
+        self.inputs = read_inputs(paths)
+        timezone = self.inputs.config.timezone
+        self.clock: Clock = clock or SystemClock(timezone)
+        self.alarms = Alarms(self.clock)
         self.air = AirControl()
+        self.log = PlayLog.open(paths, timezone=timezone)
         self.stopped = threading.Event()
         self.stop_requested = threading.Event()  # set by signals, or by a rehearsal's end
         self._lock = threading.RLock()
@@ -101,42 +117,35 @@ class BroadcastDaemon:
         self._running: dict[str, PlanItem] = {}
         self._started: set[str] = set()
         self._announcer = Announcer(paths)
-        self._watcher = ChangeWatcher(paths, interval=self.options.watch_interval)
-        self._control: ControlServer | None = None
-        self._scheduler: BackgroundScheduler | None = None
-        self._beating = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
-        self.started_at: datetime | None = None
-        self.device_problems: dict[str, str | None] = {}  # by zone, as of the last heartbeat
-
-    # -- start and stop ----------------------------------------------------------------
-
-    def start(self) -> None:
-        """Load the inputs (``InputError`` if the configuration is invalid), then go on air."""
-        if self.options.console_log is not None:
-            setup_daemon_logging(self.paths, console=self.options.console_log)
-        last_seen = last_heartbeat(self.paths)
-        self._watcher.prime()  # edits made while loading are still reported afterwards
-        inputs = read_inputs(self.paths)
-        self.clock = self._clock_override or SystemClock(inputs.config.timezone)
-        self.alarms = Alarms(self.clock)
-        self._render_ahead = RenderAhead(
-            self.paths, self.alarms, self._render_inputs, self._rendered
-        )
-        self.log = PlayLog.open(self.paths, timezone=inputs.config.timezone)
-        self.started_at = self.clock.now()
-        self.inputs = inputs
-        self.context = self._build_context(inputs)
-        if self.options.render_ahead:
-            self._render_ahead.first_pass()  # audio is never made at air time if avoidable
+        self._render_ahead = RenderAhead(paths, self.alarms, self._render_inputs, self._rendered)
+        self.context, self._durations = self._build_context(self.inputs)
         self._scheduler = BackgroundScheduler(
-            timezone=inputs.config.timezone,
+            timezone=timezone,
             executors={"default": ThreadPoolExecutor(8)},
             job_defaults={"coalesce": True, "max_instances": 1},
         )
         self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
+        self._control = (
+            None
+            if self.options.rehearsal is not None
+            else ControlServer(paths, self._control_handlers(), port=self.options.control_port)
+        )
+        self._beating = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+        self.started_at: datetime | None = None
+        self.zone_health: dict[str, ZoneHealth] = {}  # as of the last heartbeat
+
+    # -- start and stop ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Go on air: render what has no audio, schedule the plan, start watching and serving."""
+        self.started_at = self.clock.now()
+        if self.options.render_ahead:
+            self._render_ahead.first_pass()  # audio is never made at air time if avoidable
         self._scheduler.start()
         if self.options.rehearsal is None:
-            missed = account_for_downtime(self.context, self._plan, last_seen, self.options.grace)
+            missed = account_for_downtime(
+                self.context, self._plan, self._down_since, self.options.grace
+            )
             if missed:
                 logger.warning(
                     "%d lượt phát bị lỡ khi chương trình không chạy (ghi nhật ký: daemon_down)",
@@ -144,7 +153,8 @@ class BroadcastDaemon:
                     extra={"event": "missed_while_down"},
                 )
             self._watcher.start(self._on_changes)
-            self._start_control()
+            if self._control is not None:
+                self._control.start()
             self._scheduler.add_job(
                 self._reschedule, "cron", hour=0, minute=0, second=30, id="replan-daily"
             )
@@ -162,8 +172,8 @@ class BroadcastDaemon:
         self._beating.start()
         logger.info(
             "đang chạy: %d kịch bản, %d khu vực; thư mục %s",
-            len(inputs.scripts),
-            len(inputs.config.zones),
+            len(self.inputs.scripts),
+            len(self.inputs.config.zones),
             self.paths.home,
             extra={"event": "daemon_started"},
         )
@@ -177,7 +187,7 @@ class BroadcastDaemon:
         self._watcher.stop()
         if self._control is not None:
             self._control.stop()
-        if self._scheduler is not None:
+        if self._scheduler.running:
             self._scheduler.shutdown(wait=True)  # running programs finish their item's logging
         if self._beating.is_alive():
             self._beating.join()
@@ -186,47 +196,47 @@ class BroadcastDaemon:
         self.stopped.set()
         logger.info("đã dừng", extra={"event": "daemon_stopped"})
 
-    def _start_control(self) -> None:
-        handlers = {
-            STATUS: without_args(STATUS, self.status),
+    def _control_handlers(self) -> dict[str, Handler]:
+        return {
+            STATUS: without_args(STATUS, lambda: self.status().to_json()),
             ANNOUNCE: self._announce,
             RELOAD: without_args(RELOAD, self.reload),
         }
-        self._control = ControlServer(self.paths, handlers, port=self.options.control_port)
-        self._control.start()
 
     # -- inputs ------------------------------------------------------------------------
 
-    def _build_context(self, inputs: Inputs) -> AirContext:
+    def _build_context(self, inputs: Inputs) -> tuple[AirContext, dict[str, float]]:
+        """What programs air from, and the rendered durations the planner counts with."""
         manifest = AudioManifest.load(self.paths)
-        self._durations = manifest.planning_durations()
         rehearsal = self.options.rehearsal
-        return AirContext(
+        context = AirContext(
             config=inputs.config,
             scripts=inputs.by_id,
             audio=SegmentAudioSource(self.paths, inputs.config, manifest),
-            outputs=ZoneOutputs(inputs.config, self._sink, self._fallback, self._check_devices),
+            sink=self.sink,
+            speakers={zone.id: ZoneSpeakers.from_zone(zone) for zone in inputs.config.zones},
             log=self.log,
             air=self.air,
             clock=self.clock,
             alarms=self.alarms,
             excerpt_seconds=rehearsal.excerpt_seconds if rehearsal else None,
         )
+        return context, manifest.planning_durations()
 
     def reload(self) -> dict[str, object]:
         """Read the inputs again now; an invalid edit keeps the last good state (and says so)."""
         with self._lock:
             inputs = read_inputs(self.paths, self.inputs)
             self.inputs = inputs
-            self.context = self._build_context(inputs)
+            self.context, self._durations = self._build_context(inputs)
         if inputs.problems:
             self.alarms.raise_alarm(
-                "input_invalid",
+                AlarmCode.INPUT_INVALID,
                 "có tệp sửa sai, vẫn dùng bản đúng trước đó: "
                 + "; ".join(str(p) for p in inputs.problems[:5]),
             )
         else:
-            self.alarms.clear("input_invalid")
+            self.alarms.clear(AlarmCode.INPUT_INVALID)
         self._reschedule()
         if self.options.render_ahead:
             threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
@@ -257,7 +267,7 @@ class BroadcastDaemon:
 
     def _rendered(self) -> None:
         with self._lock:
-            self.context = self._build_context(self.inputs)
+            self.context, self._durations = self._build_context(self.inputs)
 
     # -- the timetable -----------------------------------------------------------------
 
@@ -271,7 +281,7 @@ class BroadcastDaemon:
 
     def _reschedule(self) -> None:
         """Make the scheduler's jobs match the plan of today and tomorrow."""
-        if self._scheduler is None or self.air.stopping.is_set():
+        if not self._scheduler.running or self.air.stopping.is_set():
             return
         with self._lock:
             now = self.clock.now()
@@ -374,22 +384,22 @@ class BroadcastDaemon:
 
     def _heartbeat(self, stopping: bool = False) -> None:
         if not stopping:
-            # Asked of PortAudio once a heartbeat; alarms and ``status`` both read the answer.
-            outputs = self.context.outputs
-            self.device_problems = {
-                z.id: outputs.device_problem(z.id) for z in self.inputs.config.zones
-            }
-            for zone in self.inputs.config.zones:
-                problem = self.device_problems[zone.id]
-                if problem is None:
-                    self.alarms.clear("device_missing", zone.id)
-                elif not zone.fallback_to_file or self._fallback is None:
+            # The sink is asked once a heartbeat; alarms and ``status`` both read the answer.
+            speakers = self.context.speakers
+            answers = self.sink.health(list(speakers.values()))
+            self.zone_health = {health.zone_id: health for health in answers}
+            for health in answers:
+                if health.playable:
+                    self.alarms.clear(AlarmCode.DEVICE_MISSING, health.zone_id)
+                else:
                     self.alarms.raise_alarm(
-                        "device_missing", f"khu vực {zone.id}: {problem}", zone.id
+                        AlarmCode.DEVICE_MISSING,
+                        f"khu vực {health.zone_id}: {health.problem}",
+                        health.zone_id,
                     )
         write_status(self.paths, self.status(stopping=stopping))
 
-    def status(self, stopping: bool = False) -> dict[str, object]:
+    def status(self, stopping: bool = False) -> DaemonStatus:
         with self._lock:
             return snapshot(
                 self,

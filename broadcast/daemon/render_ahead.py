@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 from broadcast.audio.batch import RenderSummary, render_all, render_script
 from broadcast.audio.manifest import AudioManifest
-from broadcast.config.tts import ONLINE_ENGINES, TtsSettings
-from broadcast.daemon.alarms import Alarms
+from broadcast.config.tts import TtsSettings
+from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.paths import ProjectPaths
-from broadcast.playlog import Reason
 from broadcast.scripts.model import Script
 from broadcast.tts.chain import build_chain
+from broadcast.tts.registry import ONLINE_ENGINES
 
 logger = logging.getLogger("broadcast.daemon")
 
@@ -69,11 +69,6 @@ class RenderAhead:
             finally:
                 self._lock.release()
 
-    def retry(self) -> None:
-        """Render again if the last pass left a script on a fallback engine or without audio."""
-        if self.incomplete:
-            self.run()
-
     def _pass(self) -> None:
         settings, scripts = self._inputs()
         try:
@@ -81,7 +76,7 @@ class RenderAhead:
         except Exception as exc:  # the audio already made keeps airing
             logger.exception("lỗi khi tạo âm thanh", extra={"event": "render_failed"})
             self._alarms.raise_alarm(
-                Reason.TTS_FAILED, f"lỗi khi tạo âm thanh: {exc}; vẫn phát âm thanh cũ"
+                AlarmCode.TTS_FAILED, f"lỗi khi tạo âm thanh: {exc}; vẫn phát âm thanh cũ"
             )
             self.incomplete = True
             return
@@ -98,7 +93,7 @@ class RenderAhead:
             problems.append(summary.manifest_problem)
         if problems:
             self._alarms.raise_alarm(
-                Reason.TTS_FAILED, "không tạo được âm thanh: " + " | ".join(problems)
+                AlarmCode.TTS_FAILED, "không tạo được âm thanh: " + " | ".join(problems)
             )
         else:
-            self._alarms.clear(Reason.TTS_FAILED)
+            self._alarms.clear(AlarmCode.TTS_FAILED)

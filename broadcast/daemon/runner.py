@@ -10,7 +10,7 @@ held up by it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,13 +23,19 @@ from broadcast.clock import Clock
 from broadcast.config import Config
 from broadcast.config.model import SegmentKind
 from broadcast.daemon.air import AirControl, Bulletin, Channel
-from broadcast.daemon.alarms import Alarms
+from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.segment_audio import AudioUnavailable, SegmentAudio, SegmentAudioSource
 from broadcast.playlog import Airing, Outcome, PlayLog, Reason
 from broadcast.schedule import PlanItem, PlannedSegment
 from broadcast.scripts.model import Script
-from broadcast.sinks.fallback import ZoneOutputs
-from broadcast.sinks.protocol import OutletOutcome, PlayResult, PlayStatus
+from broadcast.sinks.protocol import (
+    AudioSink,
+    OutletOutcome,
+    Playback,
+    PlayResult,
+    PlayStatus,
+    ZoneSpeakers,
+)
 
 logger = logging.getLogger("broadcast.daemon")
 
@@ -46,12 +52,17 @@ class AirContext:
     config: Config
     scripts: Mapping[str, Script]
     audio: SegmentAudioSource
-    outputs: ZoneOutputs
+    sink: AudioSink  # the daemon's one sink; fallbacks, if any, are inside it
+    speakers: Mapping[str, ZoneSpeakers]  # by zone id
     log: PlayLog
     air: AirControl
     clock: Clock
     alarms: Alarms
     excerpt_seconds: float | None = None  # rehearsals play only the start of each segment
+
+    def play(self, samples: np.ndarray, zones: Sequence[str], label: str) -> Playback:
+        """Start ``samples`` (mono, SAMPLE_RATE) on these zones."""
+        return self.sink.start(samples, SAMPLE_RATE, [self.speakers[z] for z in zones], label)
 
 
 class _Ended(Enum):
@@ -134,9 +145,11 @@ def alarm_device_errors(context: AirContext, outlets: Iterable[OutletOutcome]) -
         for zone in outlet.zone_ids:
             if outlet.status is PlayStatus.DEVICE_ERROR:
                 message = outlet.error.message if outlet.error else "lỗi thiết bị"
-                context.alarms.raise_alarm(Reason.DEVICE_ERROR, f"khu vực {zone}: {message}", zone)
+                context.alarms.raise_alarm(
+                    AlarmCode.DEVICE_ERROR, f"khu vực {zone}: {message}", zone
+                )
             elif outlet.status is PlayStatus.COMPLETED:
-                context.alarms.clear(Reason.DEVICE_ERROR, zone)
+                context.alarms.clear(AlarmCode.DEVICE_ERROR, zone)
 
 
 def finish_attempts(
@@ -226,7 +239,7 @@ class ProgramRunner:
         try:
             audio = self.context.audio.for_segment(segment)
         except AudioUnavailable as exc:
-            self.context.alarms.raise_alarm(exc.reason, f"{self.item.id}: {exc.message}")
+            self.context.alarms.raise_alarm(AlarmCode(exc.reason), f"{self.item.id}: {exc.message}")
             record_not_aired(self.context, self.item, [segment], exc.reason, exc.message)
             return
         audio = self._excerpt(audio)
@@ -265,9 +278,7 @@ class ProgramRunner:
     ) -> tuple[_Ended, list[str]]:
         context = self.context
         label = segment.script_id or segment.kind.value
-        playback = context.air.begin(
-            channel, lambda: context.outputs.start(audio.samples, SAMPLE_RATE, zones, label)
-        )
+        playback = context.air.begin(channel, lambda: context.play(audio.samples, zones, label))
         if playback is None:  # an emergency took the air first, or the daemon is stopping
             return _Ended.PREEMPTED, []
         logged = segment.kind in LOGGED_KINDS
@@ -334,7 +345,7 @@ def play_announcement(context: AirContext, bulletin: Bulletin, channel: Channel)
         )
         for zone in zones
     }
-    channel.playback = context.outputs.start(audio.samples, SAMPLE_RATE, zones, bulletin.id)
+    channel.playback = context.play(audio.samples, zones, bulletin.id)
     result = channel.playback.wait()
     channel.playback = None
     alarm_device_errors(context, result.outcomes)

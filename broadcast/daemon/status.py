@@ -7,11 +7,14 @@ alive, which is also how a restarted daemon knows since when it was down.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from broadcast.audio.wavfile import atomic_write
+from broadcast.daemon.alarms import Alarm
+from broadcast.media.files import atomic_write
 from broadcast.paths import ProjectPaths
 
 STATUS_NAME = "status.json"
@@ -19,28 +22,136 @@ HEARTBEAT_SECONDS = 2.0
 ALIVE_WITHIN_SECONDS = 15.0  # a heartbeat older than this: the daemon is not running
 
 
+class DaemonState(StrEnum):
+    RUNNING = "running"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class PlayingNow:
+    item: str
+    slot: str
+    zones: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NextSegment:
+    at: datetime
+    slot: str
+    title: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ZoneStatus:
+    """A zone's output as the sink answered at the last heartbeat."""
+
+    zone: str
+    name: str
+    device: str | int  # as configured
+    channels: tuple[int, ...]
+    outlet: str | None  # where its sound goes now: the device found, or a WAV folder
+    problem: str | None  # why its loudspeakers cannot play (Vietnamese)
+    to_file: bool
+    playable: bool
+    fallback_to_file: bool
+
+
+@dataclass(frozen=True)
+class DaemonStatus:
+    """What ``broadcast status`` shows; written to ``status.json`` and served on the control
+    channel with the same keys."""
+
+    pid: int
+    home: str
+    started_at: datetime | None
+    heartbeat_at: datetime
+    state: DaemonState
+    sink: str
+    scripts: int
+    input_problems: tuple[str, ...]
+    playing: tuple[PlayingNow, ...]
+    busy_zones: tuple[str, ...]
+    next: dict[str, tuple[NextSegment, ...]]  # by zone id, in time order
+    devices: tuple[ZoneStatus, ...]
+    alarms: tuple[Alarm, ...]
+    recent_errors: tuple[Alarm, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["alarms"] = [alarm.to_json() for alarm in self.alarms]
+        data["recent_errors"] = [alarm.to_json() for alarm in self.recent_errors]
+        return json.loads(json.dumps(data, default=_iso))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DaemonStatus:
+        """``ValueError`` (or ``KeyError``/``TypeError``) when ``data`` is not a status."""
+        started = data["started_at"]
+        return cls(
+            pid=int(data["pid"]),
+            home=str(data["home"]),
+            started_at=datetime.fromisoformat(started) if started else None,
+            heartbeat_at=datetime.fromisoformat(data["heartbeat_at"]),
+            state=DaemonState(data["state"]),
+            sink=str(data["sink"]),
+            scripts=int(data["scripts"]),
+            input_problems=tuple(data["input_problems"]),
+            playing=tuple(
+                PlayingNow(p["item"], p["slot"], tuple(p["zones"])) for p in data["playing"]
+            ),
+            busy_zones=tuple(data["busy_zones"]),
+            next={
+                zone: tuple(
+                    NextSegment(
+                        datetime.fromisoformat(n["at"]), n["slot"], n["title"], n["seconds"]
+                    )
+                    for n in entries
+                )
+                for zone, entries in data["next"].items()
+            },
+            devices=tuple(
+                ZoneStatus(**{**d, "channels": tuple(d["channels"])}) for d in data["devices"]
+            ),
+            alarms=tuple(Alarm.from_json(a) for a in data["alarms"]),
+            recent_errors=tuple(Alarm.from_json(a) for a in data["recent_errors"]),
+        )
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    raise TypeError(f"not JSON: {value!r}")
+
+
 def status_file(paths: ProjectPaths) -> Path:
     return paths.data_dir / STATUS_NAME
 
 
-def write_status(paths: ProjectPaths, snapshot: dict[str, Any]) -> None:
-    text = json.dumps(snapshot, ensure_ascii=False, indent=1, default=str)
+def write_status(paths: ProjectPaths, status: DaemonStatus) -> None:
+    text = json.dumps(status.to_json(), ensure_ascii=False, indent=1)
     with atomic_write(status_file(paths)) as handle:
         handle.write(text.encode("utf-8"))
 
 
-def read_status(paths: ProjectPaths) -> dict[str, Any] | None:
-    """The last status written, or ``None`` when there is none or it cannot be read."""
+def _read_json(paths: ProjectPaths) -> Any:
     try:
-        data = json.loads(status_file(paths).read_text(encoding="utf-8"))
+        return json.loads(status_file(paths).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+
+
+def read_status(paths: ProjectPaths) -> DaemonStatus | None:
+    """The last status written, or ``None`` when there is none or it cannot be read."""
+    try:
+        return DaemonStatus.from_json(_read_json(paths))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def last_heartbeat(paths: ProjectPaths) -> datetime | None:
-    status = read_status(paths)
+    """When the last daemon was last alive; only this key is needed (a status file written by
+    an older version still tells how long the station was down)."""
     try:
-        return datetime.fromisoformat(status["heartbeat_at"]) if status else None
+        return datetime.fromisoformat(_read_json(paths)["heartbeat_at"])
     except (KeyError, TypeError, ValueError):
         return None

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from broadcast.config.model import SegmentKind
+from broadcast.config.model import SegmentKind, Zone
+from broadcast.daemon.status import (
+    DaemonState,
+    DaemonStatus,
+    NextSegment,
+    PlayingNow,
+    ZoneStatus,
+)
 from broadcast.schedule import PlanItem
+from broadcast.sinks.protocol import ZoneHealth
 
 if TYPE_CHECKING:
     from broadcast.daemon.daemon import BroadcastDaemon
@@ -24,26 +32,35 @@ def _segment_title(
     return file or {"chime": "Nhạc hiệu"}.get(kind.value, kind.value)
 
 
-def next_per_zone(daemon: BroadcastDaemon, pending: Sequence[PlanItem]) -> dict[str, list[dict]]:
+def next_per_zone(
+    daemon: BroadcastDaemon, pending: Sequence[PlanItem]
+) -> dict[str, tuple[NextSegment, ...]]:
     """The next few segments each zone will hear, in time order."""
-    upcoming: dict[str, list[dict]] = {zone.id: [] for zone in daemon.inputs.config.zones}
+    upcoming: dict[str, list[NextSegment]] = {zone.id: [] for zone in daemon.inputs.config.zones}
     for item in sorted(pending, key=lambda i: i.start):
         for segment in item.segments:
             at = item.start + timedelta(seconds=segment.offset_seconds)
             for zone in segment.zones:
                 queue = upcoming.setdefault(zone, [])
                 if len(queue) < NEXT_PER_ZONE:
-                    queue.append(
-                        {
-                            "at": at.isoformat(timespec="seconds"),
-                            "slot": item.slot_name,
-                            "title": _segment_title(
-                                daemon, segment.kind, segment.script_id, segment.file
-                            ),
-                            "seconds": round(segment.duration_seconds, 1),
-                        }
-                    )
-    return upcoming
+                    title = _segment_title(daemon, segment.kind, segment.script_id, segment.file)
+                    seconds = round(segment.duration_seconds, 1)
+                    queue.append(NextSegment(at, item.slot_name, title, seconds))
+    return {zone: tuple(queue) for zone, queue in upcoming.items()}
+
+
+def _zone_status(zone: Zone, health: ZoneHealth | None) -> ZoneStatus:
+    return ZoneStatus(
+        zone=zone.id,
+        name=zone.name,
+        device=zone.output.device,
+        channels=tuple(zone.output.channels),
+        outlet=health.outlet if health else None,
+        problem=health.problem if health else None,
+        to_file=health.to_file if health else False,
+        playable=health.playable if health else True,
+        fallback_to_file=zone.fallback_to_file,
+    )
 
 
 def snapshot(
@@ -53,38 +70,23 @@ def snapshot(
     running: Sequence[PlanItem],
     stopping: bool,
     pid: int,
-) -> dict[str, Any]:
-    now = daemon.clock.now()
+) -> DaemonStatus:
     inputs = daemon.inputs
-    devices = []
-    for zone in inputs.config.zones:
-        devices.append(
-            {
-                "zone": zone.id,
-                "name": zone.name,
-                "device": zone.output.device,
-                "channels": list(zone.output.channels),
-                "problem": daemon.device_problems.get(zone.id),
-                "fallback_to_file": zone.fallback_to_file,
-            }
-        )
-    return {
-        "pid": pid,
-        "home": str(daemon.paths.home),
-        "started_at": daemon.started_at.isoformat(timespec="seconds")
-        if daemon.started_at
-        else None,
-        "heartbeat_at": now.isoformat(timespec="seconds"),
-        "state": "stopped" if stopping else "running",
-        "sink": daemon.options.sink_label,
-        "scripts": len(inputs.scripts),
-        "input_problems": [str(p) for p in inputs.problems],
-        "playing": [
-            {"item": item.id, "slot": item.slot_name, "zones": list(item.zones)} for item in running
-        ],
-        "busy_zones": sorted(daemon.air.busy_zones()),
-        "next": {} if stopping else next_per_zone(daemon, pending),
-        "devices": devices,
-        "alarms": [alarm.to_json() for alarm in daemon.alarms.active()],
-        "recent_errors": [alarm.to_json() for alarm in daemon.alarms.recent()[-10:]],
-    }
+    return DaemonStatus(
+        pid=pid,
+        home=str(daemon.paths.home),
+        started_at=daemon.started_at,
+        heartbeat_at=daemon.clock.now(),
+        state=DaemonState.STOPPED if stopping else DaemonState.RUNNING,
+        sink=daemon.options.sink_label,
+        scripts=len(inputs.scripts),
+        input_problems=tuple(str(p) for p in inputs.problems),
+        playing=tuple(PlayingNow(item.id, item.slot_name, tuple(item.zones)) for item in running),
+        busy_zones=tuple(sorted(daemon.air.busy_zones())),
+        next={} if stopping else next_per_zone(daemon, pending),
+        devices=tuple(
+            _zone_status(zone, daemon.zone_health.get(zone.id)) for zone in inputs.config.zones
+        ),
+        alarms=tuple(daemon.alarms.active()),
+        recent_errors=tuple(daemon.alarms.recent()[-10:]),
+    )

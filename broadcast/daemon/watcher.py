@@ -202,8 +202,8 @@ class ChangeWatcher:
     def _scan(self, known: dict[Path, Fingerprint]) -> _Scan:
         paths = self.paths
         scan = _Scan()
-        for path in (paths.schedules_file, paths.lexicon_file):
-            _fingerprint(path, scan)
+        for config_file in (paths.schedules_file, paths.lexicon_file):
+            _fingerprint(config_file, scan)
         listed: dict[str, Path | None] = {}
         for root, wanted in (
             (paths.scripts_dir, lambda path: is_drop_file(path, paths)),

@@ -327,11 +327,13 @@ class PlayLog:
                 _text(airing.voice),
                 _text(airing.zone),
                 self._stamp(airing.scheduled_at),
-                started_at and self._stamp(started_at),
+                None if started_at is None else self._stamp(started_at),
                 _seconds(airing.planned_seconds),
             ),
         )
-        attempt_id = int(cursor.lastrowid)
+        attempt_id = cursor.lastrowid
+        if attempt_id is None:  # sqlite3 sets it after every INSERT that adds a row
+            raise RuntimeError("the play log did not number the new attempt")
         self._append_event(attempt_id, START)
         return attempt_id
 
@@ -344,7 +346,7 @@ class PlayLog:
         reason: str | None,
         error: str | None,
     ) -> None:
-        stamp = ended_at and self._stamp(ended_at)
+        stamp = None if ended_at is None else self._stamp(ended_at)
         self._complete_stamped(attempt_id, outcome, stamp, aired_seconds, reason, error)
 
     def _complete_stamped(

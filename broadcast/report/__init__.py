@@ -18,9 +18,9 @@ from broadcast.report.document import (
     build_document,
 )
 from broadcast.report.figures import PeriodFigures, Tally, compute_figures
-from broadcast.report.labels import Labels, load_labels
+from broadcast.report.labels import Labels
 from broadcast.report.output import FORMATS, save_report
-from broadcast.report.period import Period, parse_day, parse_period
+from broadcast.report.period import Period, parse_period
 from broadcast.report.reconcile import PLANNED_STATUSES, LineStatus, lines_against_plan
 from broadcast.scripts.model import Script
 
@@ -69,8 +69,6 @@ __all__ = [
     "Tally",
     "build_document",
     "compute_figures",
-    "load_labels",
-    "parse_day",
     "parse_period",
     "period_report",
     "save_report",

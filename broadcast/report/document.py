@@ -146,7 +146,7 @@ def _notes(
     if chain is not None:
         if chain.check is None:
             state = "chưa kiểm tra (lệnh: broadcast logs --verify)"
-        elif chain.check.ok:
+        elif chain.check.problem is None:
             state = "toàn vẹn"
         else:
             state = f"KHÔNG toàn vẹn — {chain.check.problem.message}"

@@ -66,7 +66,7 @@ class PeriodFigures:
 class _ZonePlay:
     seconds: float = 0.0
     completed: bool = False
-    last: Attempt | None = None
+    last_end: tuple[Outcome, str | None] | None = None  # outcome and reason of its last row
 
 
 @dataclass
@@ -91,15 +91,16 @@ def _script_key(attempt: Attempt) -> str:
 def _group(attempts: Iterable[Attempt], figures: PeriodFigures) -> list[_Broadcast]:
     broadcasts: dict[tuple[str, datetime], _Broadcast] = {}
     for attempt in attempts:
-        if attempt.is_open:
+        outcome = attempt.outcome
+        if outcome is None:  # still open: playing, or left by a crash not yet repaired
             figures.open_rows += 1
             continue
         key = (_script_key(attempt), attempt.airing.scheduled_at)
         broadcast = broadcasts.setdefault(key, _Broadcast(attempt))
         play = broadcast.zones[attempt.airing.zone]
         play.seconds += attempt.aired_seconds or 0.0
-        play.completed |= attempt.outcome in COMPLETED_OUTCOMES
-        play.last = attempt
+        play.completed |= outcome in COMPLETED_OUTCOMES
+        play.last_end = (outcome, attempt.reason)
     return list(broadcasts.values())
 
 
@@ -118,7 +119,6 @@ def compute_figures(attempts: Iterable[Attempt], period: Period) -> PeriodFigure
         script.add(aired, seconds)
         for zone, play in broadcast.zones.items():
             figures.by_zone.setdefault(zone, Tally()).add(play.completed, play.seconds)
-            if not play.completed and play.last is not None:
-                key = (play.last.outcome, play.last.reason)
-                figures.not_aired[key] = figures.not_aired.get(key, 0) + 1
+            if not play.completed and play.last_end is not None:
+                figures.not_aired[play.last_end] = figures.not_aired.get(play.last_end, 0) + 1
     return figures

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from broadcast.config import Config, load_config
-from broadcast.diagnostics import Diagnostic, InputError
-from broadcast.paths import ProjectPaths
+from broadcast.config import Config
 
 NO_TOPIC = "(chưa phân loại)"
 
@@ -30,19 +28,13 @@ class Labels:
         order = list(self.zones)
         return (order.index(zone_id) if zone_id in order else len(order), zone_id)
 
+    @classmethod
+    def from_config(cls, config: Config | None) -> Labels:
+        """Names from the configuration; without one (missing or broken) ids stand for names.
 
-def load_labels(paths: ProjectPaths) -> tuple[Labels, tuple[Diagnostic, ...]]:
-    """Labels from the configuration; with its problems, and ids as names, when it won't load.
-
-    Reports and logs must work from the log alone: the schedule may have changed or be broken
-    long after the plays it describes.
-    """
-    try:
-        config = load_config(paths)
-    except InputError as exc:
-        return Labels(), exc.diagnostics
-    return labels_from_config(config), tuple(config.warnings)
-
-
-def labels_from_config(config: Config) -> Labels:
-    return Labels(dict(config.topics), {zone.id: zone.name for zone in config.zones})
+        Reports and logs must work from the log alone: the schedule may have changed or be
+        broken long after the plays it describes.
+        """
+        if config is None:
+            return cls()
+        return cls(dict(config.topics), {zone.id: zone.name for zone in config.zones})

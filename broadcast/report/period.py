@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from broadcast.config.values import date_from_text
-
 _ROMAN = ("I", "II", "III", "IV")
 _PATTERN = re.compile(r"(?P<year>\d{4})(?:-(?:(?P<kind>[QqHh])(?P<part>\d)|(?P<month>\d{1,2})))?")
 
@@ -71,14 +69,3 @@ def parse_period(text: str) -> Period:
         first, end = _months(year, 1, 12)
         return Period(str(year), first, end, f"Năm {year}")
     raise wrong
-
-
-def parse_day(text: str) -> date:
-    """``31/03/2023`` or ``2023-03-31``; ``ValueError`` with a Vietnamese message otherwise."""
-    try:
-        day = date_from_text(text)
-    except ValueError:
-        day = None
-    if day is None:
-        raise ValueError(f'ngày "{text}" không hợp lệ; viết như 31/03/2023 hoặc 2023-03-31')
-    return day

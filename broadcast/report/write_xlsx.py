@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
@@ -55,7 +56,7 @@ def _add_chart(sheet: Worksheet, document: ReportDocument, data_row: int) -> Non
 
 def write_xlsx(document: ReportDocument, path: Path) -> None:
     book = Workbook()
-    sheet = book.active
+    sheet = cast(Worksheet, book.active)  # a new workbook opens on its one, empty worksheet
     sheet.title = SHEET_TITLE
     sheet.cell(1, 1, document.title).font = Font(bold=True, size=14)
     sheet.cell(2, 1, document.subtitle).font = Font(italic=True)

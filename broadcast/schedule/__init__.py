@@ -1,7 +1,10 @@
 """The timetable: from settings, scripts and history to a plan of what plays when and where.
 
-``plan_range`` previews days ahead (``broadcast plan``); ``plan_occurrence`` is what the daemon
-asks at air time. Both run the same code, so the preview and the air agree.
+``plan_range`` plans whole days. The daemon, ``broadcast plan``, ``reconcile`` and the reports
+all reach it through ``broadcast.playlog.history.plan_days`` (a day from its midnight, the play
+log before it as history), so the preview and the air agree. ``plan_occurrence`` plans one
+occurrence alone, from the history of the airings before it; no stage uses it, the tests use it
+to show that such a plan is the airing the whole-day plan gave.
 """
 
 from broadcast.schedule.calendar import Occurrence, holiday_name, occurrences

@@ -228,47 +228,51 @@ class AiringPlanner:
         self, index: int, segment: object, occurrence: Occurrence, program: Program
     ) -> Part | None:
         """Segment ``index`` of the program as it airs at ``occurrence``, if it does."""
-        lasting = (occurrence.slot.id, index)
-        part = self._lasting_parts.get(lasting)
-        if part is None:
-            part = self._new_part(segment, occurrence, program)
-            if isinstance(segment, ChimeSegment | FileSegment):
+        if isinstance(segment, ChimeSegment | FileSegment):
+            # Its length is the same at every airing of the slot: worked out once.
+            lasting = (occurrence.slot.id, index)
+            part = self._lasting_parts.get(lasting)
+            if part is None:
+                part = self._media_part(segment, occurrence.slot.zones)
                 self._lasting_parts[lasting] = part
-        return part
+            return part
+        if isinstance(segment, NamedScriptSegment):
+            return self._named_script_part(segment, occurrence, program)
+        return None
 
-    def _new_part(self, segment: object, occurrence: Occurrence, program: Program) -> Part | None:
-        zones = occurrence.slot.zones
+    def _media_part(self, segment: ChimeSegment | FileSegment, zones: tuple[str, ...]) -> Part:
         if isinstance(segment, ChimeSegment):
             seconds = self.durations.get(CHIME_KEY, DEFAULT_CHIME_SECONDS)
             return Part(SegmentKind.CHIME, seconds, zones)
-        if isinstance(segment, FileSegment):
-            if segment.file not in self.durations:
-                self._warn(
-                    "duration_unknown",
-                    f'chưa biết thời lượng tệp "{segment.file}", tạm tính '
-                    f"{duration_label(DEFAULT_MEDIA_SECONDS)}",
-                    once=(segment.file,),
-                )
-            seconds = self.durations.get(segment.file, DEFAULT_MEDIA_SECONDS)
-            return Part(segment.kind, seconds, zones, file=segment.file)
-        if isinstance(segment, NamedScriptSegment):
-            script = self.scripts.get(segment.script_id)
-            if script is None:  # reported with its line by check_script_references
-                return None
-            if not script.is_valid_on(occurrence.day):
-                self._warn(
-                    "named_script_not_valid",
-                    f'bài cố định "{script.id}" của chương trình "{program.id}" không có hiệu '
-                    f"lực ngày {day_label(occurrence.day)}, không phát",
-                    once=(script.id, program.id, occurrence.day.isoformat()),
-                    when=occurrence.start,
-                    slot_id=occurrence.slot.id,
-                    script_id=script.id,
-                )
-                return None
-            seconds = self.durations.get(script.id, script.estimated_seconds)
-            return Part(SegmentKind.SCRIPT, seconds, zones, script_id=script.id)
-        return None
+        if segment.file not in self.durations:
+            self._warn(
+                "duration_unknown",
+                f'chưa biết thời lượng tệp "{segment.file}", tạm tính '
+                f"{duration_label(DEFAULT_MEDIA_SECONDS)}",
+                once=(segment.file,),
+            )
+        seconds = self.durations.get(segment.file, DEFAULT_MEDIA_SECONDS)
+        return Part(segment.kind, seconds, zones, file=segment.file)
+
+    def _named_script_part(
+        self, segment: NamedScriptSegment, occurrence: Occurrence, program: Program
+    ) -> Part | None:
+        script = self.scripts.get(segment.script_id)
+        if script is None:  # reported with its line by check_script_references
+            return None
+        if not script.is_valid_on(occurrence.day):
+            self._warn(
+                "named_script_not_valid",
+                f'bài cố định "{script.id}" của chương trình "{program.id}" không có hiệu '
+                f"lực ngày {day_label(occurrence.day)}, không phát",
+                once=(script.id, program.id, occurrence.day.isoformat()),
+                when=occurrence.start,
+                slot_id=occurrence.slot.id,
+                script_id=script.id,
+            )
+            return None
+        seconds = self.durations.get(script.id, script.estimated_seconds)
+        return Part(SegmentKind.SCRIPT, seconds, zones=occurrence.slot.zones, script_id=script.id)
 
     def _report_left_out(
         self,

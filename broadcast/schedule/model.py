@@ -49,9 +49,6 @@ class PlanItem:
     def end(self) -> datetime:
         return self.start + timedelta(seconds=self.duration_seconds)
 
-    def script_ids(self) -> list[str]:
-        return [s.script_id for s in self.segments if s.script_id is not None]
-
 
 class SkipReason:
     HOLIDAY = "holiday"

@@ -1,8 +1,8 @@
 """The plan: what plays at each slot occurrence, in order, where and for how long.
 
 Pure and deterministic: the same config, scripts, history and durations give the same plan.
-The daemon calls ``plan_occurrence`` at air time with the play log as history, which is the
-same code ``plan_range`` runs for each occurrence, so the preview and the air agree.
+Every stage plans whole days with ``plan_range`` (through ``broadcast.playlog.history.plan_days``);
+``plan_occurrence`` runs the same code for a single occurrence.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def plan_occurrence(
     history: AiringHistory | None = None,
     durations: Mapping[str, float] | None = None,
 ) -> Plan:
-    """The plan of one occurrence of one slot (what the daemon plays at ``start``)."""
+    """The plan of one occurrence of one slot, given the airings before it as ``history``."""
     begin = _aware_start(config, start)
     found, skipped = occurrences(config, begin, begin + timedelta(minutes=1))
     found = [o for o in found if o.slot.id == slot_id]

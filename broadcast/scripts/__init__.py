@@ -1,7 +1,9 @@
 """The board's drop folder: files under ``scripts_vi/`` → ``Script`` objects plus diagnostics.
 
-``load_folder`` reads the whole folder; ``read_script`` reads one file (the daemon calls it when
-one file changes). Text arrives in whatever encoding the office used and leaves as clean NFC.
+``load_folder`` reads the whole folder, ``read_script`` one file. The daemon reads the whole
+folder again each time its watcher reports a settled change (``broadcast.daemon.inputs``),
+keeping the last good version of a script that an edit broke. Text arrives in whatever encoding
+the office used and leaves as clean NFC.
 """
 
 from broadcast.scripts.folder import Rejected, ScriptFolder, is_drop_file, is_ignored, load_folder

@@ -164,7 +164,3 @@ def paragraphs_of(text: str) -> list[str]:
     cleaned = clean_line_breaks(text)
     lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in cleaned.split("\n")]
     return [p.strip("\n") for p in _BLANK_LINES.split("\n".join(lines)) if p.strip()]
-
-
-def join_paragraphs(paragraphs: list[str]) -> str:
-    return "\n\n".join(paragraphs)

@@ -1,21 +1,20 @@
 """Front matter of a ``.md`` script and the sidecar ``.yaml`` of a recording: the same fields.
 
 Field problems are reported by line only: each field sits on its own line, so a column would
-add nothing for the board (``dvc.md:4: ngày valid_until "31/02/2023" không hợp lệ``).
+add nothing for the board (``dvc.md:4: ngày valid_until "31/02/2023" không tồn tại``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-
-import yaml
+from typing import Any
 
 from broadcast import yamlsource
 from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError
+from broadcast.scripts.dates import located_date
 from broadcast.scripts.model import Priority
 
 FIELDS = (
@@ -44,8 +43,6 @@ _PRIORITY_NAMES = {
     "khẩn cấp": Priority.EMERGENCY,
     "khan cap": Priority.EMERGENCY,
 }
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 @dataclass(frozen=True)
@@ -75,26 +72,6 @@ def _text(value: yamlsource.Located, name: str) -> str:
     if not text:
         raise _at(value, "empty_value", f"{name} không được để trống")
     return text
-
-
-def parse_date(value: yamlsource.Located, name: str) -> date:
-    """``dd/mm/yyyy`` as the board writes dates, or ISO ``yyyy-mm-dd``."""
-    # Read the text as written: YAML would turn 2026-02-31 into an error without the field name.
-    if not isinstance(value.node, yaml.ScalarNode) or value.is_null:
-        raise _at(value, "not_text", f"{name} phải là một ngày, ví dụ 31/12/2026")
-    shown = str(value.node.value).strip()
-    day_first, iso = _DAY_MONTH_YEAR.fullmatch(shown), _ISO.fullmatch(shown)
-    if not (day_first or iso):
-        raise _at(
-            value,
-            "bad_date",
-            f'ngày {name} "{shown}" không hợp lệ (viết dạng ngày/tháng/năm, ví dụ 31/12/2026)',
-        )
-    day, month, year = day_first.groups() if day_first else reversed(iso.groups())
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError as exc:
-        raise _at(value, "bad_date", f'ngày {name} "{shown}" không hợp lệ') from exc
 
 
 def _priority(value: yamlsource.Located) -> Priority:
@@ -127,7 +104,7 @@ def _speed(value: yamlsource.Located) -> float:
 
 def _field(name: str, value: yamlsource.Located) -> object:
     if name in ("valid_from", "valid_until"):
-        return parse_date(value, name)
+        return located_date(value, f"ngày {name}")
     if name == "priority":
         return _priority(value)
     if name == "zones":
@@ -144,7 +121,7 @@ def read_metadata(root: yamlsource.Located | None) -> tuple[Metadata, tuple[Diag
     if root is None:
         return Metadata(), ()
     collector = DiagnosticCollector()
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}  # Any: each field has its own type, which _field checked
     try:
         entries = root.mapping("phần thông tin")
     except InputError as exc:
@@ -165,7 +142,7 @@ def read_metadata(root: yamlsource.Located | None) -> tuple[Metadata, tuple[Diag
     errors, warnings = _without_column(collector.errors), _without_column(collector.warnings)
     if errors:
         raise InputError(errors + warnings)
-    return Metadata(**fields), tuple(warnings)  # type: ignore[arg-type]
+    return Metadata(**fields), tuple(warnings)
 
 
 def parse_metadata(

@@ -86,7 +86,8 @@ def _run_text(run: Run, font: str | None) -> tuple[str, str]:
     encoding = _font_encoding(font)
     if encoding == "tcvn3":
         # The "H" fonts (.VnTimeH) draw every letter as a capital.
-        return legacy.tcvn3_to_unicode(run.text, capitals=font.rstrip().endswith("H")), encoding
+        capitals = font is not None and font.rstrip().endswith("H")
+        return legacy.tcvn3_to_unicode(run.text, capitals=capitals), encoding
     if encoding == "vni-windows":
         return legacy.vni_to_unicode(run.text), encoding
     return run.text, encoding

@@ -8,6 +8,7 @@ file sink) must keep working there.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -79,13 +80,17 @@ def _default_output_index(sd: ModuleType) -> int:
         return -1
 
 
-def find_output_device(device: str | int) -> OutputDevice:
+def find_output_device(
+    device: str | int, devices: Sequence[OutputDevice] | None = None
+) -> OutputDevice:
     """The device a zone names: an index, or a (case-insensitive) part of "name, host API".
 
+    ``devices``: PortAudio's list when the caller already has it (one look for many zones).
     Windows lists one card once per host API (MME, DirectSound, WASAPI…); when a name matches
     several, the default host API's device is taken.
     """
-    devices = list_output_devices()
+    if devices is None:
+        devices = list_output_devices()
     if not devices:
         raise DeviceNotFound(device, "máy này không có thiết bị phát âm thanh nào")
     if isinstance(device, int):
@@ -109,5 +114,5 @@ def find_output_device(device: str | int) -> OutputDevice:
     )
 
 
-def _default_hostapi_name(devices: list[OutputDevice]) -> str | None:
+def _default_hostapi_name(devices: Sequence[OutputDevice]) -> str | None:
     return next((d.hostapi for d in devices if d.is_default), None)

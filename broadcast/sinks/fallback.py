@@ -1,8 +1,10 @@
-"""Where each zone's sound goes at play time: its sound device, or WAV files as a fallback.
+"""A sink made of two: each zone plays through the first, or through the second when the
+first cannot play it and the zone allows it — as Liquidsoap's ``fallback`` is itself a source.
 
-A zone whose device is missing (no PortAudio, USB card unplugged) and whose configuration says
-``fallback: file`` is written to WAV files instead, with a notice; without the fallback it
-goes to its device anyway and the play is logged as a device error.
+The ward's PC uses it as sound card first, WAV files second: a zone whose device is missing
+(no PortAudio, USB card unplugged) and whose configuration says ``fallback: file`` is written
+to WAV files instead, with a notice; without the fallback it goes to its device anyway and the
+play is logged as a device error. Whoever holds this sink (the daemon) knows nothing of it.
 """
 
 from __future__ import annotations
@@ -10,80 +12,76 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from broadcast.config import Config
-from broadcast.config.model import Zone
-from broadcast.sinks.devices import DeviceNotFound, PortAudioMissing, find_output_device
-from broadcast.sinks.protocol import AudioSink, Playback, ZoneOutput
+from broadcast.sinks.protocol import AudioSink, Playback, ZoneHealth, ZoneSpeakers
 
-logger = logging.getLogger("broadcast.daemon")
+logger = logging.getLogger("broadcast.sinks")
 
 
-def device_problem(zone: Zone) -> str | None:
-    """Why the zone's sound device cannot play now (Vietnamese), or ``None``."""
-    try:
-        find_output_device(zone.output.device)
-    except (DeviceNotFound, PortAudioMissing) as exc:
-        return getattr(exc, "message", str(exc))
-    return None
-
-
-class ZoneOutputs:
-    def __init__(
-        self,
-        config: Config,
-        sink: AudioSink,
-        fallback: AudioSink | None = None,
-        check_devices: bool = True,
-    ):
-        self._zones = {zone.id: zone for zone in config.zones}
-        self._sink = sink
-        self._fallback = fallback
-        self._check_devices = check_devices
+class FallbackSink:
+    def __init__(self, primary: AudioSink, fallback: AudioSink):
+        self.primary = primary
+        self.fallback = fallback
         self._noticed: set[str] = set()  # zones already reported as falling back
         self._lock = threading.Lock()
 
-    def output(self, zone_id: str) -> ZoneOutput:
-        return ZoneOutput.from_zone(self._zones[zone_id])
-
-    def device_problem(self, zone_id: str) -> str | None:
-        """Why the zone's device cannot play now (Vietnamese), or ``None``."""
-        return device_problem(self._zones[zone_id]) if self._check_devices else None
-
-    def uses_fallback(self, zone_id: str) -> bool:
-        zone = self._zones[zone_id]
-        if self._fallback is None or not zone.fallback_to_file:
-            return False
-        problem = self.device_problem(zone_id)
-        if problem is None:
-            with self._lock:
-                self._noticed.discard(zone_id)
-            return False
-        with self._lock:
-            first = zone_id not in self._noticed
-            self._noticed.add(zone_id)
-        if first:
-            logger.warning(
-                "khu vực %s: %s; âm thanh được ghi ra tệp WAV thay vì phát ra loa",
-                zone_id,
-                problem,
-                extra={"event": "zone_fallback_to_file", "zone": zone_id},
+    def health(self, zones: Sequence[ZoneSpeakers]) -> list[ZoneHealth]:
+        """The primary's answer; for a zone that falls back, where its files go instead, with
+        the primary's problem kept so nobody takes a file for a loudspeaker."""
+        answers = self.primary.health(zones)
+        falling = [z for z, h in zip(zones, answers, strict=True) if _falls_back(z, h)]
+        instead = {h.zone_id: h for h in self.fallback.health(falling)}
+        return [
+            replace(
+                instead[h.zone_id],
+                problem=_joined(h.problem, instead[h.zone_id].problem),
             )
-        return True
+            if h.zone_id in instead
+            else h
+            for h in answers
+        ]
 
     def start(
-        self, audio: np.ndarray, sample_rate: int, zone_ids: Sequence[str], label: str
+        self,
+        audio: np.ndarray,
+        sample_rate: int,
+        zones: Sequence[ZoneSpeakers],
+        label: str = "",
     ) -> Playback:
-        """Start ``audio`` on the zones, each through its device or its fallback."""
-        to_files = [z for z in zone_ids if self.uses_fallback(z)]
-        to_devices = [z for z in zone_ids if z not in to_files]
+        """Start ``audio`` on the zones, each through the primary or its fallback."""
+        answers = self.primary.health(zones)
+        to_fallback = [z for z, h in zip(zones, answers, strict=True) if _falls_back(z, h)]
+        self._notice(answers, {z.zone_id for z in to_fallback})
+        to_primary = [z for z in zones if z not in to_fallback]
         playbacks = []
-        if to_devices:
-            outputs = [self.output(z) for z in to_devices]
-            playbacks.append(self._sink.start(audio, sample_rate, outputs, label))
-        if to_files and self._fallback is not None:
-            outputs = [self.output(z) for z in to_files]
-            playbacks.append(self._fallback.start(audio, sample_rate, outputs, label))
+        if to_primary:
+            playbacks.append(self.primary.start(audio, sample_rate, to_primary, label))
+        if to_fallback:
+            playbacks.append(self.fallback.start(audio, sample_rate, to_fallback, label))
         return Playback.together(playbacks)
+
+    def _notice(self, answers: Sequence[ZoneHealth], falling: set[str]) -> None:
+        """Say once per episode that a zone's sound goes to files (again once it came back)."""
+        with self._lock:
+            first = falling - self._noticed
+            self._noticed -= {h.zone_id for h in answers if h.zone_id not in falling}
+            self._noticed |= falling
+        for answer in answers:
+            if answer.zone_id in first:
+                logger.warning(
+                    "khu vực %s: %s; âm thanh được ghi ra tệp WAV thay vì phát ra loa",
+                    answer.zone_id,
+                    answer.problem,
+                    extra={"event": "zone_fallback_to_file", "zone": answer.zone_id},
+                )
+
+
+def _falls_back(zone: ZoneSpeakers, health: ZoneHealth) -> bool:
+    return zone.fallback_to_file and not health.playable
+
+
+def _joined(first: str | None, second: str | None) -> str | None:
+    return "; ".join(p for p in (first, second) if p) or None

@@ -7,6 +7,7 @@ play would (so a running daemon sees programmes in progress and can pre-empt the
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -25,7 +26,8 @@ from broadcast.sinks.protocol import (
     OutletOutcome,
     Playback,
     PlayStatus,
-    ZoneOutput,
+    ZoneHealth,
+    ZoneSpeakers,
 )
 from broadcast.sinks.routing import (
     INT16_MAX,
@@ -44,11 +46,20 @@ class FileSink:
         # The ward's time names the files, whatever the PC's own time zone.
         self.clock = clock or SystemClock(ZoneInfo(DEFAULT_TIMEZONE))
 
+    def health(self, zones: Sequence[ZoneSpeakers]) -> list[ZoneHealth]:
+        """Every zone writes to this folder: fine while it can be written."""
+        problem = _unwritable_folder(self.directory)
+        outlet = str(self.directory)
+        return [
+            ZoneHealth(z.zone_id, outlet, problem, to_file=True, playable=problem is None)
+            for z in zones
+        ]
+
     def start(
         self,
         audio: np.ndarray,
         sample_rate: int,
-        zones: Sequence[ZoneOutput],
+        zones: Sequence[ZoneSpeakers],
         label: str = "",
     ) -> Playback:
         mono = as_mono(audio)
@@ -77,6 +88,20 @@ class FileSink:
         return path
 
 
+def _unwritable_folder(directory: Path) -> str | None:
+    """Why WAV files cannot be written under ``directory`` (Vietnamese), or ``None``.
+
+    The folder itself may not exist yet (it is made at the first write): its nearest existing
+    parent must then be writable.
+    """
+    existing = directory
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return f"không ghi được tệp âm thanh vào thư mục {directory}"
+    return None
+
+
 def _safe_name(text: str) -> str:
     # Keeps Vietnamese letters (\w is Unicode) but nothing a file system could refuse.
     return re.sub(r"[^\w.-]+", "-", text).strip("-")
@@ -86,7 +111,7 @@ class _ZoneFile:
     def __init__(
         self,
         path: Path,
-        zone: ZoneOutput,
+        zone: ZoneSpeakers,
         mono: np.ndarray,
         sample_rate: int,
         finished: threading.Event,
@@ -110,7 +135,7 @@ class _ZoneFile:
 
     def write_block(self, frames: int) -> bool:
         """Write the next block; False once this zone has nothing more to play."""
-        if self.error is not None or self.program.finished:
+        if self._writer is None or self.error is not None or self.program.finished:
             return False
         block = np.empty((frames, 1), dtype=self.program.dtype)
         count = self.program.read(block)

@@ -20,6 +20,7 @@ from broadcast.sinks.devices import (
     OutputDevice,
     PortAudioMissing,
     find_output_device,
+    list_output_devices,
     sounddevice_module,
 )
 from broadcast.sinks.protocol import (
@@ -27,7 +28,8 @@ from broadcast.sinks.protocol import (
     OutletOutcome,
     Playback,
     PlayStatus,
-    ZoneOutput,
+    ZoneHealth,
+    ZoneSpeakers,
 )
 from broadcast.sinks.routing import RoutedProgram, as_mono, routes_for
 
@@ -46,11 +48,19 @@ class SoundDeviceSink:
         self.latency = latency
         self.stall_seconds = stall_seconds
 
+    def health(self, zones: Sequence[ZoneSpeakers]) -> list[ZoneHealth]:
+        """Each zone's device found, with the channels the zone needs (one look at PortAudio)."""
+        try:
+            devices = list_output_devices()
+        except PortAudioMissing as exc:
+            return [ZoneHealth(z.zone_id, str(z.device), str(exc), playable=False) for z in zones]
+        return [_zone_health(zone, devices) for zone in zones]
+
     def start(
         self,
         audio: np.ndarray,
         sample_rate: int,
-        zones: Sequence[ZoneOutput],
+        zones: Sequence[ZoneSpeakers],
         label: str = "",
     ) -> Playback:
         mono = as_mono(audio)
@@ -73,16 +83,31 @@ class SoundDeviceSink:
         return Playback(outlets)
 
 
+def _zone_health(zone: ZoneSpeakers, devices: Sequence[OutputDevice]) -> ZoneHealth:
+    try:
+        device = find_output_device(zone.device, devices)
+    except DeviceNotFound as exc:
+        return ZoneHealth(zone.zone_id, str(zone.device), exc.message, playable=False)
+    highest = max(zone.channels)
+    problem = None
+    if highest > device.max_output_channels:
+        problem = f"thiết bị chỉ có {device.max_output_channels} kênh, khu vực cần kênh {highest}"
+    return ZoneHealth(
+        zone.zone_id, device.name, problem, playable=problem is None, device_index=device.index
+    )
+
+
 def _group_by_device(
-    zones: Sequence[ZoneOutput],
-) -> list[tuple[str, OutputDevice | DeviceError, list[ZoneOutput]]]:
+    zones: Sequence[ZoneSpeakers],
+) -> list[tuple[str, OutputDevice | DeviceError, list[ZoneSpeakers]]]:
     """Zones grouped by the device they resolve to (a name and an index may be one device)."""
-    groups: dict[object, tuple[str, OutputDevice | DeviceError, list[ZoneOutput]]] = {}
+    groups: dict[object, tuple[str, OutputDevice | DeviceError, list[ZoneSpeakers]]] = {}
     for zone in zones:
+        device: OutputDevice | DeviceError
+        key: object
         try:
-            device: OutputDevice | DeviceError = find_output_device(zone.device)
-            key: object = device.index
-            name = device.name
+            found = find_output_device(zone.device)
+            device, key, name = found, found.index, found.name
         except (DeviceNotFound, PortAudioMissing) as exc:
             name = str(zone.device)
             device = DeviceError(name, getattr(exc, "message", str(exc)))
@@ -119,7 +144,7 @@ def playable_rate(sd: ModuleType, device: OutputDevice, wanted: int, channels: i
     raise DeviceError(device.name, f"thiết bị không phát được {channels} kênh ở {wanted} Hz")
 
 
-def stream_channel_count(zones: Sequence[ZoneOutput], device: OutputDevice) -> int:
+def stream_channel_count(zones: Sequence[ZoneSpeakers], device: OutputDevice) -> int:
     """Enough channels for every zone; at least stereo where the device has it, because a mono
     stream is copied to both speakers by many drivers and the other channel must stay silent."""
     needed = max(max(zone.channels) for zone in zones)
@@ -135,7 +160,7 @@ class _StreamOutlet:
     def __init__(
         self,
         device: OutputDevice,
-        zones: Sequence[ZoneOutput],
+        zones: Sequence[ZoneSpeakers],
         mono: np.ndarray,
         sample_rate: int,
         latency: float | str,

@@ -1,9 +1,11 @@
-"""The audio sink boundary: play one program's mono audio on a set of zones.
+"""The audio sink boundary: play one program's mono audio on a set of zones, and say how
+healthy each zone's output is.
 
 ``AudioSink`` has one real implementation (``SoundDeviceSink``, PortAudio) and one that writes
-WAV files (``FileSink``), for dry runs, tests and PCs without a sound card. Both return a
-``Playback`` that can be faded out and waited on; each device (or file) reports its own
-``OutletOutcome`` so a broken device never hides what the others did.
+WAV files (``FileSink``), for dry runs, tests and PCs without a sound card; ``FallbackSink`` is
+itself a sink made of two. Each returns a ``Playback`` that can be faded out and waited on; each
+device (or file) reports its own ``OutletOutcome`` so a broken device never hides what the
+others did. ``health`` is the one question ``status``, ``devices`` and the daemon's alarms ask.
 """
 
 from __future__ import annotations
@@ -24,22 +26,37 @@ DEVICE_ERROR = "device_error"
 
 
 @dataclass(frozen=True)
-class ZoneOutput:
-    """Where one zone's loudspeakers are: a device, its channels (1-based), a volume."""
+class ZoneSpeakers:
+    """Where one zone's loudspeakers are: a device, its channels (1-based), a volume, and
+    whether its sound may go to a WAV file when the device cannot play."""
 
     zone_id: str
     device: str | int
     channels: tuple[int, ...]
     volume_db: float = 0.0
+    fallback_to_file: bool = False
 
     def __post_init__(self) -> None:
         if not self.channels or min(self.channels) < 1:
             raise ValueError(f"zone {self.zone_id}: channels must be 1-based and not empty")
 
     @classmethod
-    def from_zone(cls, zone: Zone) -> ZoneOutput:
+    def from_zone(cls, zone: Zone) -> ZoneSpeakers:
         """The playback view of a zone from ``schedules.yaml``."""
-        return cls(zone.id, zone.output.device, zone.output.channels, zone.volume_db)
+        output = zone.output
+        return cls(zone.id, output.device, output.channels, zone.volume_db, zone.fallback_to_file)
+
+
+@dataclass(frozen=True)
+class ZoneHealth:
+    """What a sink can do with one zone right now."""
+
+    zone_id: str
+    outlet: str  # the device's name, or the folder its WAV files go to
+    problem: str | None = None  # why the zone's loudspeakers cannot play (Vietnamese)
+    to_file: bool = False  # the sound goes to WAV files, not to loudspeakers
+    playable: bool = True  # something takes the sound (the device, or a fallback file)
+    device_index: int | None = None  # PortAudio's index, when a device was found
 
 
 class PlayStatus(StrEnum):
@@ -145,11 +162,17 @@ class Playback:
 
 
 class AudioSink(Protocol):
+    def health(self, zones: Sequence[ZoneSpeakers]) -> list[ZoneHealth]:
+        """One answer per zone, in order: where its sound would go now and what is wrong.
+
+        Cheap enough for every heartbeat (one look at the devices for all zones)."""
+        ...
+
     def start(
         self,
         audio: np.ndarray,
         sample_rate: int,
-        zones: Sequence[ZoneOutput],
+        zones: Sequence[ZoneSpeakers],
         label: str = "",
     ) -> Playback:
         """Start playing mono ``audio`` (int16, or float in [-1, 1]) on ``zones``; never blocks

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from broadcast.audio.loudness import db_to_gain
-from broadcast.sinks.protocol import ZoneOutput
+from broadcast.sinks.protocol import ZoneSpeakers
 
 INT16_MIN, INT16_MAX = -32768, 32767
 
@@ -37,7 +37,7 @@ def as_mono(audio: np.ndarray) -> np.ndarray:
     return mono.astype(np.float32, copy=False)
 
 
-def routes_for(zones: Sequence[ZoneOutput]) -> list[ChannelRoute]:
+def routes_for(zones: Sequence[ZoneSpeakers]) -> list[ChannelRoute]:
     """Routes of the zones sharing one device; two zones on one channel is a setup error."""
     used: dict[int, str] = {}
     for zone in zones:

@@ -7,7 +7,7 @@ import numpy as np
 import soxr
 
 from broadcast.audio.loudness import db_to_gain, normalize
-from broadcast.sinks.protocol import AudioSink, PlayResult, ZoneOutput
+from broadcast.sinks.protocol import AudioSink, PlayResult, ZoneSpeakers
 from broadcast.sinks.routing import INT16_MAX
 from broadcast.textnorm import normalize as normalize_text
 from broadcast.tts.engine import Piece
@@ -58,6 +58,6 @@ def zone_test_audio(zone_name: str) -> np.ndarray:
     return np.rint(np.clip(audio, -1.0, 1.0) * INT16_MAX).astype(np.int16)
 
 
-def play_zone_test(sink: AudioSink, zone: ZoneOutput, zone_name: str) -> PlayResult:
+def play_zone_test(sink: AudioSink, zone: ZoneSpeakers, zone_name: str) -> PlayResult:
     """Play the test on this zone only and wait until it is over."""
     return sink.start(zone_test_audio(zone_name), SAMPLE_RATE, [zone], label="test").wait()

@@ -167,6 +167,15 @@ def _scanner(special_keys: tuple[str, ...]) -> re.Pattern[str]:
 _FALLBACK = re.compile(_alternation(_PLAIN))
 
 
+def _plain_token(line: str, position: int, env: Env) -> Token:
+    """The token of the plain rules at ``position``: they match any character and read it."""
+    match = _FALLBACK.match(line, position)
+    token = _READERS[match.lastgroup](line, match, env) if match and match.lastgroup else None
+    if token is None:
+        raise AssertionError(f"the plain rules did not read {line[position:]!r}")
+    return token
+
+
 def scan(line: str, lexicon: Lexicon, env: Env) -> list[Token]:
     """Tokens covering ``line`` from start to end, in order."""
     scanner = _scanner(lexicon.special_keys)
@@ -175,10 +184,9 @@ def scan(line: str, lexicon: Lexicon, env: Env) -> list[Token]:
     position, size = 0, len(line)
     while position < size:
         match = scanner.match(line, position)
-        token = _READERS[match.lastgroup](line, match, env)  # type: ignore[index, union-attr]
-        if token is None:
-            match = _FALLBACK.match(line, position)
-            token = _READERS[match.lastgroup](line, match, env)  # type: ignore[index, union-attr]
-        append(token)  # type: ignore[arg-type]
-        position = token.end  # type: ignore[union-attr]
+        token = _READERS[match.lastgroup](line, match, env) if match and match.lastgroup else None
+        if token is None:  # a specific rule matched but declined (e.g. 25:70 is no time)
+            token = _plain_token(line, position, env)
+        append(token)
+        position = token.end
     return tokens

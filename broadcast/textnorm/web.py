@@ -20,6 +20,11 @@ _SYMBOLS = {
 }  # fmt: skip
 
 
+# A cover of the label up to some letter: (letters spelled, pieces, where its last piece begins,
+# that piece's reading or None when it is spelled).
+_Cover = tuple[int, int, int, str | None]
+
+
 def _label(label: str, known: dict[str, str], longest: int) -> list[str]:
     """Cover the label with known words, spelling as few letters as possible.
 
@@ -27,12 +32,11 @@ def _label(label: str, known: dict[str, str], longest: int) -> list[str]:
     ties go to fewer pieces ("dichvucong" as one word rather than three).
     """
     size = len(label)
-    best: list[tuple[int, int, int, str | None]] = [(0, 0, 0, None)] + [
-        (size + 1, 0, 0, None)
-    ] * size
+    best: list[_Cover] = [(0, 0, 0, None)]  # best[end] covers label[:end]
+    best += [(size + 1, 0, 0, None)] * size
     for end in range(1, size + 1):
         spelled = best[end - 1]
-        candidate = (spelled[0] + 1, spelled[1] + 1, end - 1, None)
+        candidate: _Cover = (spelled[0] + 1, spelled[1] + 1, end - 1, None)
         for begin in range(max(0, end - longest), end):
             reading = known.get(label[begin:end])
             if reading is not None:

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
-from broadcast.config.tts import TtsSettings
 from broadcast.tts.engine import SpeechEngine
-from broadcast.tts.espeak_engine import EspeakEngine
-from broadcast.tts.piper_engine import PiperEngine
+from broadcast.tts.registry import build_engine
 
 # After this many failures in a row an engine rests for the rest of the run: with the network
 # down, trying gTTS again for each of a thousand scripts would only add timeouts.
 REST_AFTER_FAILURES = 3
+
+
+class ChainSettings(Protocol):
+    """What a chain is built from; ``broadcast.config.tts.TtsSettings`` has this shape."""
+
+    @property
+    def engines(self) -> tuple[str, ...]:
+        """Engine names, preferred first."""
+        ...
+
+    def engine_settings(self, name: str) -> object:
+        """The settings engine ``name`` is built from."""
+        ...
 
 
 class EngineChain:
@@ -36,20 +48,7 @@ class EngineChain:
         )
 
 
-def build_engine(name: str, settings: TtsSettings) -> SpeechEngine:
-    if name == "espeak":
-        return EspeakEngine(settings.espeak.voice, settings.espeak.speed)
-    if name == "gtts":
-        # On first use only: gTTS brings requests, urllib3 and ssl, which an offline daemon
-        # would otherwise carry in memory for nothing.
-        from broadcast.tts.gtts_engine import GttsEngine
-
-        gtts = settings.gtts
-        return GttsEngine(gtts.tld, gtts.timeout_seconds, gtts.retries)
-    if name == "piper":
-        return PiperEngine(settings.piper.voice_path, settings.piper.speed)
-    raise ValueError(f"unknown engine {name!r}")
-
-
-def build_chain(settings: TtsSettings) -> EngineChain:
-    return EngineChain([build_engine(name, settings) for name in settings.engines])
+def build_chain(settings: ChainSettings) -> EngineChain:
+    return EngineChain(
+        [build_engine(name, settings.engine_settings(name)) for name in settings.engines]
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
+
+Settings = TypeVar("Settings")
 
 
 class SpokenPiece(Protocol):
@@ -59,6 +61,18 @@ class SpeechEngine(Protocol):
         Raises ``SynthesisError`` when no audio can be produced.
         """
         ...
+
+
+@dataclass(frozen=True)
+class EngineFacts(Generic[Settings]):
+    """What the rest of the program knows of an engine without starting it; each engine module
+    declares its own, ``broadcast.tts.registry`` lists them."""
+
+    name: str  # key in ``tts.engines``, and its settings are ``tts.<name>``
+    online: bool  # needs the network: left out when the station is known to be offline
+    voices: tuple[str, ...]  # what ``tts.<name>.voice`` may name; () when it names no voice
+    settings: type[Settings]  # a dataclass, every field with its default
+    build: Callable[[Settings], SpeechEngine]  # heavy libraries load on first use, not here
 
 
 def joined_text(pieces: Sequence[SpokenPiece]) -> str:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import espeakng_loader
 import numpy as np
 
-from broadcast.tts.engine import Speech, SpokenPiece, SynthesisError, joined_text
+from broadcast.tts.engine import EngineFacts, Speech, SpokenPiece, SynthesisError, joined_text
 
 VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
-DEFAULT_VOICE = "vi"
 NORMAL_WORDS_PER_MINUTE = 145  # ~14 characters a second of Vietnamese, a calm broadcast pace
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -72,7 +72,7 @@ class _Library:
         self.callback = _SYNTH_CALLBACK(self._collect)
         self.lib.espeak_SetSynthCallback(self.callback)
 
-    def _collect(self, wav: ctypes.POINTER(ctypes.c_short), count: int, _events: int) -> int:
+    def _collect(self, wav: ctypes._Pointer[ctypes.c_short], count: int, _events: int) -> int:
         if count > 0:
             self.chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0  # 0 = continue synthesis
@@ -85,12 +85,21 @@ class _Library:
             return cls._instance
 
 
+@dataclass(frozen=True)
+class EspeakSettings:
+    voice: str = "vi"  # one of ``VOICES``
+    speed: float = 1.0
+
+
+DEFAULTS = EspeakSettings()
+
+
 class EspeakEngine:
     name = "espeak"
 
-    def __init__(self, voice: str = DEFAULT_VOICE, speed: float = 1.0):
-        self.default_voice = voice
-        self.speed = speed
+    def __init__(self, settings: EspeakSettings = DEFAULTS):
+        self.default_voice = settings.voice
+        self.speed = settings.speed
 
     def voice_for(self, requested: str | None) -> str:
         return requested if requested in VOICES else self.default_voice
@@ -115,3 +124,8 @@ class EspeakEngine:
             raise SynthesisError(f"espeak-ng không tạo được âm thanh (mã lỗi {status})")
         samples = np.concatenate(chunks).astype(np.float32) / 32768.0
         return Speech(samples, library.sample_rate)
+
+
+FACTS = EngineFacts(
+    name="espeak", online=False, voices=VOICES, settings=EspeakSettings, build=EspeakEngine
+)

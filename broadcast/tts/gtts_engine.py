@@ -6,6 +6,9 @@ So we always pass a timeout, feed it our own phrases of at most 100 characters (
 splits), retry with growing waits, and treat empty audio as a failure. A garbled reply makes
 gTTS raise whatever its parsing hits (``UnicodeDecodeError``, ``binascii.Error``, a
 ``requests`` error while reading the body) rather than ``gTTSError``: all are failures too.
+
+gTTS itself is imported on the first request: it brings requests, urllib3 and ssl, which an
+offline daemon would otherwise carry in memory for nothing.
 """
 
 from __future__ import annotations
@@ -14,12 +17,10 @@ import io
 import logging
 import time
 from collections.abc import Callable, Sequence
-
-import requests
-from gtts import gTTS, gTTSError
+from dataclasses import dataclass
 
 from broadcast.media.ffmpeg import AudioDecodeError, decode
-from broadcast.tts.engine import Speech, SpokenPiece, SynthesisError
+from broadcast.tts.engine import EngineFacts, Speech, SpokenPiece, SynthesisError
 from broadcast.tts.phrases import cut_phrases
 
 log = logging.getLogger(__name__)
@@ -29,21 +30,29 @@ SAMPLE_RATE = 24000  # what the service sends
 SLOW_BELOW = 0.8  # the service has only two paces; below this speed we ask for the slow one
 
 
+@dataclass(frozen=True)
+class GttsSettings:
+    tld: str = "com.vn"
+    timeout_seconds: float = 10.0
+    retries: int = 2  # further attempts after the first, with growing waits between them
+
+
+DEFAULTS = GttsSettings()
+
+
 class GttsEngine:
     name = "gtts"
     speed = 1.0  # the service has no pace setting beyond "slow"
 
     def __init__(
         self,
-        tld: str = "com.vn",
-        timeout_seconds: float = 10.0,
-        retries: int = 2,
+        settings: GttsSettings = DEFAULTS,
         backoff_seconds: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        self.tld = tld
-        self.timeout_seconds = timeout_seconds
-        self.retries = retries
+        self.tld = settings.tld
+        self.timeout_seconds = settings.timeout_seconds
+        self.retries = settings.retries
         self.backoff_seconds = backoff_seconds
         self.sleep = sleep
 
@@ -65,6 +74,9 @@ class GttsEngine:
         return Speech(samples, SAMPLE_RATE)
 
     def _fetch(self, phrase: str, slow: bool) -> bytes:
+        import requests  # on first use (see the module's docstring)
+        from gtts import gTTS, gTTSError
+
         problem = ""
         for attempt in range(self.retries + 1):
             if attempt:
@@ -90,3 +102,6 @@ class GttsEngine:
                 return buffer.getvalue()
             problem = "máy chủ trả lời nhưng không có âm thanh"
         raise SynthesisError(f"gTTS thất bại sau {self.retries + 1} lần thử: {problem}")
+
+
+FACTS = EngineFacts(name="gtts", online=True, voices=(), settings=GttsSettings, build=GttsEngine)

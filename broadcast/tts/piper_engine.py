@@ -7,19 +7,26 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from broadcast.tts.engine import Speech, SpokenPiece, SynthesisError, joined_text
+from broadcast.tts.engine import EngineFacts, Speech, SpokenPiece, SynthesisError, joined_text
+
+
+@dataclass(frozen=True)
+class PiperSettings:
+    voice_path: Path | None = None  # a local .onnx voice, its .onnx.json next to it
+    speed: float = 1.0
 
 
 class PiperEngine:
     name = "piper"
 
-    def __init__(self, voice_path: Path | None, speed: float = 1.0):
-        self.voice_path = voice_path
-        self.speed = speed
+    def __init__(self, settings: PiperSettings):
+        self.voice_path = settings.voice_path
+        self.speed = settings.speed
         self._voice = None
         self._lock = threading.Lock()  # one inference at a time per loaded voice
 
@@ -56,3 +63,9 @@ class PiperEngine:
             raise SynthesisError("piper không tạo được âm thanh")
         samples = np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32)
         return Speech(samples, chunks[0].sample_rate)
+
+
+# The voice is a file, not a name from a list: no ``voices`` to choose from.
+FACTS = EngineFacts(
+    name="piper", online=False, voices=(), settings=PiperSettings, build=PiperEngine
+)

@@ -8,7 +8,7 @@ import pytest
 from broadcast.audio.batch import render_all
 from broadcast.audio.cache import audio_file
 from broadcast.audio.manifest import AudioManifest
-from broadcast.audio.render import Outcome
+from broadcast.audio.render import RenderOutcome
 from broadcast.audio.wavfile import write_wav
 from broadcast.config.tts import LoudnessSettings, PauseSettings
 from broadcast.tts.chain import EngineChain
@@ -30,10 +30,10 @@ def _audio_files(paths) -> set[str]:
 def test_second_pass_synthesizes_nothing(paths, settings):
     engine = CountingEngine()
     first = _render(paths, settings, engine)
-    assert [r.outcome for r in first.results] == [Outcome.RENDERED] * 2
+    assert [r.outcome for r in first.results] == [RenderOutcome.RENDERED] * 2
     calls = engine.calls
     second = _render(paths, settings, engine)
-    assert [r.outcome for r in second.results] == [Outcome.CACHED] * 2
+    assert [r.outcome for r in second.results] == [RenderOutcome.CACHED] * 2
     assert engine.calls == calls
     assert [r.entry for r in second.results] == [r.entry for r in first.results]
 
@@ -56,7 +56,7 @@ def test_any_change_of_an_input_renders_again(paths, settings, change):
     before = _render(paths, settings, engine, SCRIPTS[:1]).results[0].entry
     changed_settings, changed_scripts = change(settings, SCRIPTS[:1])
     after = _render(paths, changed_settings, engine, changed_scripts).results[0]
-    assert after.outcome is Outcome.RENDERED
+    assert after.outcome is RenderOutcome.RENDERED
     assert after.entry.key != before.key
 
 
@@ -70,7 +70,7 @@ def test_changing_the_outro_file_renders_again(paths, settings):
     first = _render(paths, with_outro, engine, SCRIPTS[:1]).results[0]
     write_wav(outro, np.full(24000, 0.1, dtype=np.float32) * np.sin(np.arange(24000) / 5))
     second = _render(paths, with_outro, engine, SCRIPTS[:1]).results[0]
-    assert second.outcome is Outcome.RENDERED and second.entry.key != first.entry.key
+    assert second.outcome is RenderOutcome.RENDERED and second.entry.key != first.entry.key
     assert second.duration_seconds < first.duration_seconds
 
 
@@ -86,7 +86,7 @@ def test_a_damaged_file_is_rendered_again(paths, settings, damage):
     else:
         entry.path.unlink()
     again = _render(paths, settings, engine, SCRIPTS[:1]).results[0]
-    assert again.outcome is Outcome.RENDERED
+    assert again.outcome is RenderOutcome.RENDERED
     samples, rate = read_file(again.entry.path)
     assert len(samples) == again.entry.frames
     # espeak-ng varies by a few samples between runs; the length is that of the same speech.
@@ -96,7 +96,7 @@ def test_a_damaged_file_is_rendered_again(paths, settings, damage):
 def test_an_engine_failing_midway_leaves_no_file_behind(paths, settings):
     engine = CountingEngine(fail_on_call=3)  # the script has four sentences and a title
     result = _render(paths, settings, engine, SCRIPTS[:1]).results[0]
-    assert result.outcome is Outcome.FAILED
+    assert result.outcome is RenderOutcome.FAILED
     assert result.problems == ("espeak: máy chủ không trả lời",)
     assert _audio_files(paths) == set()  # no WAV, no temporary file
     manifest = AudioManifest.load(paths)
@@ -113,12 +113,12 @@ def test_fallback_then_the_preferred_engine_comes_back(paths, settings):
     # Still down: the fallback audio is kept, nothing is synthesized again.
     calls = fallback.calls
     second = render_all(paths, settings, SCRIPTS[:1], chain=chain(), reader=spoken).results[0]
-    assert second.outcome is Outcome.CACHED and second.entry.fell_back
+    assert second.outcome is RenderOutcome.CACHED and second.entry.fell_back
     assert fallback.calls == calls
     # Back up: the preferred engine's audio replaces the fallback's.
     preferred.down = False
     third = render_all(paths, settings, SCRIPTS[:1], chain=chain(), reader=spoken).results[0]
-    assert third.outcome is Outcome.RENDERED
+    assert third.outcome is RenderOutcome.RENDERED
     assert (third.entry.engine, third.entry.fell_back) == ("gtts", False)
     assert AudioManifest.load(paths).entry("a").file == third.entry.file
 
@@ -146,7 +146,7 @@ def test_a_lost_manifest_does_not_cost_a_render(paths, settings):
     (paths.audio_cache_dir / "manifest.json").unlink()
     calls = engine.calls
     again = _render(paths, settings, engine, SCRIPTS[:1]).results[0]
-    assert again.outcome is Outcome.CACHED and engine.calls == calls
+    assert again.outcome is RenderOutcome.CACHED and engine.calls == calls
     assert again.entry.duration_seconds == pytest.approx(first.entry.duration_seconds)
     assert again.entry.loudness_lufs == pytest.approx(first.entry.loudness_lufs, abs=0.1)
 

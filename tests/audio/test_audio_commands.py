@@ -96,6 +96,7 @@ def test_preview_and_say_write_files_and_export_makes_an_mp3(project, tmp_path, 
     assert "khong-co-ma-nay" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # two fresh Python processes loading PortAudio
 def test_preview_without_a_sound_device_says_so(project, tmp_path):
     # A fresh process with no ALSA configuration of ours (the playback tests install a virtual
     # card in this process): on a machine without a sound card PortAudio lists no device.

@@ -6,7 +6,7 @@ from broadcast.audio.loudness import integrated_loudness, normalize
 from broadcast.config.tts import LoudnessSettings, TtsSettings
 from broadcast.tts.chain import EngineChain
 from broadcast.tts.engine import Piece
-from broadcast.tts.espeak_engine import EspeakEngine
+from broadcast.tts.espeak_engine import EspeakEngine, EspeakSettings
 from tests.audio.audio_helpers import (
     make_script,
     measured_lufs,
@@ -65,7 +65,7 @@ def test_a_clip_shorter_than_a_gating_block_is_measured():
 
 
 def test_the_chain_records_engine_and_voice(paths, settings):
-    chain = EngineChain([EspeakEngine(voice="vi-vn-x-south")])
+    chain = EngineChain([EspeakEngine(EspeakSettings(voice="vi-vn-x-south"))])
     summary = render_all(paths, settings, [make_script()], chain=chain, reader=spoken)
     entry = summary.results[0].entry
     assert (entry.engine, entry.voice, entry.fell_back) == ("espeak", "vi-vn-x-south", False)

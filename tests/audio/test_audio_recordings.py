@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from broadcast.audio.batch import render_all
-from broadcast.audio.render import Outcome
+from broadcast.audio.render import RenderOutcome
 from broadcast.media.ffmpeg import decode, export_mp3
 from broadcast.scripts.model import ScriptKind
 from tests.audio.audio_helpers import (
@@ -42,7 +42,7 @@ def test_a_recording_is_brought_to_broadcast_loudness_not_resynthesized(paths, s
     recording.parent.mkdir()
     _announcer_recording(recording)
     result = render_all(paths, settings, [_recording_script(recording)], reader=spoken).results[0]
-    assert result.outcome is Outcome.RENDERED
+    assert result.outcome is RenderOutcome.RENDERED
     assert (result.entry.engine, result.entry.voice) == (None, None)
     samples, rate = read_file(result.entry.path)
     # Chime 2.5 s + pause 0.5 s + the 4 s recording (MP3 adds a few ms of padding).
@@ -51,14 +51,14 @@ def test_a_recording_is_brought_to_broadcast_loudness_not_resynthesized(paths, s
     assert measured_lufs(speech, rate) == pytest.approx(-16, abs=0.5)
     assert measured_true_peak_db(samples) <= -1.0
     again = render_all(paths, settings, [_recording_script(recording)], reader=spoken)
-    assert again.results[0].outcome is Outcome.CACHED
+    assert again.results[0].outcome is RenderOutcome.CACHED
 
 
 def test_an_unreadable_recording_fails_with_a_reason(paths, settings):
     broken = paths.home / "ban-tin.mp3"
     broken.write_bytes(b"not audio at all")
     result = render_all(paths, settings, [_recording_script(broken)], reader=spoken).results[0]
-    assert result.outcome is Outcome.FAILED
+    assert result.outcome is RenderOutcome.FAILED
     assert result.problems[0].startswith("bản thu: không đọc được âm thanh")
 
 

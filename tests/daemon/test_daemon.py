@@ -11,6 +11,7 @@ import time
 from datetime import timedelta
 
 import numpy as np
+import pytest
 
 from broadcast.audio.manifest import AudioManifest
 from broadcast.audio.wavfile import read_wav
@@ -68,6 +69,7 @@ def test_a_slot_plays_the_rendered_script_bit_exactly_on_its_zone_only(tmp_path,
     assert not heard[:, [0, 2, 3]].any()  # the other zones' amplifiers stay silent
 
 
+@pytest.mark.realtime
 def test_emergency_preempts_and_the_program_resumes_its_item(tmp_path, realtime_card, captures):
     paths = make_project(
         tmp_path,
@@ -165,10 +167,11 @@ def test_an_invalid_edit_keeps_the_last_good_timetable_and_raises_an_alarm(tmp_p
     assert answer["ok"] is False
     assert any(p.startswith("schedules.yaml:") for p in answer["problems"])
     assert daemon.inputs.config is good
-    assert [a["code"] for a in status["alarms"]] == ["input_invalid"]
-    assert status["next"]["pho-1"][0]["title"] == "Thông báo thử"
+    assert [a.code for a in status.alarms] == ["input_invalid"]
+    assert status.next["pho-1"][0].title == "Thông báo thử"
 
 
+@pytest.mark.slow  # the daemon as a subprocess, from start to SIGTERM
 def test_run_end_to_end_drop_a_script_start_the_daemon_and_stop_it_with_sigterm(
     tmp_path, captures, child_env
 ):
@@ -204,6 +207,7 @@ def test_run_end_to_end_drop_a_script_start_the_daemon_and_stop_it_with_sigterm(
     assert not (paths.data_dir / "control.json").exists()  # a clean stop tidies up
 
 
+@pytest.mark.realtime
 def test_sigterm_during_a_play_completes_its_log_row(tmp_path, realtime_card, captures, child_env):
     paths = make_project(
         tmp_path, [zone_yaml("trung-tam", "test_realtime", [1])], {"dai.txt": LONG_SCRIPT}

@@ -13,11 +13,14 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
+import pytest
 import time_machine
 
 from broadcast.daemon.status import last_heartbeat
 from broadcast.playlog import Outcome, Reason
 from tests.daemon.daemon_project import WARD, make_project, rows, start_daemon, wait_for, zone_yaml
+
+pytestmark = pytest.mark.slow  # real waits around each clock step: about 15 s
 
 DAY = datetime(2026, 12, 15, tzinfo=WARD)  # a Tuesday, no holiday
 

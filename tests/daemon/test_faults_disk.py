@@ -25,6 +25,8 @@ from broadcast.playlog import Outcome, Reason
 from broadcast.scripts import load_folder
 from tests.daemon.daemon_project import make_project, start_daemon, wait_for, zone_yaml
 
+pytestmark = pytest.mark.slow  # a render into a full tmpfs, then a wait for the retry
+
 DISK_BYTES = 4 * 1024 * 1024
 FIRST = "Thông báo thử\n\nỦy ban nhân dân phường thông báo lịch tiếp dân ngày 15/12/2026.\n"
 EDITED = "Thông báo thử\n\nLịch tiếp dân đổi sang sáng thứ bảy ngày 19/12/2026.\n"

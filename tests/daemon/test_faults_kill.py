@@ -17,8 +17,12 @@ import sys
 import time
 from collections import Counter
 
+import pytest
+
 from broadcast.playlog import Outcome, PlayLog, Reason, database_path
 from tests.daemon.daemon_project import make_project, rows, wait_for, zone_yaml
+
+pytestmark = pytest.mark.realtime
 
 KILLS = 20
 SCRIPTS = KILLS + 4  # more scripts than kills: the slot is still on the air at every kill

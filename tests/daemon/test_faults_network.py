@@ -26,6 +26,8 @@ from broadcast.audio.manifest import AudioManifest
 from broadcast.playlog import Outcome
 from tests.daemon.daemon_project import make_project, start_daemon, wait_for, zone_yaml
 
+pytestmark = pytest.mark.slow  # each case waits out gTTS timeouts and retries
+
 SERVICE = re.compile(r"https://translate\.google\.com\.vn/_/TranslateWebserverUi/data/batchexecute")
 SCRIPT = "Thông báo thử\n\nBộ phận một cửa làm việc cả sáng thứ bảy.\n"
 TIMEOUT, RETRIES = 0.5, 1

@@ -6,10 +6,12 @@ import json
 import subprocess
 import sys
 import wave
+from datetime import timedelta
 
 import numpy as np
 import pytest
 
+from tests.daemon.daemon_project import make_project, start_daemon, ward_now, zone_yaml
 from tests.support.virtual_card import read_capture, trim_silence
 
 SCHEDULES = """\
@@ -66,6 +68,7 @@ def test_devices_json(home):
     assert missing["device_index"] is None and "CM106" in missing["problem"]
 
 
+@pytest.mark.slow  # renders and plays the zone's name in a subprocess
 def test_test_zone_plays_tone_and_name_on_that_zone_only(home, captures):
     run = broadcast(home, "test-zone", "tdp-1")
     assert run.returncode == 0, run.stderr
@@ -80,6 +83,7 @@ def test_test_zone_plays_tone_and_name_on_that_zone_only(home, captures):
     assert len(heard) / 48000 > 1.5  # the spoken name follows the one-second tone
 
 
+@pytest.mark.slow  # renders the zone's name in a subprocess
 def test_test_zone_into_files(home, tmp_path):
     out = tmp_path / "wav"
     run = broadcast(home, "test-zone", "trung-tam", "--sink", f"file:{out}")
@@ -90,6 +94,7 @@ def test_test_zone_into_files(home, tmp_path):
         assert wav.getnchannels() == 1 and wav.getnframes() > 48000 * 1.5
 
 
+@pytest.mark.slow  # two `broadcast` subprocesses
 def test_test_zone_explains_unknown_zone_and_missing_device(home):
     unknown = broadcast(home, "test-zone", "tdp1")
     assert unknown.returncode == 1
@@ -99,3 +104,36 @@ def test_test_zone_explains_unknown_zone_and_missing_device(home):
     assert "USB Audio CM106" in missing.stderr
     bad_sink = broadcast(home, "test-zone", "tdp-1", "--sink", "loa")
     assert bad_sink.returncode == 2
+
+
+@pytest.mark.slow  # two `broadcast` subprocesses
+def test_status_and_devices_give_the_same_verdict_on_a_zone_wanting_a_channel_the_card_lacks(
+    tmp_path,
+):
+    """Once, ``status`` called such a zone healthy ("tốt") while ``devices`` reported the
+    missing channel: both now ask the sink the same question. (The virtual card's plug devices
+    report 128 channels, hence channel 200.)"""
+    paths = make_project(
+        tmp_path,
+        [zone_yaml("trung-tam", "test_card4", [1]), zone_yaml("tdp-6", "test_card4", [200])],
+        {"tiep-dan.txt": "Thông báo thử.\n"},
+        slots={"chieu": ward_now() + timedelta(hours=6)},  # nothing airs meanwhile
+    )
+    devices = json.loads(broadcast(paths.home, "devices", "--json").stdout)
+    said_by_devices = {z["zone"]: z["problem"] for z in devices["zones"]}
+    daemon = start_daemon(paths, render_ahead=False)
+    try:
+        shown = broadcast(paths.home, "status", "--json")
+        run = broadcast(paths.home, "status")
+    finally:
+        daemon.stop()
+    said_by_status = {d["zone"]: d["problem"] for d in json.loads(shown.stdout)["devices"]}
+    assert said_by_devices == said_by_status
+    assert said_by_status["trung-tam"] is None
+    assert "khu vực cần kênh 200" in said_by_status["tdp-6"]
+    (row,) = [
+        line
+        for line in run.stdout.splitlines()
+        if line.startswith("tdp-6") and "test_card4" in line  # its row in "Thiết bị"
+    ]
+    assert "kênh 200" in row and "tốt" not in row

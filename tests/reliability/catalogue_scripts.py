@@ -244,7 +244,7 @@ CASES = [
         "front matter `valid_until: 31/02/2030`",
         lambda p: edit(p, "scripts_vi/tin.md", "31/12/2030", "31/02/2030"),
         Outcome.REFUSED,
-        'scripts_vi/tin.md:4: ngày valid_until "31/02/2030" không hợp lệ',
+        'scripts_vi/tin.md:4: ngày valid_until "31/02/2030" không tồn tại',
     ),
     FileCase(
         "script-front-matter-unclosed",

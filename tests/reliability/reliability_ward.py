@@ -91,7 +91,6 @@ def new_daemon(paths: ProjectPaths) -> BroadcastDaemon:
     return BroadcastDaemon(
         paths,
         FileSink(paths.home / "heard", realtime=False),
-        check_devices=False,
         options=DaemonOptions(console_log=None, render_ahead=False, watch_interval=0.2),
     )
 

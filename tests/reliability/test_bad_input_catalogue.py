@@ -57,6 +57,7 @@ def assert_last_good_state_kept(before: Inputs, after: Inputs) -> None:
     assert scripts_of(after) == scripts_of(before)
 
 
+@pytest.mark.slow  # a daemon started and stopped per case: about 30 s for all
 @pytest.mark.parametrize("case", FILE_CASES, ids=lambda case: case.id)
 def test_a_bad_file(case: FileCase, tmp_path, capsys):
     if case.posix_only and os.name == "nt":
@@ -87,6 +88,7 @@ def test_a_bad_file(case: FileCase, tmp_path, capsys):
     assert scripts_of(before).keys() <= scripts_of(after).keys()
 
 
+@pytest.mark.slow  # a daemon started and stopped per case
 @pytest.mark.parametrize("case", CONTROL_CASES, ids=lambda case: case.id)
 def test_a_bad_request(case: ControlCase, tmp_path):
     paths = make_ward(tmp_path / "ward")

@@ -34,6 +34,8 @@ from broadcast.textnorm import Lexicon, Region, normalize
 from broadcast.textnorm.letters import VIETNAMESE_LOWER
 from broadcast.textnorm.lexicon import SECTIONS, parse_lexicon
 
+pytestmark = pytest.mark.slow  # hundreds of hypothesis examples per target
+
 FUZZ = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -2,7 +2,7 @@
 
 The week of Monday 23/11/2026 (Tuesday 24/11 is a public holiday, Ngày Văn hóa Việt Nam).
 Each airing is planned by ``plan_days`` (the log before that midnight as history, the inputs as
-the daemon holds them at that moment), aired by ``ProgramRunner`` through ``ZoneOutputs`` into
+the daemon holds them at that moment), aired by ``ProgramRunner`` through a sink into
 a file sink, and logged in a real SQLite play log; scripts are read and rendered for real
 (espeak-ng). Meanwhile scripts arrive (one while the daemon is down) and expire, a campaign
 paces itself, the daemon is down for an afternoon (``account_for_downtime`` on its restart)
@@ -39,8 +39,8 @@ from broadcast.playlog import COMPLETED_OUTCOMES, Outcome, PlayLog, Reason, data
 from broadcast.playlog.history import plan_days
 from broadcast.report.reconcile import LineStatus, ReconcileLine, plan_as_aired, reconcile
 from broadcast.schedule import Plan, PlanItem
-from broadcast.sinks.fallback import ZoneOutputs
 from broadcast.sinks.file import FileSink
+from broadcast.sinks.protocol import ZoneSpeakers
 
 WARD = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = date(2026, 11, 23)
@@ -214,7 +214,8 @@ class SimulatedDaemon:
             config=config,
             scripts=self.inputs.by_id,
             audio=SegmentAudioSource(self.paths, config, AudioManifest.load(self.paths)),
-            outputs=ZoneOutputs(config, sink, check_devices=False),
+            sink=sink,
+            speakers={zone.id: ZoneSpeakers.from_zone(zone) for zone in config.zones},
             log=self.log,
             air=AirControl(),
             clock=self.clock,

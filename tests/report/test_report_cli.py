@@ -128,3 +128,15 @@ def test_the_installed_command_runs_end_to_end(quarter_home, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "Quý I năm 2023" in done.stdout and "<svg" in out.read_text(encoding="utf-8")
+
+
+def test_without_the_configuration_names_are_ids_and_both_commands_say_why(quarter_home, capsys):
+    assert run(quarter_home, "logs") == 0  # the fixture project has no schedules.yaml
+    captured = capsys.readouterr()
+    assert "cảnh báo: không đọc được cấu hình, khu vực và chủ đề hiện bằng mã:" in captured.err
+    assert "schedules.yaml" in captured.err.splitlines()[1]
+    assert "to-1" in captured.out
+    assert run(quarter_home, "report", "--period", "2023-Q1", "--format", "md", "--out", "-") == 0
+    captured = capsys.readouterr()
+    assert "cảnh báo: không đọc được cấu hình, chủ đề hiện bằng mã:" in captured.err
+    assert "| dvc | 2 | 2 |" in captured.out  # the topic id stands for its name

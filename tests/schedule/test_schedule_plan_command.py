@@ -129,3 +129,13 @@ def test_a_script_no_engine_could_render_is_not_planned_and_check_says_why(home,
         "scripts_vi/2026-04/dich-vu-cong.md: cảnh báo: lần tạo âm thanh gần nhất không thành "
         f"công (chưa được lên lịch): {why}"
     ) in err
+
+
+def test_a_rejected_script_file_is_counted_once_and_the_others_still_plan(home, capsys):
+    (home / "scripts_vi" / "2026-04" / "hong.md").write_text("---\ntitle: [\n---\nx\n", "utf-8")
+    code = main(["--home", str(home), "plan", "--from", "28/04/2026"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.err.count("bị loại") == 1
+    assert "1 tệp kịch bản bị loại vì lỗi; chạy `broadcast check` để xem chi tiết." in captured.err
+    assert "Hướng dẫn nộp hồ sơ trực tuyến" in captured.out

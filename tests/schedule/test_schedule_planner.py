@@ -292,7 +292,7 @@ slots:
     assert first.to_json() == second.to_json()
 
 
-def test_the_daemon_gets_the_same_airing_as_the_preview(make_config, make_script):
+def test_one_occurrence_planned_after_the_earlier_airings_is_as_previewed(make_config, make_script):
     config = make_config(
         """
 programs:

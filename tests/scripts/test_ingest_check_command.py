@@ -63,7 +63,7 @@ def test_bad_script_exits_1_and_is_listed_as_an_error_row(ward, capsys):
     out, err = capsys.readouterr()
     row = next(line for line in out.splitlines() if line.startswith("2023-02/dvc "))
     assert row.rstrip().endswith("lỗi")
-    assert 'scripts_vi/2023-02/dvc.md:4: ngày valid_until "31/02/2023" không hợp lệ' in err
+    assert 'scripts_vi/2023-02/dvc.md:4: ngày valid_until "31/02/2023" không tồn tại' in err
     assert "1 tệp bị loại" in out.splitlines()[-1]
 
 

@@ -79,13 +79,13 @@ def test_single_zone_is_a_one_element_list(project):
 def test_impossible_date_names_file_and_line(project):
     text = md("title: Dịch vụ công\ntopic: dvc\nvalid_until: 31/02/2023\n")
     assert problems(project, text) == [
-        'scripts_vi/2023-02/dvc.md:4: ngày valid_until "31/02/2023" không hợp lệ'
+        'scripts_vi/2023-02/dvc.md:4: ngày valid_until "31/02/2023" không tồn tại'
     ]
 
 
 def test_impossible_iso_date_names_the_field(project):
     assert problems(project, md("valid_from: 2026-02-30\n")) == [
-        'scripts_vi/2023-02/dvc.md:2: ngày valid_from "2026-02-30" không hợp lệ'
+        'scripts_vi/2023-02/dvc.md:2: ngày valid_from "2026-02-30" không tồn tại'
     ]
 
 

@@ -99,6 +99,6 @@ def test_sidecar_errors_name_the_sidecar_and_line(project):
     folder = load_folder(project.paths)
     assert folder.scripts == []
     assert [str(d) for d in folder.errors] == [
-        'scripts_vi/a.yaml:2: ngày valid_until "31/02/2027" không hợp lệ'
+        'scripts_vi/a.yaml:2: ngày valid_until "31/02/2027" không tồn tại'
     ]
     assert folder.ignored == []  # the sidecar is read, not ignored, and reported as itself

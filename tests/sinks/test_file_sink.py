@@ -12,7 +12,7 @@ import pytest
 
 from broadcast.clock import FakeClock
 from broadcast.sinks.file import FileSink
-from broadcast.sinks.protocol import DEVICE_ERROR, PlayStatus, ZoneOutput
+from broadcast.sinks.protocol import DEVICE_ERROR, PlayStatus, ZoneSpeakers
 from tests.support.virtual_card import sine
 
 RATE = 48000
@@ -28,8 +28,8 @@ def read_wav(path) -> tuple[np.ndarray, int]:
 def test_each_zone_gets_a_timestamped_wav_of_what_it_would_hear(tmp_path):
     program = sine(0.5)
     zones = [
-        ZoneOutput("trung-tam", "USB Audio", (1,)),
-        ZoneOutput("tdp-1", "USB Audio", (2,), volume_db=-6),
+        ZoneSpeakers("trung-tam", "USB Audio", (1,)),
+        ZoneSpeakers("tdp-1", "USB Audio", (2,), volume_db=-6),
     ]
     sink = FileSink(tmp_path, realtime=False, clock=WARD_TIME)
     result = sink.start(program, RATE, zones, label="tin sáng").wait(1)
@@ -44,7 +44,7 @@ def test_each_zone_gets_a_timestamped_wav_of_what_it_would_hear(tmp_path):
 def test_a_second_play_in_the_same_second_does_not_overwrite_the_first(tmp_path):
     sink = FileSink(tmp_path, realtime=False, clock=WARD_TIME)
     for _ in range(2):
-        sink.start(sine(0.1), RATE, [ZoneOutput("z", 0, (1,))]).wait(1)
+        sink.start(sine(0.1), RATE, [ZoneSpeakers("z", 0, (1,))]).wait(1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "20260308-063005_z-2.wav",
         "20260308-063005_z.wav",
@@ -55,7 +55,7 @@ def test_float_programs_are_written_as_16_bit(tmp_path):
     program = np.array([0.0, 0.5, -0.5, 1.5, -1.5], dtype=np.float32)
     outcome = (
         FileSink(tmp_path, realtime=False, clock=WARD_TIME)
-        .start(program, RATE, [ZoneOutput("z", 0, (1,))])
+        .start(program, RATE, [ZoneSpeakers("z", 0, (1,))])
         .wait(1)
         .for_zone("z")
     )
@@ -63,9 +63,12 @@ def test_float_programs_are_written_as_16_bit(tmp_path):
     assert samples.tolist() == [0, 16384, -16384, 32767, -32767]
 
 
+@pytest.mark.slow  # paced at the real rate
 def test_realtime_file_sink_takes_the_programs_time_and_can_be_faded_out(tmp_path):
     program = sine(3.0)
-    playback = FileSink(tmp_path, clock=WARD_TIME).start(program, RATE, [ZoneOutput("z", 0, (1,))])
+    playback = FileSink(tmp_path, clock=WARD_TIME).start(
+        program, RATE, [ZoneSpeakers("z", 0, (1,))]
+    )
     time.sleep(0.4)
     assert not playback.done()
     asked = time.monotonic()
@@ -82,7 +85,7 @@ def test_realtime_file_sink_takes_the_programs_time_and_can_be_faded_out(tmp_pat
 def test_unwritable_folder_is_a_device_error(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    result = FileSink(blocker, realtime=False).start(sine(0.1), RATE, [ZoneOutput("z", 0, (1,))])
+    result = FileSink(blocker, realtime=False).start(sine(0.1), RATE, [ZoneSpeakers("z", 0, (1,))])
     outcome = result.wait(1).for_zone("z")
     assert outcome.status is PlayStatus.DEVICE_ERROR and outcome.reason == DEVICE_ERROR
     assert "không ghi được" in outcome.error.message

@@ -10,7 +10,7 @@ import soxr
 
 from broadcast.sinks.devices import find_output_device
 from broadcast.sinks.portaudio import SoundDeviceSink
-from broadcast.sinks.protocol import DEVICE_ERROR, PlayStatus, ZoneOutput
+from broadcast.sinks.protocol import DEVICE_ERROR, PlayStatus, ZoneSpeakers
 from tests.support.virtual_card import read_capture, sine, trim_silence
 
 RATE = 48000
@@ -22,7 +22,7 @@ def db(gain_db: float, samples: np.ndarray) -> np.ndarray:
 
 def test_mono_program_on_one_zone_is_captured_bit_exactly(captures):
     program = sine(1.0)
-    result = SoundDeviceSink().start(program, RATE, [ZoneOutput("ward", "test_speaker", (1,))])
+    result = SoundDeviceSink().start(program, RATE, [ZoneSpeakers("ward", "test_speaker", (1,))])
     outcome = result.wait(10).for_zone("ward")
     assert outcome.status is PlayStatus.COMPLETED
     assert outcome.aired_seconds == pytest.approx(1.0)
@@ -35,9 +35,9 @@ def test_four_channel_card_routes_each_zone_to_its_channels_at_its_volume(captur
     program = sine(0.5)
     card_index = find_output_device("test_card4").index
     zones = [
-        ZoneOutput("ward", "test_card4", (1,)),
-        ZoneOutput("street-2", "test_card4", (2,), volume_db=-6),
-        ZoneOutput("street-4", card_index, (4,), volume_db=-12.5),  # same card, by its number
+        ZoneSpeakers("ward", "test_card4", (1,)),
+        ZoneSpeakers("street-2", "test_card4", (2,), volume_db=-6),
+        ZoneSpeakers("street-4", card_index, (4,), volume_db=-12.5),  # same card, by its number
     ]
     result = SoundDeviceSink().start(program, RATE, zones).wait(10)
     assert len(result.outcomes) == 1  # one stream for the whole card
@@ -52,8 +52,8 @@ def test_four_channel_card_routes_each_zone_to_its_channels_at_its_volume(captur
 def test_zones_on_different_devices_play_in_parallel(captures):
     program = sine(0.5)
     zones = [
-        ZoneOutput("ward", "test_speaker", (1, 2)),
-        ZoneOutput("street", "test_card4", (3,), volume_db=-3),
+        ZoneSpeakers("ward", "test_speaker", (1, 2)),
+        ZoneSpeakers("street", "test_card4", (3,), volume_db=-3),
     ]
     result = SoundDeviceSink().start(program, RATE, zones).wait(10)
     assert [o.zone_ids for o in result.outcomes] == [("ward",), ("street",)]
@@ -67,16 +67,17 @@ def test_zones_on_different_devices_play_in_parallel(captures):
 def test_program_at_a_rate_the_device_refuses_is_resampled(captures):
     odd_rate = 768000  # above what ALSA accepts; the device's own rate is 48 kHz
     program = sine(0.25 * odd_rate / RATE)[: odd_rate // 4]
-    result = SoundDeviceSink().start(program, odd_rate, [ZoneOutput("z", "test_speaker", (1,))])
+    result = SoundDeviceSink().start(program, odd_rate, [ZoneSpeakers("z", "test_speaker", (1,))])
     assert result.wait(10).completed
     heard = trim_silence(read_capture(captures["test_speaker"], 2))[:, 0]
     assert np.array_equal(heard, trim_silence(soxr.resample(program, odd_rate, RATE)))
     assert len(heard) == pytest.approx(RATE / 4, abs=2)
 
 
+@pytest.mark.realtime
 def test_stop_fades_out_within_half_a_second_and_reports_seconds_aired(realtime_card, captures):
     program = sine(5.0)
-    playback = SoundDeviceSink().start(program, RATE, [ZoneOutput("z", "test_realtime", (1,))])
+    playback = SoundDeviceSink().start(program, RATE, [ZoneSpeakers("z", "test_realtime", (1,))])
     time.sleep(0.6)
     asked = time.monotonic()
     playback.stop()
@@ -94,8 +95,8 @@ def test_stop_fades_out_within_half_a_second_and_reports_seconds_aired(realtime_
 def test_missing_device_is_a_device_error_while_another_zone_plays(captures):
     program = sine(0.5)
     zones = [
-        ZoneOutput("street", "USB Audio CM106", (2,)),
-        ZoneOutput("ward", "test_speaker", (1,)),
+        ZoneSpeakers("street", "USB Audio CM106", (2,)),
+        ZoneSpeakers("ward", "test_speaker", (1,)),
     ]
     result = SoundDeviceSink().start(program, RATE, zones).wait(10)
     missing = result.for_zone("street")
@@ -108,15 +109,19 @@ def test_missing_device_is_a_device_error_while_another_zone_plays(captures):
 
 def test_device_refusing_the_stream_is_a_device_error(captures, monkeypatch, tmp_path):
     monkeypatch.setenv("CARD4_CAPTURE_FILE", str(tmp_path / "no-such-folder" / "card4.raw"))
-    zones = [ZoneOutput("street", "test_card4", (1,)), ZoneOutput("ward", "test_speaker", (1,))]
+    zones = [ZoneSpeakers("street", "test_card4", (1,)), ZoneSpeakers("ward", "test_speaker", (1,))]
     result = SoundDeviceSink().start(sine(0.3), RATE, zones).wait(10)
     assert result.for_zone("street").reason == DEVICE_ERROR
     assert result.for_zone("ward").status is PlayStatus.COMPLETED
 
 
+@pytest.mark.realtime
 def test_device_vanishing_mid_play_is_a_device_error_and_others_go_on(realtime_card, captures):
     program = sine(1.5)
-    zones = [ZoneOutput("street", "test_unplug", (1,)), ZoneOutput("ward", "test_realtime", (1,))]
+    zones = [
+        ZoneSpeakers("street", "test_unplug", (1,)),
+        ZoneSpeakers("ward", "test_realtime", (1,)),
+    ]
     playback = SoundDeviceSink().start(program, RATE, zones)
     time.sleep(0.5)
     realtime_card.kill_pulse("unplug")  # the USB card is pulled out
@@ -130,7 +135,7 @@ def test_device_vanishing_mid_play_is_a_device_error_and_others_go_on(realtime_c
 
 
 def test_two_zones_on_one_channel_are_refused_before_any_sound(captures):
-    zones = [ZoneOutput("a", "test_card4", (1, 2)), ZoneOutput("b", "test_card4", (2,))]
+    zones = [ZoneSpeakers("a", "test_card4", (1, 2)), ZoneSpeakers("b", "test_card4", (2,))]
     with pytest.raises(ValueError, match="share channel 2"):
         SoundDeviceSink().start(sine(0.2), RATE, zones)
     assert not captures["test_card4"].exists()

@@ -38,7 +38,10 @@ def captures(tmp_path, monkeypatch) -> dict[str, Path]:
 
 
 @pytest.fixture
-def realtime_card(card) -> virtual_card.VirtualCard:
+def realtime_card(card, request) -> virtual_card.VirtualCard:
+    # The fast lane (`-m "not realtime"`) stays fast only if every such test says so.
+    if request.node.get_closest_marker("realtime") is None:
+        pytest.fail("a test on the real-time card needs @pytest.mark.realtime")
     if not card.realtime_ready:
         pytest.fail(
             "PulseAudio is needed for real-time playback tests: "

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from broadcast.tts.engine import Piece
-from broadcast.tts.espeak_engine import VOICES, EspeakEngine
+from broadcast.tts.espeak_engine import VOICES, EspeakEngine, EspeakSettings
 
 # Already-spoken words (what the normalizer hands engines): about 300 characters.
 TEXT = (
@@ -45,7 +45,7 @@ def test_concurrent_calls_each_get_their_own_audio():
 
 
 def test_a_voice_espeak_lacks_falls_back_to_the_configured_one():
-    engine = EspeakEngine(voice="vi-vn-x-south")
+    engine = EspeakEngine(EspeakSettings(voice="vi-vn-x-south"))
     assert engine.voice_for("vi-vn-x-central") == "vi-vn-x-central"
     assert engine.voice_for("en-us") == "vi-vn-x-south"
     assert engine.voice_for(None) == "vi-vn-x-south"

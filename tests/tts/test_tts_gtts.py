@@ -18,14 +18,14 @@ import requests
 import responses
 
 from broadcast.audio.reading import read_text
-from broadcast.audio.render import Outcome, Renderer, job_for
+from broadcast.audio.render import Renderer, RenderOutcome, job_for
 from broadcast.clock import SystemClock
 from broadcast.config.tts import TtsSettings
 from broadcast.scripts.model import Script, ScriptKind
 from broadcast.tts.chain import EngineChain
 from broadcast.tts.engine import Piece, SynthesisError
 from broadcast.tts.espeak_engine import EspeakEngine
-from broadcast.tts.gtts_engine import GttsEngine
+from broadcast.tts.gtts_engine import GttsEngine, GttsSettings
 
 URL = re.compile(r"https://translate\.google\.com\.vn/_/TranslateWebserverUi/data/batchexecute")
 NUMBER = "hai nghìn không trăm hai mươi lăm"  # one spoken number: must stay in one request
@@ -63,7 +63,9 @@ def _no_wait(seconds: float) -> None:
 @responses.activate
 def test_phrases_sent_are_short_and_keep_numbers_whole(tone_mp3):
     responses.add(responses.POST, URL, body=_reply(tone_mp3))
-    speech = GttsEngine(tld="com.vn", timeout_seconds=5).synthesize(_pieces(), "vi", 1.0)
+    speech = GttsEngine(GttsSettings(tld="com.vn", timeout_seconds=5)).synthesize(
+        _pieces(), "vi", 1.0
+    )
     sent = [_spoken_in(call.request) for call in responses.calls]
     assert len(sent) > 1
     assert all(len(phrase) <= 100 for phrase in sent)
@@ -77,7 +79,7 @@ def test_phrases_sent_are_short_and_keep_numbers_whole(tone_mp3):
 def test_a_reply_without_audio_is_a_failure_after_retries():
     responses.add(responses.POST, URL, body=')]}\'\n\n25\n[["di",42]]\n')
     waits: list[float] = []
-    engine = GttsEngine(timeout_seconds=5, retries=2, sleep=waits.append)
+    engine = GttsEngine(GttsSettings(timeout_seconds=5, retries=2), sleep=waits.append)
     with pytest.raises(SynthesisError, match="không có âm thanh"):
         engine.synthesize([Piece("Xin chào bà con.")], "vi", 1.0)
     assert len(responses.calls) == 3
@@ -113,9 +115,9 @@ def _render_with_fallback(tmp_path: Path, gtts: GttsEngine):
 def test_unreachable_host_falls_back_to_espeak(tmp_path):
     responses.add(responses.POST, URL, body=requests.ConnectionError("no route to host"))
     result, elapsed = _render_with_fallback(
-        tmp_path, GttsEngine(timeout_seconds=2, retries=1, sleep=_no_wait)
+        tmp_path, GttsEngine(GttsSettings(timeout_seconds=2, retries=1), sleep=_no_wait)
     )
-    assert result.outcome is Outcome.RENDERED
+    assert result.outcome is RenderOutcome.RENDERED
     assert result.entry.engine == "espeak" and result.entry.fell_back
     assert any(p.startswith("gtts:") for p in result.problems)
     assert elapsed < 5
@@ -157,7 +159,7 @@ def silent_host(monkeypatch):
 def test_a_host_that_never_answers_falls_back_within_the_timeout(tmp_path, silent_host):
     timeout, retries = 0.5, 1
     result, elapsed = _render_with_fallback(
-        tmp_path, GttsEngine(timeout_seconds=timeout, retries=retries, sleep=_no_wait)
+        tmp_path, GttsEngine(GttsSettings(timeout_seconds=timeout, retries=retries), sleep=_no_wait)
     )
     assert silent_host, "gTTS never reached the silent host"
     assert result.entry.engine == "espeak" and result.entry.fell_back

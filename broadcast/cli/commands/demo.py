@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import shutil
 
-from broadcast.cli.commands import run
+from broadcast.cli.project import load_project
 from broadcast.paths import ProjectPaths
 
 ORDER = 1
@@ -35,21 +35,28 @@ def _heading(text: str) -> None:
 
 
 def _sound_notice(paths: ProjectPaths) -> None:
-    """Say plainly where the rehearsal's sound will go."""
-    from broadcast.config import load_config
-    from broadcast.sinks.fallback import device_problem
+    """Say plainly where the rehearsal's sound will go: asked of the sink ``run`` will use."""
+    from broadcast.sinks.protocol import ZoneSpeakers
+    from broadcast.sinks.spec import FALLBACK_FOLDER, station_sink
 
-    problems = {zone.id: device_problem(zone) for zone in load_config(paths).zones}
-    missing = {zone: problem for zone, problem in problems.items() if problem}
-    if missing:
-        folder = paths.relative(paths.data_dir / run.FALLBACK_FOLDER)
+    project = load_project(paths)
+    if project is None:
+        return  # ``run`` says why it cannot start
+    speakers = [ZoneSpeakers.from_zone(zone) for zone in project.config.zones]
+    answers = station_sink(None, paths).health(speakers)
+    to_files = [h for h in answers if h.to_file]
+    silent = [h for h in answers if not h.playable]
+    if to_files:
+        folder = paths.relative(paths.data_dir / FALLBACK_FOLDER)
         print(
             "CHÚ Ý: không phát ra loa được ở "
-            + ", ".join(f"{zone} ({problem})" for zone, problem in missing.items())
+            + ", ".join(f"{h.zone_id} ({h.problem})" for h in to_files)
             + f". Âm thanh của các khu vực này được ghi ra tệp WAV trong {folder}/.",
             flush=True,
         )
-    else:
+    for health in silent:
+        print(f"CHÚ Ý: khu vực {health.zone_id} không phát được: {health.problem}.", flush=True)
+    if not to_files and not silent:
         print("Âm thanh phát ra card âm thanh đã cấu hình cho từng khu vực.", flush=True)
 
 

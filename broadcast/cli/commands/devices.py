@@ -6,13 +6,11 @@ import argparse
 import sys
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.output import print_diagnostics, print_json, print_table
-from broadcast.config import load_config
-from broadcast.diagnostics import InputError
+from broadcast.cli.output import print_json, print_table
+from broadcast.cli.project import load_project
 from broadcast.paths import ProjectPaths
 from broadcast.sinks.devices import PortAudioMissing, list_output_devices
-from broadcast.sinks.protocol import ZoneOutput
-from broadcast.sinks.zone_devices import ZoneDevice, match_zones
+from broadcast.sinks.protocol import ZoneHealth, ZoneSpeakers
 
 ORDER = 70
 
@@ -44,15 +42,16 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     except PortAudioMissing as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERRORS
+    from broadcast.sinks.portaudio import SoundDeviceSink  # numpy and soxr: only here
+
     zones, exit_code = _configured_zones(paths)
-    matched = match_zones(zones) if devices else [ZoneDevice(z, None, None) for z in zones]
+    # The same question the daemon's heartbeat and ``status`` ask: the same answer.
+    matched = list(zip(zones, SoundDeviceSink().health(zones), strict=True))
     users: dict[int, list[str]] = {}
-    for match in matched:
-        if match.device is not None:
-            channels = ",".join(str(c) for c in match.zone.channels)
-            users.setdefault(match.device.index, []).append(
-                f"{match.zone.zone_id} (kênh {channels})"
-            )
+    for zone, health in matched:
+        if health.device_index is not None:
+            channels = ",".join(str(c) for c in zone.channels)
+            users.setdefault(health.device_index, []).append(f"{zone.zone_id} (kênh {channels})")
     rows = [
         {
             "index": d.index,
@@ -66,7 +65,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         for d in devices
     ]
     if args.json:
-        print_json({"devices": rows, "zones": [_zone_json(m) for m in matched]})
+        print_json({"devices": rows, "zones": [_zone_json(z, h) for z, h in matched]})
         return exit_code
     if not devices:
         print("Máy này không có thiết bị phát âm thanh nào (không thấy card âm thanh).")
@@ -74,36 +73,36 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         print_table(
             COLUMNS,
             [
-                dict(row, default="có" if row["default"] else "", zones="; ".join(row["zones"]))
-                for row in rows
+                dict(
+                    row,
+                    default="có" if d.is_default else "",
+                    zones="; ".join(users.get(d.index, [])),
+                )
+                for d, row in zip(devices, rows, strict=True)
             ],
         )
-    for match in matched:
-        if match.device is None or match.problem:
-            reason = match.problem or "không có thiết bị nào"
-            print(f'Khu vực "{match.zone.zone_id}" ({match.zone.device}): {reason}')
+    for zone, health in matched:
+        if health.problem:
+            print(f'Khu vực "{zone.zone_id}" ({zone.device}): {health.problem}')
     return exit_code
 
 
-def _configured_zones(paths: ProjectPaths) -> tuple[list[ZoneOutput], int]:
+def _configured_zones(paths: ProjectPaths) -> tuple[list[ZoneSpeakers], int]:
     """Zones from schedules.yaml; none (with a note) when the file is missing or invalid."""
-    try:
-        config = load_config(paths)
-    except InputError as exc:
-        if any(d.code == "missing_file" for d in exc.diagnostics):
-            print("(Chưa có schedules.yaml: chỉ liệt kê thiết bị.)", file=sys.stderr)
-            return [], EXIT_OK
-        print_diagnostics(exc.diagnostics)
-        print("(schedules.yaml có lỗi: chỉ liệt kê thiết bị.)", file=sys.stderr)
+    if not paths.schedules_file.exists():
+        print("(Chưa có schedules.yaml: chỉ liệt kê thiết bị.)", file=sys.stderr)
+        return [], EXIT_OK
+    project = load_project(paths, otherwise="chỉ liệt kê thiết bị")
+    if project is None:
         return [], EXIT_INPUT_ERRORS
-    return [ZoneOutput.from_zone(zone) for zone in config.zones], EXIT_OK
+    return [ZoneSpeakers.from_zone(zone) for zone in project.config.zones], EXIT_OK
 
 
-def _zone_json(match: ZoneDevice) -> dict[str, object]:
+def _zone_json(zone: ZoneSpeakers, health: ZoneHealth) -> dict[str, object]:
     return {
-        "zone": match.zone.zone_id,
-        "device": match.zone.device,
-        "channels": match.zone.channels,
-        "device_index": match.device.index if match.device else None,
-        "problem": match.problem,
+        "zone": zone.zone_id,
+        "device": zone.device,
+        "channels": zone.channels,
+        "device_index": health.device_index,
+        "problem": health.problem,
     }

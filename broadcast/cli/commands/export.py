@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.commands.render import rendered_script
+from broadcast.cli.rendering import rendered_script
 from broadcast.media.ffmpeg import AudioDecodeError, export_mp3
 from broadcast.paths import ProjectPaths
 
@@ -30,12 +30,12 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     found = rendered_script(paths, args.script_id)
     if found is None:
         return EXIT_INPUT_ERRORS
-    script, result = found
+    script, entry = found
     args.mp3.parent.mkdir(parents=True, exist_ok=True)
     try:
-        export_mp3(result.entry.path, args.mp3, script.title)
+        export_mp3(entry.path, args.mp3, script.title)
     except (AudioDecodeError, OSError) as exc:
         print(f"Không ghi được {args.mp3}: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERRORS
-    print(f"Đã xuất {args.mp3} ({result.entry.duration_seconds:.1f} giây).")
+    print(f"Đã xuất {args.mp3} ({entry.duration_seconds:.1f} giây).")
     return EXIT_OK

@@ -7,8 +7,10 @@ import csv
 import sys
 from datetime import datetime, time, timedelta
 
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.arguments import day_argument
-from broadcast.cli.output import print_json, print_table
+from broadcast.cli.output import minutes_seconds, print_json, print_table
+from broadcast.cli.project import load_project, play_log_missing
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import (
     OUTCOME_LABELS_VI,
@@ -16,10 +18,9 @@ from broadcast.playlog import (
     Outcome,
     PlayLog,
     VerifyResult,
-    database_path,
     reason_label_vi,
 )
-from broadcast.report import Labels, load_labels
+from broadcast.report import Labels
 
 ORDER = 60
 
@@ -73,14 +74,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def duration_label(seconds: float | None) -> str | None:
-    """``m:ss``, as the tables show airtime."""
-    if seconds is None:
-        return None
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 def _row(attempt: Attempt, labels: Labels) -> dict[str, object]:
     airing = attempt.airing
     return {
@@ -90,7 +83,7 @@ def _row(attempt: Attempt, labels: Labels) -> dict[str, object]:
         "zone": labels.zone(airing.zone),
         "title": airing.title,
         "topic": labels.topic(airing.topic),
-        "duration": duration_label(attempt.aired_seconds),
+        "duration": minutes_seconds(attempt.aired_seconds),
         "outcome": attempt.outcome.label_vi if attempt.outcome else STILL_PLAYING,
         "reason": reason_label_vi(attempt.reason),
         "error": attempt.error,
@@ -122,8 +115,8 @@ def _json_row(attempt: Attempt) -> dict[str, object]:
 
 
 def _print_verify(result: VerifyResult, as_json: bool) -> int:
+    problem = result.problem
     if as_json:
-        problem = result.problem
         print_json(
             {
                 "ok": result.ok,
@@ -133,20 +126,19 @@ def _print_verify(result: VerifyResult, as_json: bool) -> int:
                 "problem": problem and vars(problem),
             }
         )
-    elif result.ok:
+    elif problem is None:
         print(
             f"Nhật ký toàn vẹn: {result.rows} bản ghi, {result.events} sự kiện; "
             f"mã kiểm tra cuối {result.head_hash}"
         )
     else:
-        print(f"Nhật ký KHÔNG toàn vẹn: {result.problem.message}", file=sys.stderr)
-    return 0 if result.ok else 1
+        print(f"Nhật ký KHÔNG toàn vẹn: {problem.message}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_INPUT_ERRORS
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    if not database_path(paths).exists():
-        print(f"Chưa có nhật ký phát ({paths.relative(database_path(paths))}).", file=sys.stderr)
-        return 0
+    if play_log_missing(paths):
+        return EXIT_OK
     with PlayLog.open_for_reading(paths) as log:
         if args.verify:
             return _print_verify(log.verify(), args.json)
@@ -160,8 +152,9 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         )
     if args.json:
         print_json([_json_row(attempt) for attempt in attempts])
-        return 0
-    labels, _ = load_labels(paths)  # names when the configuration loads; ids otherwise
+        return EXIT_OK
+    project = load_project(paths, otherwise="khu vực và chủ đề hiện bằng mã")
+    labels = Labels.from_config(project.config if project else None)
     rows = [_row(attempt, labels) for attempt in attempts]
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -171,4 +164,4 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         print_table(COLUMNS, rows)
     else:
         print("Không có lượt phát nào khớp điều kiện.")
-    return 0
+    return EXIT_OK

@@ -6,24 +6,30 @@ import argparse
 import sys
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.arguments import day_argument
-from broadcast.cli.output import display_width, print_diagnostics, print_json, print_table
-from broadcast.clock import SystemClock
-from broadcast.config import Config, load_config
+from broadcast.cli.output import (
+    minutes_seconds,
+    print_diagnostics,
+    print_json,
+    print_table,
+    shortened,
+)
+from broadcast.cli.project import load_project
+from broadcast.config import Config
 from broadcast.config.model import SegmentKind
 from broadcast.config.references import check_script_references
-from broadcast.diagnostics import InputError, errors_in
+from broadcast.diagnostics import errors_in
 from broadcast.paths import ProjectPaths
 from broadcast.playlog.history import open_history, plan_days
 from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason
 from broadcast.schedule.labels import day_label
-from broadcast.scripts import Script, load_folder
+from broadcast.schedule.zone_filter import plan_for_zones
+from broadcast.scripts import Script
 
 ORDER = 40
 
@@ -68,20 +74,18 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if args.days < 1:
         print("--days phải từ 1 trở lên", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        config = load_config(paths)
-    except InputError as exc:
-        print_diagnostics(exc.diagnostics, sys.stderr)
+    project = load_project(paths, scripts=True)
+    if project is None:
         return EXIT_INPUT_ERRORS
+    config, folder = project.config, project.folder
     zones = None
     if args.zone:
-        zones = set(config.expand_zones([args.zone]))
+        zones = config.expand_zones([args.zone])
         if not zones:
             print(f'không có khu vực hay nhóm khu vực "{args.zone}"', file=sys.stderr)
             return EXIT_USAGE
-    folder = load_folder(paths)
     references = check_script_references(config, folder.scripts)
-    start = args.start or SystemClock(config.timezone).now().date()
+    start = args.start or project.clock.now().date()
     with open_history(paths, config) as log:
         manifest = AudioManifest.load(paths)
         plan = plan_days(
@@ -93,7 +97,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
             durations=manifest.planning_durations(),
         )
     if zones is not None:
-        plan = _only_zones(plan, zones)
+        plan = plan_for_zones(plan, zones)
     diagnostics = [*config.warnings, *references]
     if args.json:
         print_json(
@@ -102,43 +106,8 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     else:
         _print_plan(plan, config, {s.id: s for s in folder.scripts}, start, args.days)
         print_diagnostics(diagnostics, sys.stderr)
-        if folder.errors:
-            print(
-                f"{len(folder.rejected)} tệp kịch bản bị loại vì lỗi; chạy `broadcast check` "
-                "để xem chi tiết.",
-                file=sys.stderr,
-            )
     found_errors = errors_in(diagnostics) or folder.errors
     return EXIT_INPUT_ERRORS if found_errors else EXIT_OK
-
-
-def _only_zones(plan: Plan, zones: set[str]) -> Plan:
-    """The plan as heard on ``zones``: other zones are left out of every item and segment."""
-    items = []
-    for item in plan.items:
-        segments = tuple(
-            replace(s, zones=tuple(z for z in s.zones if z in zones))
-            for s in item.segments
-            if zones & set(s.zones)
-        )
-        if segments:
-            kept = tuple(z for z in item.zones if z in zones)
-            items.append(replace(item, zones=kept, segments=segments))
-    return Plan(
-        plan.start,
-        plan.end,
-        tuple(items),
-        plan.skipped,
-        tuple(w for w in plan.warnings if not w.zones or zones & set(w.zones)),
-    )
-
-
-def _shortened(text: str) -> str:
-    if display_width(text) <= _TITLE_WIDTH:
-        return text
-    while display_width(text) > _TITLE_WIDTH - 1:
-        text = text[:-1]
-    return text.rstrip() + "…"
 
 
 def _content(segment: PlannedSegment, scripts: Mapping[str, Script]) -> str:
@@ -148,16 +117,11 @@ def _content(segment: PlannedSegment, scripts: Mapping[str, Script]) -> str:
     script = scripts.get(segment.script_id or "")
     title = script.title if script else segment.script_id or ""
     prefix = "[KHẨN CẤP] " if segment.emergency else ""
-    return prefix + _shortened(title)
+    return prefix + shortened(title, _TITLE_WIDTH)
 
 
 def _clock(moment: datetime) -> str:
     return f"{moment:%H:%M:%S}"
-
-
-def _minutes_seconds(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _rows(item: PlanItem, config: Config, scripts: Mapping[str, Script]) -> list[dict[str, Any]]:
@@ -169,7 +133,7 @@ def _rows(item: PlanItem, config: Config, scripts: Mapping[str, Script]) -> list
                 "slot": item.slot_name if index == 0 else "",
                 "zones": config.zones_label(segment.zones),
                 "content": _content(segment, scripts),
-                "duration": _minutes_seconds(segment.duration_seconds),
+                "duration": minutes_seconds(segment.duration_seconds),
             }
         )
     rows.append(
@@ -177,7 +141,7 @@ def _rows(item: PlanItem, config: Config, scripts: Mapping[str, Script]) -> list
             "time": _clock(item.end),
             "slot": "",
             "zones": "",
-            "content": f"(hết, tổng {_minutes_seconds(item.duration_seconds)})",
+            "content": f"(hết, tổng {minutes_seconds(item.duration_seconds)})",
             "duration": "",
         }
     )

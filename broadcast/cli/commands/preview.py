@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import shutil
-import sys
 from pathlib import Path
 
-from broadcast.audio.render import RenderResult
-from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.commands.render import rendered_script
+from broadcast.cli import EXIT_INPUT_ERRORS
+from broadcast.cli.rendering import deliver, rendered_script
 from broadcast.paths import ProjectPaths
-from broadcast.sinks.default_device import NoOutputDevice, play_on_default_device
 
 ORDER = 31
 
@@ -26,21 +22,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("script_id", metavar="ID", help='script id, e.g. "2026-11/dvc-muc-4"')
     parser.add_argument("--out", type=Path, metavar="FILE", help="write a WAV file instead")
     parser.set_defaults(handler=run)
-
-
-def deliver(result: RenderResult, out: Path | None) -> int:
-    """Copy the rendered file to ``out``, or play it on the default device."""
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(result.entry.path, out)
-        print(f"Đã ghi {out} ({result.entry.duration_seconds:.1f} giây).")
-        return EXIT_OK
-    try:
-        play_on_default_device(result.entry.path)
-    except NoOutputDevice as exc:
-        print(f"Không phát được: {exc}.", file=sys.stderr)
-        return EXIT_INPUT_ERRORS
-    return EXIT_OK
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:

@@ -9,16 +9,14 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 
 from broadcast.audio.manifest import AudioManifest
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.arguments import day_argument
-from broadcast.cli.commands.logs import duration_label
-from broadcast.cli.output import print_diagnostics, print_json, print_table
-from broadcast.config import load_config
-from broadcast.diagnostics import InputError
+from broadcast.cli.output import minutes_seconds, print_json, print_table
+from broadcast.cli.project import load_project, play_log_missing
 from broadcast.paths import ProjectPaths
-from broadcast.playlog import PlayLog, database_path
+from broadcast.playlog import PlayLog
 from broadcast.report.reconcile import LineStatus, ReconcileLine, plan_as_aired, reconcile
 from broadcast.schedule.labels import day_label
-from broadcast.scripts import load_folder
 
 ORDER = 61
 
@@ -59,30 +57,27 @@ def _row(line: ReconcileLine) -> dict[str, object]:
         "slot": line.slot_id,
         "zone": line.zone,
         "title": line.title,
-        "planned": duration_label(line.planned_seconds),
-        "aired": duration_label(line.aired_seconds),
+        "planned": minutes_seconds(line.planned_seconds),
+        "aired": minutes_seconds(line.aired_seconds),
         "status": status,
         "reasons": "; ".join(line.reasons) or None,
     }
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    if not database_path(paths).exists():
-        print(f"Chưa có nhật ký phát ({paths.relative(database_path(paths))}).", file=sys.stderr)
-        return 0
-    try:
-        config = load_config(paths)
-    except InputError as exc:
-        print_diagnostics(exc.diagnostics)
-        return 1
-    folder = load_folder(paths)
+    if play_log_missing(paths):
+        return EXIT_OK
+    project = load_project(paths, scripts=True)
+    if project is None:
+        return EXIT_INPUT_ERRORS
+    config, scripts = project.config, project.scripts
     day = args.date
     start = datetime.combine(day, time(), config.timezone)
     with PlayLog.open_for_reading(paths, timezone=config.timezone) as log:
         attempts = log.attempts(since=start, until=start + timedelta(days=1))
         durations = AudioManifest.load(paths).planning_durations()
-        plan = plan_as_aired(config, folder.scripts, day, log, attempts, durations=durations)
-    lines = reconcile(plan, attempts, {script.id: script.title for script in folder.scripts})
+        plan = plan_as_aired(config, scripts, day, log, attempts, durations=durations)
+    lines = reconcile(plan, attempts, {script.id: script.title for script in scripts})
     counts = Counter(line.status for line in lines)
     if args.json:
         print_json(
@@ -92,7 +87,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
                 "counts": {status.value: counts[status] for status in LineStatus},
             }
         )
-        return 0
+        return EXIT_OK
     print(f"ĐỐI CHIẾU KẾ HOẠCH VÀ NHẬT KÝ PHÁT — {day_label(day)}")
     if lines:
         print_table(COLUMNS, [_row(line) for line in lines])
@@ -101,9 +96,4 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     summary = ", ".join(f"{status.label_vi}: {counts[status]}" for status in LineStatus)
     print(f"\n{summary}")
     print(REPLANNED_NOTE, file=sys.stderr)
-    if folder.errors:
-        print(
-            f"{len(folder.rejected)} tệp kịch bản bị loại vì lỗi; chạy `broadcast check` để xem.",
-            file=sys.stderr,
-        )
-    return 0
+    return EXIT_OK

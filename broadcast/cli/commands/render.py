@@ -4,30 +4,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 from tqdm import tqdm
 
-from broadcast.audio.batch import RenderSummary, render_all, render_script
+from broadcast.audio.batch import RenderSummary, render_all
 from broadcast.audio.manifest import AudioManifest
-from broadcast.audio.reading import Normalizer
-from broadcast.audio.render import Outcome, RenderResult
+from broadcast.audio.render import RenderOutcome, RenderResult
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.commands.check import minutes_seconds
-from broadcast.cli.output import print_diagnostics, print_json, print_table
-from broadcast.clock import SystemClock
-from broadcast.config import Config, load_config
-from broadcast.diagnostics import InputError
+from broadcast.cli.output import minutes_seconds, print_json, print_table
+from broadcast.cli.rendering import load_render_setup, print_render_problems
 from broadcast.paths import ProjectPaths
-from broadcast.scripts import Script, load_folder
+from broadcast.scripts import Script
 
 ORDER = 30
 
 OUTCOME_LABELS = {
-    Outcome.RENDERED: "mới tạo",
-    Outcome.CACHED: "lấy từ bộ nhớ đệm",
-    Outcome.FAILED: "thất bại",
+    RenderOutcome.RENDERED: "mới tạo",
+    RenderOutcome.CACHED: "lấy từ bộ nhớ đệm",
+    RenderOutcome.FAILED: "thất bại",
 }
 
 
@@ -49,68 +44,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-@dataclass(frozen=True)
-class Inputs:
-    config: Config
-    scripts: list[Script]
-    reader: Normalizer
-
-
-def load_inputs(paths: ProjectPaths, with_scripts: bool = True) -> Inputs | None:
-    """Configuration, valid scripts and the normalizer with the project's lexicon; prints the
-    problems (file and line) and returns ``None`` when something cannot be used."""
-    try:
-        config = load_config(paths)
-        reader = Normalizer(paths, config.tts.region)
-    except InputError as exc:
-        print_diagnostics(exc.diagnostics)
-        return None
-    scripts = []
-    if with_scripts:
-        folder = load_folder(paths)
-        print_diagnostics(folder.errors)
-        scripts = folder.scripts
-    return Inputs(config, scripts, reader)
-
-
-def rendered_script(paths: ProjectPaths, script_id: str) -> tuple[Script, RenderResult] | None:
-    """One script's audio, rendered now if needed (``preview``, ``export``); prints why and
-    returns ``None`` when there is no such valid script or no engine could read it."""
-    inputs = load_inputs(paths)
-    if inputs is None:
-        return None
-    config = inputs.config
-    script = next((s for s in inputs.scripts if s.id == script_id), None)
-    if script is None:
-        print(
-            f'Không có kịch bản hợp lệ nào mã "{script_id}" (xem "broadcast check").',
-            file=sys.stderr,
-        )
-        return None
-    result = render_script(
-        paths, config.tts, script, reader=inputs.reader, clock=SystemClock(config.timezone)
-    )
-    print_problems(result, script.source)
-    if result.entry is None:
-        print(f"{script.source}: không bộ đọc nào tạo được âm thanh.", file=sys.stderr)
-        return None
-    return script, result
-
-
-def print_problems(result: RenderResult, source: str) -> None:
-    """Why engines failed for one script, naming its file; a warning when a fallback read it."""
-    label = "cảnh báo: " if result.entry is not None else ""
-    for problem in result.problems:
-        print(f"{source}: {label}{problem}", file=sys.stderr)
-
-
 def _print_engine_problems(summary: RenderSummary, sources: dict[str, Script]) -> None:
     """Every reason for a script that failed; for fallbacks each distinct reason once (with the
     network down it is the same for every script)."""
     fallback_reasons: dict[str, int] = {}
     for result in summary.results:
-        if result.outcome is Outcome.FAILED:
-            print_problems(result, sources[result.script_id].source)
+        if result.outcome is RenderOutcome.FAILED:
+            print_render_problems(result, sources[result.script_id].source)
         else:
             for problem in result.problems:
                 fallback_reasons[problem] = fallback_reasons.get(problem, 0) + 1
@@ -125,7 +65,7 @@ def _summary_rows(summary: RenderSummary) -> list[dict[str, Any]]:
             "count": summary.count(outcome),
             "duration": minutes_seconds(summary.seconds(outcome)),
         }
-        for outcome in Outcome
+        for outcome in RenderOutcome
     ]
     fell_back = [r for r in summary.results if r.fell_back]
     seconds = sum(r.duration_seconds or 0 for r in fell_back)
@@ -153,27 +93,31 @@ def _record(result: RenderResult, script: Script) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    inputs = load_inputs(paths)
-    if inputs is None:
+    setup = load_render_setup(paths)
+    if setup is None:
         return EXIT_INPUT_ERRORS
-    config, scripts = inputs.config, inputs.scripts
+    config, scripts = setup.project.config, setup.project.scripts
     with tqdm(total=len(scripts), file=sys.stderr, unit="kịch bản", disable=None) as bar:
+
+        def one_more(_: RenderResult) -> None:
+            bar.update()
+
         summary = render_all(
             paths,
             config.tts.offline() if args.offline else config.tts,
             scripts,
-            reader=inputs.reader,
-            clock=SystemClock(config.timezone),
+            reader=setup.reader,
+            clock=setup.project.clock,
             workers=args.workers,
             prune=args.prune,
-            progress=lambda _: bar.update(),
+            progress=one_more,
         )
     sources = {script.id: script for script in scripts}
     if args.json:
         print_json(
             {
                 "scripts": [_record(r, sources[r.script_id]) for r in summary.results],
-                "summary": {o.value: summary.count(o) for o in Outcome}
+                "summary": {o.value: summary.count(o) for o in RenderOutcome}
                 | {"fell_back": summary.fell_back},
                 "pruned": summary.pruned,
             }

@@ -8,15 +8,13 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from broadcast.cli.output import print_diagnostics, print_json
-from broadcast.config import Config, load_config
-from broadcast.diagnostics import InputError
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
+from broadcast.cli.output import print_json
+from broadcast.cli.project import load_project, play_log_missing
 from broadcast.paths import ProjectPaths
-from broadcast.playlog import PlayLog, database_path
+from broadcast.playlog import PlayLog
 from broadcast.report import FORMATS, Labels, Period, parse_period, period_report
-from broadcast.report.labels import labels_from_config
 from broadcast.report.output import TEXT_RENDERERS, save_report
-from broadcast.scripts import load_folder
 
 ORDER = 62
 STDOUT = "-"
@@ -49,31 +47,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def _config(paths: ProjectPaths) -> Config | None:
-    try:
-        return load_config(paths)
-    except InputError as exc:
-        # The log alone still makes the report: ids instead of names, no plan to compare.
-        print("cảnh báo: không đọc được cấu hình, chủ đề hiện bằng mã:", file=sys.stderr)
-        print_diagnostics(exc.diagnostics)
-        return None
-
-
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     period: Period = args.period
     if args.out == STDOUT and args.fmt not in TEXT_RENDERERS:
         print("Tệp xlsx không in ra màn hình được; hãy chọn --out TỆP.", file=sys.stderr)
-        return 2
-    if not database_path(paths).exists():
-        print(f"Chưa có nhật ký phát ({paths.relative(database_path(paths))}).", file=sys.stderr)
-        return 1
-    config = _config(paths)
-    labels = labels_from_config(config) if config else Labels()
-    scripts = load_folder(paths).scripts if config else []
+        return EXIT_USAGE
+    if play_log_missing(paths):
+        return EXIT_INPUT_ERRORS
+    # The log alone still makes the report: ids instead of names, no plan to compare.
+    project = load_project(paths, scripts=True, otherwise="chủ đề hiện bằng mã")
+    config = project.config if project else None
     with PlayLog.open_for_reading(paths) as log:
-        now = datetime.now(log.timezone)
         document = period_report(
-            log, period, labels, generated_at=now, config=config, scripts=scripts
+            log,
+            period,
+            Labels.from_config(config),
+            generated_at=datetime.now(log.timezone),
+            config=config,
+            scripts=project.scripts if project else (),
         )
     if args.json:
         print_json(dataclasses.asdict(document))
@@ -83,4 +74,4 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         out = Path(args.out or f"bao-cao-{period.key}.{args.fmt}")
         save_report(document, args.fmt, out)
         print(f"Đã lập báo cáo {period.name_vi}: {out}")
-    return 0
+    return EXIT_OK

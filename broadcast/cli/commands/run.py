@@ -11,10 +11,9 @@ from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.output import print_diagnostics
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
-from broadcast.sinks.spec import FILE_PREFIX, SINK_HELP
+from broadcast.sinks.spec import SINK_HELP, station_sink
 
 ORDER = 50
-FALLBACK_FOLDER = "fallback_wav"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,18 +53,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def _sinks(spec: str | None, paths: ProjectPaths):
-    """The main sink, the fallback for zones whose device is missing, and whether devices are
-    checked (not when everything goes to files anyway)."""
-    from broadcast.sinks.file import FileSink
-    from broadcast.sinks.spec import sink_from_spec
-
-    sink = sink_from_spec(spec, realtime=True)
-    to_files = spec is not None and spec.startswith(FILE_PREFIX)
-    fallback = None if to_files else FileSink(paths.data_dir / FALLBACK_FOLDER, realtime=True)
-    return sink, fallback, not to_files
-
-
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     # Imported here: the daemon pulls in the audio stack, too slow for every CLI start.
     from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions, Rehearsal
@@ -74,7 +61,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         print("--grace và --excerpt phải là số dương", file=sys.stderr)
         return EXIT_USAGE
     try:
-        sink, fallback, check_devices = _sinks(args.sink, paths)
+        sink = station_sink(args.sink, paths)
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -86,13 +73,13 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         control_port=args.port,
         sink_label=args.sink or "sound",
     )
-    daemon = BroadcastDaemon(paths, sink, fallback, check_devices=check_devices, options=options)
     try:
-        daemon.start()
+        daemon = BroadcastDaemon(paths, sink, options=options)
     except InputError as exc:
         print("Không chạy được: lịch phát có lỗi.", file=sys.stderr)
         print_diagnostics(exc.diagnostics)
         return EXIT_INPUT_ERRORS
+    daemon.start()
 
     def ask_to_stop(signum: int, frame: object) -> None:
         daemon.stop_requested.set()

@@ -8,9 +8,7 @@ from pathlib import Path
 
 from broadcast.audio.batch import render_text
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_USAGE
-from broadcast.cli.commands.preview import deliver
-from broadcast.cli.commands.render import load_inputs, print_problems
-from broadcast.clock import SystemClock
+from broadcast.cli.rendering import deliver, load_render_setup, print_render_problems
 from broadcast.paths import ProjectPaths
 
 ORDER = 32
@@ -33,15 +31,13 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if not text:
         print("Hãy ghi đoạn văn bản cần đọc.", file=sys.stderr)
         return EXIT_USAGE
-    inputs = load_inputs(paths, with_scripts=False)
-    if inputs is None:
+    setup = load_render_setup(paths, scripts=False)
+    if setup is None:
         return EXIT_INPUT_ERRORS
-    config = inputs.config
-    result = render_text(
-        paths, config.tts, text, reader=inputs.reader, clock=SystemClock(config.timezone)
-    )
-    print_problems(result, "văn bản")
+    project = setup.project
+    result = render_text(paths, project.config.tts, text, reader=setup.reader, clock=project.clock)
+    print_render_problems(result, "văn bản")
     if result.entry is None:
         print("Không bộ đọc nào tạo được âm thanh.", file=sys.stderr)
         return EXIT_INPUT_ERRORS
-    return deliver(result, args.out)
+    return deliver(result.entry, args.out)

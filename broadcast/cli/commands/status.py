@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import Any
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import print_json, print_table
 from broadcast.control import STATUS, ControlClient, ControlError, DaemonUnavailable
-from broadcast.daemon.status import ALIVE_WITHIN_SECONDS, read_status
+from broadcast.daemon.status import (
+    ALIVE_WITHIN_SECONDS,
+    DaemonState,
+    DaemonStatus,
+    ZoneStatus,
+    read_status,
+)
 from broadcast.paths import ProjectPaths
 
 ORDER = 52
@@ -26,20 +31,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def _current(paths: ProjectPaths) -> tuple[dict[str, Any] | None, str | None]:
+def _current(paths: ProjectPaths) -> tuple[DaemonStatus | None, str | None]:
     """Live status from the daemon, else the last status file with why it is not live."""
     try:
-        return ControlClient.from_paths(paths, timeout=5.0).call(STATUS), None
+        return DaemonStatus.from_json(
+            ControlClient.from_paths(paths, timeout=5.0).call(STATUS)
+        ), None
     except (DaemonUnavailable, ControlError) as exc:
         return read_status(paths), exc.message
 
 
-def _age_seconds(status: dict[str, Any]) -> float | None:
-    try:
-        beat = datetime.fromisoformat(status["heartbeat_at"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return (datetime.now(beat.tzinfo) - beat).total_seconds()
+def _health(zone: ZoneStatus) -> str:
+    if zone.to_file:
+        note = "ghi ra tệp WAV (không phát ra loa)"
+        return f"{note}: {zone.problem}" if zone.problem else note
+    return zone.problem or "tốt"
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
@@ -47,22 +53,27 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if status is None:
         print(f"Chương trình phát không chạy. {problem or ''}".strip())
         return EXIT_INPUT_ERRORS
-    age = _age_seconds(status)
-    alive = status.get("state") == "running" and age is not None and age < ALIVE_WITHIN_SECONDS
+    age = (datetime.now(status.heartbeat_at.tzinfo) - status.heartbeat_at).total_seconds()
+    alive = status.state is DaemonState.RUNNING and age < ALIVE_WITHIN_SECONDS
     if args.json:
-        print_json({**status, "alive": alive, "heartbeat_age_seconds": age})
+        print_json({**status.to_json(), "alive": alive, "heartbeat_age_seconds": age})
         return EXIT_OK if alive else EXIT_INPUT_ERRORS
-    beat = f"{age:.0f} giây trước" if age is not None else "không rõ"
-    print(f"Chương trình phát: {'ĐANG CHẠY' if alive else 'KHÔNG CHẠY'} (nhịp tim {beat})")
+    state = "ĐANG CHẠY" if alive else "KHÔNG CHẠY"
+    print(f"Chương trình phát: {state} (nhịp tim {age:.0f} giây trước)")
     if problem and not alive:
         print(f"  {problem}")
-    for playing in status.get("playing", []):
-        print(f"Đang phát: {playing['slot']} trên {', '.join(playing['zones'])}")
-    if not status.get("playing"):
+    for playing in status.playing:
+        print(f"Đang phát: {playing.slot} trên {', '.join(playing.zones)}")
+    if not status.playing:
         print("Đang phát: không có")
     rows = [
-        {"zone": zone, **entry}
-        for zone, entries in status.get("next", {}).items()
+        {
+            "zone": zone,
+            "at": entry.at.isoformat(timespec="seconds"),
+            "slot": entry.slot,
+            "title": entry.title,
+        }
+        for zone, entries in status.next.items()
         for entry in entries
     ]
     if rows:
@@ -79,12 +90,14 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
             ("channels", "Kênh"),
             ("health", "Tình trạng"),
         ],
-        [{**d, "health": d.get("problem") or "tốt"} for d in status.get("devices", [])],
+        [
+            {"zone": d.zone, "device": d.device, "channels": list(d.channels), "health": _health(d)}
+            for d in status.devices
+        ],
     )
-    alarms = status.get("alarms", [])
-    print(f"\nCảnh báo đang có: {len(alarms)}")
-    for alarm in alarms:
-        print(f"  {alarm['at']}  {alarm['message']}")
-    for problem_text in status.get("input_problems", []):
+    print(f"\nCảnh báo đang có: {len(status.alarms)}")
+    for alarm in status.alarms:
+        print(f"  {alarm.at.isoformat(timespec='seconds')}  {alarm.message}")
+    for problem_text in status.input_problems:
         print(f"  tệp sửa sai (đang dùng bản trước): {problem_text}")
-    return EXIT_OK if alive and not alarms else EXIT_INPUT_ERRORS
+    return EXIT_OK if alive and not status.alarms else EXIT_INPUT_ERRORS

@@ -6,11 +6,9 @@ import argparse
 import sys
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
-from broadcast.cli.output import print_diagnostics
-from broadcast.config import load_config
-from broadcast.diagnostics import InputError
+from broadcast.cli.project import load_project
 from broadcast.paths import ProjectPaths
-from broadcast.sinks.protocol import PlayStatus, ZoneOutput
+from broadcast.sinks.protocol import ZoneSpeakers
 from broadcast.sinks.spec import SINK_HELP, sink_from_spec
 from broadcast.yamlsource import did_you_mean
 
@@ -38,19 +36,18 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        config = load_config(paths)
-    except InputError as exc:
-        print_diagnostics(exc.diagnostics)
+    project = load_project(paths)
+    if project is None:
         return EXIT_INPUT_ERRORS
+    config = project.config
     zone = next((z for z in config.zones if z.id == args.zone), None)
     if zone is None:
         hint = did_you_mean(args.zone, config.zone_ids)
         print(f'Lỗi: không có khu vực "{args.zone}" trong {config.source}{hint}', file=sys.stderr)
         return EXIT_INPUT_ERRORS
-    result = play_zone_test(sink, ZoneOutput.from_zone(zone), zone.name)
+    result = play_zone_test(sink, ZoneSpeakers.from_zone(zone), zone.name)
     outcome = result.for_zone(zone.id)
-    if outcome.status is PlayStatus.DEVICE_ERROR:
+    if outcome.error is not None:
         print(f"Lỗi thiết bị {outcome.device}: {outcome.error.message}", file=sys.stderr)
         return EXIT_INPUT_ERRORS
     channels = ", ".join(str(c) for c in zone.output.channels)
