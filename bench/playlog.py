@@ -15,6 +15,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from broadcast.clock import FakeClock
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Airing, Outcome, PlayLog, Reason
 from broadcast.playlog.store import WARD_TIMEZONE
@@ -116,7 +117,7 @@ def main() -> None:
         year = parse_period("2023")
         with PlayLog.open_for_reading(paths) as log:
             document, report_seconds = timed(
-                lambda: period_report(log, year, labels, generated_at=now, check_chain=False)
+                lambda: period_report(log, year, labels, clock=FakeClock(now), check_chain=False)
             )
             verify, verify_seconds = timed(log.verify)
         print(

@@ -2,12 +2,15 @@ import argparse
 import re
 import subprocess
 import sys
+from datetime import datetime, timedelta
 
 import pytest
 
 from broadcast import __version__
-from broadcast.cli import build_parser, main
+from broadcast.cli import EXIT_BROKEN_PIPE, build_parser, main
 from broadcast.paths import ProjectPaths
+from broadcast.playlog import Airing, Outcome, PlayLog
+from broadcast.playlog.store import WARD_TIMEZONE
 
 
 def _subparsers() -> argparse._SubParsersAction:
@@ -96,3 +99,26 @@ def test_home_resolution_order(tmp_path, monkeypatch):
     paths = ProjectPaths.resolve()
     assert paths.home == tmp_path
     assert paths.relative(tmp_path / "scripts_vi" / "a.txt") == "scripts_vi/a.txt"
+
+
+def test_logs_piped_to_a_reader_that_closes_early_ends_quietly_without_a_traceback(tmp_path):
+    """Once, ``broadcast logs | head`` ended in a BrokenPipeError traceback. Now the command
+    stops as Unix tools do: nothing on stderr, the status a shell gives a tool ended by
+    SIGPIPE. The log is bigger than a pipe's buffer, so the reader's leaving is always felt."""
+    paths = ProjectPaths(tmp_path)
+    paths.schedules_file.write_text("zones: []\n", encoding="utf-8")
+    title = "Thông báo lịch tiêm chủng mở rộng cho trẻ em dưới năm tuổi tại trạm y tế phường"
+    with PlayLog.open(paths) as log:
+        for n in range(600):
+            at = datetime(2026, 3, 2, 6, tzinfo=WARD_TIMEZONE) + timedelta(minutes=n)
+            row = log.start_attempt(Airing(zone="tdp-1", scheduled_at=at, title=title), at)
+            log.finish_attempt(row, Outcome.PLAYED, ended_at=at, aired_seconds=60.0)
+    command = [sys.executable, "-m", "broadcast", "--home", str(tmp_path), "logs"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as shown:
+        assert shown.stdout is not None and shown.stderr is not None
+        assert "Thời gian" in shown.stdout.readline().decode("utf-8")
+        shown.stdout.close()  # as `head -1` does
+        err = shown.stderr.read().decode("utf-8")
+        code = shown.wait(timeout=60)
+    assert (code, err) == (EXIT_BROKEN_PIPE, "")
+    assert EXIT_BROKEN_PIPE == 128 + 13

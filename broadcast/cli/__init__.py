@@ -2,14 +2,17 @@
 
 Each subcommand lives in its own module under ``broadcast.cli.commands`` and exposes
 ``register(subparsers)``; the subparser's ``handler(args, paths) -> int`` does the work.
-Exit codes: 0 ok, 1 input errors found, 2 usage error (argparse's own).
+Exit codes: 0 ok, 1 input errors found, 2 usage error (argparse's own), 141 the reader of
+the output went away (``broadcast logs | head``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +24,9 @@ from broadcast.paths import HOME_ENV, ProjectPaths
 EXIT_OK = 0
 EXIT_INPUT_ERRORS = 1
 EXIT_USAGE = 2
+# What a shell reports for a Unix tool ended by SIGPIPE (128 + 13): with ``set -o pipefail``
+# a script sees the output was cut short; without it the pipeline's status stays the reader's.
+EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,10 +65,42 @@ def _use_utf8_console() -> None:
             stream.reconfigure(encoding="utf-8", errors="replace")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    _use_utf8_console()
+def _writes_to_a_pipe() -> bool:
+    """Whether standard output is a pipe: only then can a broken pipe be the reader leaving."""
+    try:
+        return stat.S_ISFIFO(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError):  # no file descriptor (captured, closed)
+        return False
+
+
+def _discard_output() -> None:
+    """The reader is gone: what is still buffered goes to the null device, so the flush at
+    interpreter exit raises no second error (the recipe in Python's ``signal`` docs; no
+    SIGPIPE involved, so Windows runs the same code)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     paths = ProjectPaths.resolve(args.home)
     if args.data:
         paths = paths.with_data_dir(Path(args.data).expanduser())
     return int(args.handler(args, paths))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _use_utf8_console()
+    try:
+        try:
+            return _run(argv)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
+    except BrokenPipeError:
+        if not _writes_to_a_pipe():
+            raise  # a broken pipe elsewhere is a fault to see, not the reader leaving
+        _discard_output()
+        return EXIT_BROKEN_PIPE

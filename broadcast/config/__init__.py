@@ -8,6 +8,7 @@ daemon can keep the last good ``Config`` when an edit breaks the file.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -58,25 +59,55 @@ class Config:
     def slot(self, slot_id: str) -> Slot:
         return next(slot for slot in self.slots if slot.id == slot_id)
 
-    def expand_zones(self, names: Iterable[str] | None) -> tuple[str, ...]:
-        """Zones and groups to zone ids in declaration order; ``None`` means every zone.
+    def zone_reference(self, text: str) -> str | None:
+        """The zone or group id that ``text`` names, or ``None``.
 
-        Names this file does not know are left out (scripts are checked separately).
+        People type a zone as its id ("tdp-1") or its name ("Tổ dân phố 1"); either is
+        matched after NFC and case folding, so a name pasted from a document still resolves.
         """
+        if text in self.zone_ids or text in self.zone_groups:
+            return text
+        wanted = _spelling_key(text)
+        for zone_id in [*self.zone_ids, *self.zone_groups]:
+            if _spelling_key(zone_id) == wanted:
+                return zone_id
+        return next((z.id for z in self.zones if _spelling_key(z.name) == wanted), None)
+
+    def zone_hint(self, text: str) -> str:
+        """`` (có phải "…"?)`` naming the zone id, group or zone name closest to ``text``."""
+        spellings = [*self.zone_ids, *self.zone_groups, *(zone.name for zone in self.zones)]
+        return yamlsource.did_you_mean(unicodedata.normalize("NFC", text.strip()), spellings)
+
+    def unknown_zone_message(self, text: str) -> str:
+        """Vietnamese: ``text`` names no zone or group here, with the closest id or name."""
+        return f'khu vực "{text}" không có trong {self.source}{self.zone_hint(text)}'
+
+    def expand_zones(self, names: Iterable[str] | None) -> tuple[str, ...]:
+        """Zones and groups (by id or name) to zone ids in declaration order; ``None`` means
+        every zone. Names this file does not know are left out (scripts are checked
+        separately)."""
         if names is None:
             return self.zone_ids
         wanted: set[str] = set()
         for name in names:
-            wanted.update(self.zone_groups.get(name, (name,)))
+            reference = self.zone_reference(name)
+            if reference is not None:
+                wanted.update(self.zone_groups.get(reference, (reference,)))
         return tuple(z for z in self.zone_ids if z in wanted)
 
     def zones_label(self, zones: Iterable[str]) -> str:
-        """A group's name when the zones are exactly that group, else the zone ids."""
+        """For people: a group's id when the zones are exactly that group, else the zones'
+        names (an id this file does not know stands for itself)."""
         zones = tuple(zones)
         for group, members in self.zone_groups.items():
             if members == zones and members:
                 return group
-        return ", ".join(zones)
+        names = {zone.id: zone.name for zone in self.zones}
+        return ", ".join(names.get(zone, zone) for zone in zones)
+
+
+def _spelling_key(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
 
 
 def _timezone(value: yamlsource.Located | None) -> ZoneInfo:

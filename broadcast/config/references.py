@@ -33,19 +33,16 @@ def check_script_references(config: Config, scripts: Sequence[Script]) -> list[D
                         f"trong scripts_vi/{hint}",
                     )
                 )
-    zone_names = [*config.zone_ids, *config.zone_groups]
     for script in scripts:
         for zone in script.zones or ():
-            if zone not in zone_names:
-                hint = yamlsource.did_you_mean(zone, zone_names)
+            if config.zone_reference(zone) is None:
                 found.append(
                     Diagnostic(
                         script.source,
                         None,
                         None,
                         "unknown_zone",
-                        f'khu vực "{zone}" không có trong {config.source}{hint}; '
-                        "bài sẽ không phát ở đó",
+                        f"{config.unknown_zone_message(zone)}; bài sẽ không phát ở đó",
                         Severity.WARNING,
                     )
                 )

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from broadcast.config import Config
 from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError
 from broadcast.scripts.decoding import clean_line_breaks
 from broadcast.scripts.model import CHARS_PER_SECOND, Priority
@@ -24,15 +25,17 @@ from broadcast.yamlsource import did_you_mean
 MAX_ANNOUNCE_CHARACTERS = 5_000  # about six minutes aloud; longer belongs in scripts_vi/
 ANNOUNCE_SUFFIXES = TEXT_SUFFIXES | {WORD_SUFFIX, ".wav", ".mp3"}
 ANNOUNCE_PRIORITIES = (Priority.PRIORITY, Priority.EMERGENCY)
-ANNOUNCE_ARGUMENTS = ("text", "file", "zones", "priority")
+ANNOUNCE_ARGUMENTS = ("text", "file", "zones", "priority", "sender")
+MAX_SENDER_CHARACTERS = 64
 
 
 @dataclass(frozen=True)
 class Announcement:
-    zones: tuple[str, ...]  # NFC, in the order given, without repeats
+    zones: tuple[str, ...]  # NFC, in the order given, without repeats; ids once resolved
     priority: Priority
     text: str | None = None  # NFC, cleaned of control characters; set when file is None
     file: Path | None = None  # absolute; an existing regular file with an accepted suffix
+    sender: str | None = None  # the account that sent it, as the client says (for the report)
 
     def to_args(self) -> dict[str, Any]:
         """The arguments for ``ControlClient.call("announce", **...)``."""
@@ -41,6 +44,8 @@ class Announcement:
             args["file"] = str(self.file)
         else:
             args["text"] = self.text
+        if self.sender is not None:
+            args["sender"] = self.sender
         return args
 
 
@@ -95,29 +100,27 @@ def _file(value: Any, base_dir: Path | None) -> Path:
     return path
 
 
-def _zones(value: Any, known_zones: Collection[str] | None) -> tuple[str, ...]:
+def _zones(value: Any, config: Config | None) -> tuple[str, ...]:
     source = _source("zones")
     if not isinstance(value, list | tuple) or not value:
         raise refused(source, "no_zones", 'cần ít nhất một khu vực phát, ví dụ ["toan-phuong"]')
     problems, zones = [], []
     for item in value:
-        zone = clean_line_breaks(item).strip() if isinstance(item, str) else ""
-        if not zone:
+        given = clean_line_breaks(item).strip() if isinstance(item, str) else ""
+        if not given:
             problems.append(
                 Diagnostic(source, None, None, "bad_zone", f"tên khu vực không hợp lệ: {item!r}")
             )
-        elif known_zones is not None and zone not in known_zones:
-            hint = did_you_mean(zone, known_zones)
-            problems.append(
-                Diagnostic(
-                    source,
-                    None,
-                    None,
-                    "unknown_zone",
-                    f'khu vực "{zone}" không có trong schedules.yaml{hint}',
-                )
-            )
-        elif zone not in zones:
+            continue
+        if config is None:
+            zone = given
+        elif (found := config.zone_reference(given)) is not None:
+            zone = found
+        else:
+            message = config.unknown_zone_message(given)
+            problems.append(Diagnostic(source, None, None, "unknown_zone", message))
+            continue
+        if zone not in zones:
             zones.append(zone)
     if problems:
         raise InputError(problems)
@@ -143,13 +146,13 @@ def parse_announcement(
     args: Mapping[str, Any],
     *,
     base_dir: Path | None = None,
-    known_zones: Collection[str] | None = None,
+    config: Config | None = None,
 ) -> Announcement:
     """Validate ``announce`` arguments; ``InputError`` lists every problem at once.
 
     ``base_dir`` resolves a relative ``file`` (the command line passes its current folder; the
-    daemon passes nothing and so accepts absolute paths only). ``known_zones`` (zone ids and
-    group names from the configuration) turns an unknown zone into an error with a suggestion.
+    daemon passes nothing and so accepts absolute paths only). With ``config`` each zone, given
+    by id or name, becomes its zone or group id, and an unknown one an error with a suggestion.
     """
     collector = DiagnosticCollector()
     for name in args:
@@ -182,9 +185,24 @@ def parse_announcement(
             file = _file(args["file"], base_dir)
     zones: tuple[str, ...] = ()
     with collector.guard():
-        zones = _zones(args.get("zones"), known_zones)
+        zones = _zones(args.get("zones"), config)
     priority = Priority.PRIORITY
     with collector.guard():
         priority = _priority(args.get("priority"))
+    sender = None
+    with collector.guard():
+        sender = _sender(args.get("sender"))
     collector.raise_if_errors()
-    return Announcement(zones=zones, priority=priority, text=text, file=file)
+    return Announcement(zones=zones, priority=priority, text=text, file=file, sender=sender)
+
+
+def _sender(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_SENDER_CHARACTERS:
+        raise refused(
+            _source("sender"),
+            "bad_sender",
+            f"người gửi phải là tên tài khoản (tối đa {MAX_SENDER_CHARACTERS} ký tự)",
+        )
+    return clean_line_breaks(value).strip()

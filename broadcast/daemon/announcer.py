@@ -26,6 +26,7 @@ from broadcast.daemon.runner import AirContext, play_announcement
 from broadcast.diagnostics import Diagnostic, InputError
 from broadcast.media.ffmpeg import AudioDecodeError, decode
 from broadcast.paths import ProjectPaths
+from broadcast.playlog import BulletinRecord
 from broadcast.schedule import PlannedSegment
 from broadcast.scripts import read_wording
 from broadcast.scripts.model import Priority
@@ -86,8 +87,21 @@ class Announcer:
         loudness = settings.loudness
         return normalize(raw, SAMPLE_RATE, loudness.target_lufs, loudness.true_peak_dbtp).samples
 
-    def air(self, context: AirContext, bulletin: Bulletin) -> None:
-        """Put ``bulletin`` on the air (in the background); returns at once."""
+    def air(self, context: AirContext, bulletin: Bulletin, request: Announcement) -> None:
+        """Put ``bulletin`` on the air (in the background); returns at once. The log keeps the
+        announcement as sent first: one broadcast, whatever its zones."""
+        context.log.record_bulletin(
+            BulletinRecord(
+                id=bulletin.id,
+                priority=bulletin.priority.value,
+                requested_at=bulletin.received_at,
+                zones=bulletin.zones,
+                title=bulletin.title,
+                sender=request.sender,
+                text=request.text,
+                file=str(request.file) if request.file is not None else None,
+            )
+        )
         if bulletin.priority is Priority.EMERGENCY:
             target = self._air_emergency
         elif context.air.queue_priority(bulletin):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -37,6 +37,7 @@ from broadcast.daemon.announcer import Announcer
 from broadcast.daemon.daemon_log import setup_daemon_logging
 from broadcast.daemon.downtime import account_for_downtime, aired_parts
 from broadcast.daemon.inputs import Inputs, read_inputs
+from broadcast.daemon.rehearsal import Rehearsal
 from broadcast.daemon.render_ahead import RenderAhead
 from broadcast.daemon.runner import AirContext, ProgramRunner, record_not_aired
 from broadcast.daemon.segment_audio import SegmentAudioSource
@@ -45,8 +46,9 @@ from broadcast.daemon.status_snapshot import snapshot
 from broadcast.daemon.watcher import Changes, ChangeWatcher
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Outcome, PlayLog, Reason
-from broadcast.playlog.history import plan_days
+from broadcast.playlog.history import plan_as_known, plan_days
 from broadcast.schedule import Plan, PlanItem
+from broadcast.scripts import file_saved_at
 from broadcast.scripts.model import Script
 from broadcast.sinks.protocol import AudioSink, ZoneHealth, ZoneSpeakers
 
@@ -58,15 +60,6 @@ DEFAULT_GRACE = timedelta(minutes=5)
 DEFAULT_RENDER_RETRY = timedelta(minutes=15)
 JOB_PREFIX = "airing:"
 PLAN_DAYS = 2  # today and tomorrow: a restart just after midnight still knows the next slots
-
-
-@dataclass(frozen=True)
-class Rehearsal:
-    """Today's airings shifted to start within seconds, back to back, then the daemon ends."""
-
-    lead_seconds: float = 3.0
-    gap_seconds: float = 1.0
-    excerpt_seconds: float | None = None  # play only the start of each segment
 
 
 @dataclass(frozen=True)
@@ -110,6 +103,7 @@ class BroadcastDaemon:
         self.alarms = Alarms(self.clock)
         self.air = AirControl()
         self.log = PlayLog.open(paths, timezone=timezone)
+        self._note_arrivals(self.inputs, first_start=True)
         self.stopped = threading.Event()
         self.stop_requested = threading.Event()  # set by signals, or by a rehearsal's end
         self._lock = threading.RLock()
@@ -144,7 +138,10 @@ class BroadcastDaemon:
         self._scheduler.start()
         if self.options.rehearsal is None:
             missed = account_for_downtime(
-                self.context, self._plan, self._down_since, self.options.grace
+                self.context,
+                lambda day, _: self._plan_known(day),
+                self._down_since,
+                self.options.grace,
             )
             if missed:
                 logger.warning(
@@ -227,6 +224,7 @@ class BroadcastDaemon:
         """Read the inputs again now; an invalid edit keeps the last good state (and says so)."""
         with self._lock:
             inputs = read_inputs(self.paths, self.inputs)
+            self._note_arrivals(inputs)
             self.inputs = inputs
             self.context, self._durations = self._build_context(inputs)
         if inputs.problems:
@@ -249,6 +247,29 @@ class BroadcastDaemon:
             extra={"event": "inputs_changed"},
         )
         self.reload()
+
+    def _note_arrivals(self, inputs: Inputs, first_start: bool = False) -> None:
+        """Record when each script was first in the folder: what a past airing could have had.
+
+        A script new to a running daemon arrived now. One found at start arrived while the
+        daemon was down: not before the last heartbeat, nor before the file was last saved
+        (a copy may keep an older time: then the heartbeat bounds it).
+        """
+        now = self.clock.now()
+        known = self.log.script_arrivals()
+        new = [script for script in inputs.scripts if script.id not in known]
+        if not new:
+            return
+        if not first_start:
+            self.log.note_scripts_seen({script.id: now for script in new})
+            return
+        floor = self._down_since
+        arrivals = {}
+        for script in new:
+            saved = file_saved_at(self.paths.home / script.source, now.tzinfo)
+            candidates = [moment for moment in (floor, saved) if moment is not None]
+            arrivals[script.id] = min(now, max(candidates)) if candidates else now
+        self.log.note_scripts_seen(arrivals)
 
     def _render(self) -> None:
         self._render_ahead.run()
@@ -277,6 +298,22 @@ class BroadcastDaemon:
         scripts = manifest.airable(inputs.scripts)
         return plan_days(
             inputs.config, scripts, first_day, self.log, days=days, durations=durations
+        )
+
+    def _plan_known(self, day: date) -> Plan:
+        """``day`` for airings already due: each as it started (recorded in the log), or with
+        only the scripts first seen before its time."""
+        with self._lock:
+            inputs, durations, manifest = self.inputs, self._durations, self.context.audio.manifest
+        midnight = datetime.combine(day, datetime.min.time(), inputs.config.timezone)
+        return plan_as_known(
+            inputs.config,
+            manifest.airable(inputs.scripts),
+            day,
+            self.log,
+            arrivals=self.log.script_arrivals(),
+            aired=self.log.aired_plans(since=midnight, until=midnight + timedelta(days=1)),
+            durations=durations,
         )
 
     def _reschedule(self) -> None:
@@ -310,27 +347,32 @@ class BroadcastDaemon:
             if self._started:
                 return self._pending  # a rehearsal is planned once
             return {item.id: item for item in self._rehearsal_items(now, rehearsal)}
-        plan = self._plan(now.date(), PLAN_DAYS)
-        # An airing already scheduled stays, even if the wall clock has just jumped past it:
-        # the scheduler then logs it as missed instead of it vanishing from the timetable.
-        return {
-            item.id: item
-            for item in plan.items
-            if item.id not in self._started
-            and (item.start >= now - self.options.grace or item.id in self._pending)
-        }
+        items: dict[str, PlanItem] = {}
+        started: dict[str, PlanItem] | None = None  # read from the log when first needed
+        for item in self._plan(now.date(), PLAN_DAYS).items:
+            if item.id in self._started:
+                continue
+            if item.id in self._pending:
+                # Scheduled before its time came, it stays as planned then, even if the wall
+                # clock has just jumped past it: the scheduler then logs it as missed instead
+                # of it vanishing from the timetable.
+                item = self._pending[item.id] if item.start < now else item
+            elif item.start < now:
+                if item.start < now - self.options.grace:
+                    continue
+                # Due already (a start within the grace period). One that started before a
+                # restart keeps the plan it started with: it never airs what arrived since.
+                if started is None:
+                    started = self.log.aired_plans(since=now - self.options.grace, until=now)
+                item = started.get(item.id, item)
+            items[item.id] = item
+        return items
 
     def _rehearsal_items(self, now: datetime, rehearsal: Rehearsal) -> list[PlanItem]:
-        start = now + timedelta(seconds=rehearsal.lead_seconds)
-        shifted = []
-        for item in self._plan(now.date(), 1).items:
-            shifted.append(replace(item, start=start))
-            seconds = sum(
-                min(s.duration_seconds, rehearsal.excerpt_seconds or s.duration_seconds)
-                for s in item.segments
-            )
-            start += timedelta(seconds=seconds + rehearsal.gap_seconds)
-        return shifted
+        items = rehearsal.items(self._plan(now.date(), 1).items, now, self.context)
+        if not items:
+            self.stop_requested.set()  # nothing to air (or all held back): the rehearsal is over
+        return items
 
     def _air(self, item_id: str) -> None:
         with self._lock:
@@ -338,8 +380,12 @@ class BroadcastDaemon:
             if item is None or item_id in self._started or self.air.stopping.is_set():
                 return
             self._started.add(item_id)
-            self._running[item_id] = item
             context = self.context
+        if not self.log.record_aired_plan(item, self.clock.now()):
+            # It started before a restart: the plan it started with stands.
+            item = self.log.aired_plans(since=item.start, until=item.end).get(item.id, item)
+        with self._lock:
+            self._running[item_id] = item
         try:
             # Asked even for an airing not yet due: after a restart with the wall clock set
             # back, the log may already hold it, and it must not play twice.
@@ -413,7 +459,7 @@ class BroadcastDaemon:
         with self._lock:
             context = self.context
         config = context.config
-        request = parse_announcement(args, known_zones=[*config.zone_ids, *config.zone_groups])
+        request = parse_announcement(args, config=config)
         bulletin = self._announcer.bulletin(context, request)
-        self._announcer.air(context, bulletin)
+        self._announcer.air(context, bulletin, request)
         return {"id": bulletin.id, "zones": list(bulletin.zones), "priority": bulletin.priority}

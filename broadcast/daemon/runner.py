@@ -76,15 +76,23 @@ def segment_airing(
     segment: PlannedSegment | None,
     zone: str,
     audio: SegmentAudio,
-    title: str | None = None,
+    bulletin: Bulletin | None = None,
 ) -> Airing:
-    """The play-log view of one zone's share of a segment (or of an bulletin)."""
+    """The play-log view of one zone's share of a segment (or of a bulletin: all its zones
+    share its id and the moment it was received, so it counts as one broadcast)."""
     script = context.scripts.get(segment.script_id) if segment and segment.script_id else None
-    scheduled = item.start + timedelta(seconds=segment.offset_seconds) if item and segment else None
+    if item and segment:
+        scheduled = item.start + timedelta(seconds=segment.offset_seconds)
+    else:
+        scheduled = bulletin.received_at if bulletin else context.clock.now()
+    if bulletin is not None:
+        title = bulletin.title
+    else:
+        title = (script.title if script else (segment.file if segment else "")) or ""
     return Airing(
         zone=zone,
-        scheduled_at=scheduled or context.clock.now(),
-        title=title or (script.title if script else (segment.file if segment else "")) or "",
+        scheduled_at=scheduled,
+        title=title,
         script_id=segment.script_id if segment else None,
         topic=script.topic if script else None,
         slot_id=item.slot_id if item else None,
@@ -93,6 +101,7 @@ def segment_airing(
         audio_hash=audio.audio_hash,
         engine=audio.engine,
         voice=audio.voice,
+        bulletin_id=bulletin.id if bulletin else None,
     )
 
 
@@ -122,11 +131,24 @@ def record_not_aired(
             context.log.record_missed(airing, reason, error=error, outcome=outcome)
 
 
+# A sink's count of frames and the audio's length may differ by a block's rounding.
+SHORT_TOLERANCE_SECONDS = 0.05
+SHORT_DELIVERY = "âm thanh tới thiết bị thiếu so với bài"
+
+
 def outcome_of(
-    outlet: OutletOutcome, preempted_by: Bulletin | None, resumed: bool, overrun: bool
+    outlet: OutletOutcome,
+    planned_seconds: float,
+    preempted_by: Bulletin | None,
+    resumed: bool,
+    overrun: bool,
 ) -> tuple[Outcome, str | None, str | None]:
     """Outcome, reason code and error text of one zone's play, for its log row."""
     if outlet.status is PlayStatus.COMPLETED:
+        if outlet.aired_seconds + SHORT_TOLERANCE_SECONDS < planned_seconds:
+            # What was delivered decides, whatever the sink said: less than planned is never
+            # "played".
+            return Outcome.PARTIAL, Reason.DEVICE_ERROR, SHORT_DELIVERY
         return (Outcome.RESUMED if resumed else Outcome.PLAYED), None, None
     if outlet.status is PlayStatus.DEVICE_ERROR:
         error = outlet.error.message if outlet.error else None
@@ -164,7 +186,7 @@ def finish_attempts(
     """Complete each zone's log row with what its outlet did."""
     for zone, attempt_id in attempts.items():
         outlet = result.for_zone(zone)
-        outcome, reason, error = outcome_of(outlet, preempted_by, resumed, overrun)
+        outcome, reason, error = outcome_of(outlet, audio.seconds, preempted_by, resumed, overrun)
         context.log.finish_attempt(
             attempt_id,
             outcome,
@@ -172,7 +194,16 @@ def finish_attempts(
             aired_seconds=round(min(outlet.aired_seconds, audio.seconds), 3),
             reason=reason,
             error=error,
+            output=output_used(outlet, context.speakers.get(zone)),
+            to_file=outlet.to_file,
         )
+
+
+def output_used(outlet: OutletOutcome, speakers: ZoneSpeakers | None) -> str:
+    """What the log says the sound went to: the WAV file, or the device and its channels."""
+    if outlet.to_file or speakers is None:
+        return outlet.device
+    return f"{outlet.device}, kênh {','.join(str(c) for c in speakers.channels)}"
 
 
 class ProgramRunner:
@@ -341,7 +372,7 @@ def play_announcement(context: AirContext, bulletin: Bulletin, channel: Channel)
     now = context.clock.now()
     attempts = {
         zone: context.log.start_attempt(
-            segment_airing(context, None, None, zone, audio, title=bulletin.title), now
+            segment_airing(context, None, None, zone, audio, bulletin), now
         )
         for zone in zones
     }

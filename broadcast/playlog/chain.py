@@ -34,20 +34,34 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from broadcast.playlog.schema import CHAINED_FIELDS, GENESIS_HASH, START_FIELDS
+from broadcast.playlog.schema import (
+    CHAINED_FIELDS,
+    END_FIELDS,
+    END_FIELDS_V2,
+    GENESIS_HASH,
+    START_FIELDS,
+    START_FIELDS_V2,
+)
 
 START = "start"
 END = "end"
+_END_ONLY = frozenset(END_FIELDS + END_FIELDS_V2)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def event_hash(prev_hash: str, seq: int, kind: str, chained: Sequence[object]) -> str:
     """Hash of one event: previous hash, number, kind and the row's ``CHAINED_FIELDS`` values.
 
-    A start event covers only the ``START_FIELDS`` prefix. The values are encoded as one
-    compact JSON array in the fixed column order, which is unambiguous and fast.
+    A start event covers only the start fields. The values are encoded as one compact JSON
+    array in the fixed column order, which is unambiguous and fast. The version-2 fields are
+    appended as one more array only when one of them is set: rows written before they existed
+    hash as they did, and setting one on such a row later changes its hash.
     """
-    values = list(chained[: len(START_FIELDS)] if kind == START else chained)
+    first = len(START_FIELDS + END_FIELDS)
+    added = chained[first : first + len(START_FIELDS_V2)] if kind == START else chained[first:]
+    values: list[object] = list(chained[: len(START_FIELDS)] if kind == START else chained[:first])
+    if any(value is not None for value in added):
+        values.append(list(added))
     text = _ENCODER.encode([prev_hash, seq, kind, values])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -115,7 +129,7 @@ def verify_chain(conn: sqlite3.Connection) -> VerifyResult:
         f"WHERE end_seq IS NOT NULL ORDER BY end_seq"
     )
     events = heapq.merge(starts, ends, key=itemgetter(0))
-    end_values = slice(len(START_FIELDS), None)
+    end_positions = [i for i, name in enumerate(CHAINED_FIELDS) if name in _END_ONLY]
     prev_hash, expected_seq, last_start_id = GENESIS_HASH, 1, 0
     for seq, kind, stored_hash, end_seq, *chained in events:
         row_id = chained[0]
@@ -124,7 +138,7 @@ def verify_chain(conn: sqlite3.Connection) -> VerifyResult:
         if kind == START:
             # rows start in id order; an open row must not carry end values
             if row_id < last_start_id or (
-                end_seq is None and any(v is not None for v in chained[end_values])
+                end_seq is None and any(chained[i] is not None for i in end_positions)
             ):
                 return VerifyResult(len(ids), expected_seq - 1, prev_hash, _changed(row_id))
             last_start_id = row_id

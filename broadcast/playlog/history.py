@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from broadcast.config import Config
 from broadcast.paths import ProjectPaths
 from broadcast.playlog.store import PlayLog, database_path
-from broadcast.schedule import Plan, plan_range
+from broadcast.schedule import Plan, PlanItem, plan_range
+from broadcast.schedule.calendar import occurrences
 from broadcast.scripts.model import Script
 
 
@@ -45,6 +47,43 @@ def plan_days(
     midnight = datetime.combine(first_day, datetime.min.time(), config.timezone)
     history = HistoryBefore(log, midnight) if log is not None else None
     return plan_range(config, scripts, first_day, days=days, history=history, durations=durations)
+
+
+def plan_as_known(
+    config: Config,
+    scripts: Sequence[Script],
+    day: date,
+    log: PlayLog,
+    arrivals: Mapping[str, datetime],
+    aired: Mapping[str, PlanItem],
+    durations: Mapping[str, float] | None = None,
+) -> Plan:
+    """``day`` as the daemon could have planned it, for airings already due.
+
+    An airing that started keeps the plan it started with (``aired``, recorded by the log);
+    any other is planned with only the scripts first seen before its start (``arrivals``): a
+    script dropped in later never takes a place it could not have had. Scripts with no
+    arrival are taken as unknown.
+    """
+    midnight = datetime.combine(day, datetime.min.time(), config.timezone)
+    starts = sorted({found.start for found in occurrences(config, midnight, midnight + _DAY)[0]})
+    plans: dict[frozenset[str], Plan] = {}
+    items: dict[str, PlanItem] = {}
+    for start in starts:
+        known = [s for s in scripts if s.id in arrivals and arrivals[s.id] < start]
+        key = frozenset(s.id for s in known)
+        if key not in plans:
+            plans[key] = plan_days(config, known, day, log, durations=durations)
+        items.update((item.id, item) for item in plans[key].items if item.start == start)
+    items.update((item_id, item) for item_id, item in aired.items() if item.start.date() == day)
+    # skipped occurrences and warnings as of the day's end, with every script known by then
+    day_end = midnight + _DAY
+    known_by_end = [s for s in scripts if s.id in arrivals and arrivals[s.id] < day_end]
+    whole = plan_days(config, known_by_end, day, log, durations=durations)
+    return replace(whole, items=tuple(sorted(items.values(), key=lambda i: (i.start, i.slot_id))))
+
+
+_DAY = timedelta(days=1)
 
 
 @contextmanager

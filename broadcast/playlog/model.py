@@ -76,6 +76,20 @@ def reason_label_vi(reason: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class BulletinRecord:
+    """An announcement as the technician sent it: one broadcast, whatever its zones."""
+
+    id: str
+    priority: str  # "emergency" or "priority"
+    requested_at: datetime
+    zones: tuple[str, ...]
+    title: str
+    sender: str | None = None  # the account that sent it, as the control client said
+    text: str | None = None
+    file: str | None = None
+
+
+@dataclass(frozen=True)
 class Airing:
     """One item meant for one zone at one time: what the daemon knows before it plays."""
 
@@ -90,6 +104,7 @@ class Airing:
     audio_hash: str | None = None
     engine: str | None = None
     voice: str | None = None
+    bulletin_id: str | None = None  # the announcement this row airs, all its zones sharing it
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,13 @@ class Attempt:
     outcome: Outcome | None  # None while the attempt is still playing
     reason: str | None
     error: str | None
+    output: str | None = None  # the device (and channels) or WAV file the sound went to
+    to_file: bool = False  # written to a WAV file: no loudspeaker played it
+
+    @property
+    def heard(self) -> bool:
+        """Reached its end on loudspeakers: what a report may count as heard by listeners."""
+        return self.outcome in COMPLETED_OUTCOMES and not self.to_file
 
     @property
     def is_open(self) -> bool:

@@ -29,7 +29,11 @@ START_FIELDS = (
 )
 # …and the ones filled in when it ends.
 END_FIELDS = ("ended_at", "aired_seconds", "outcome", "reason", "error")
-CHAINED_FIELDS = START_FIELDS + END_FIELDS
+# Added in version 2. Rows written before have NULL in all of them, and a hash covers them only
+# when one is set (``chain.event_hash``), so the chain of an older log still verifies.
+START_FIELDS_V2 = ("bulletin_id",)
+END_FIELDS_V2 = ("output", "to_file")
+CHAINED_FIELDS = START_FIELDS + END_FIELDS + START_FIELDS_V2 + END_FIELDS_V2
 
 
 class SchemaTooNew(RuntimeError):
@@ -85,7 +89,45 @@ def _create_v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1,)
+_V2_STATEMENTS = (
+    # one announcement is one broadcast on all its zones: its rows share the bulletin's id
+    "ALTER TABLE attempts ADD COLUMN bulletin_id TEXT",
+    # what the sound really went to: a device (and channels), or the path of a WAV file
+    "ALTER TABLE attempts ADD COLUMN output TEXT",
+    "ALTER TABLE attempts ADD COLUMN to_file INTEGER CHECK (to_file IN (0, 1))",
+    """CREATE TABLE bulletins (
+        id TEXT PRIMARY KEY,
+        priority TEXT NOT NULL,
+        sender TEXT,
+        requested_at TEXT NOT NULL,
+        zones TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT,
+        file TEXT
+    )""",
+    # the plan of each airing as it started: a restart never plans a started airing again
+    """CREATE TABLE aired_plans (
+        item_id TEXT PRIMARY KEY,
+        slot_id TEXT NOT NULL,
+        start TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX aired_plans_start ON aired_plans (start)",
+    # when the daemon first saw each script: what could have been planned at a given moment
+    """CREATE TABLE script_arrivals (
+        script_id TEXT PRIMARY KEY,
+        first_seen TEXT NOT NULL
+    )""",
+)
+
+
+def _add_v2(conn: sqlite3.Connection) -> None:
+    for statement in _V2_STATEMENTS:
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _add_v2)
 LATEST_VERSION = len(MIGRATIONS)
 
 

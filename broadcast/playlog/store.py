@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
@@ -24,35 +23,21 @@ from zoneinfo import ZoneInfo
 from broadcast.config import DEFAULT_TIMEZONE
 from broadcast.paths import ProjectPaths
 from broadcast.playlog.chain import END, START, VerifyResult, event_hash, verify_chain
-from broadcast.playlog.model import COMPLETED_OUTCOMES, Airing, Attempt, Outcome, Reason
+from broadcast.playlog.model import (
+    COMPLETED_OUTCOMES,
+    Airing,
+    Attempt,
+    Outcome,
+    Reason,
+)
+from broadcast.playlog.records import PlayRecords
+from broadcast.playlog.rows import ATTEMPT_COLUMNS, attempt_from_row, clean_text
 from broadcast.playlog.schema import CHAINED_FIELDS, migrate
 
 DATABASE_NAME = "playlog.sqlite3"
 WARD_TIMEZONE = ZoneInfo(DEFAULT_TIMEZONE)
 CRASH_ERROR = "chương trình phát dừng đột ngột khi đang phát"
 
-_OUTCOMES = {outcome.value: outcome for outcome in Outcome}
-# the columns ``_attempt`` reads, in its order
-_ATTEMPT_COLUMNS = (
-    "id",
-    "zone",
-    "scheduled_at",
-    "title",
-    "script_id",
-    "topic",
-    "slot_id",
-    "program",
-    "planned_seconds",
-    "audio_hash",
-    "engine",
-    "voice",
-    "started_at",
-    "ended_at",
-    "aired_seconds",
-    "outcome",
-    "reason",
-    "error",
-)
 _COMPLETED_SQL = ", ".join(f"'{o.value}'" for o in sorted(COMPLETED_OUTCOMES))
 
 
@@ -60,15 +45,11 @@ def database_path(paths: ProjectPaths) -> Path:
     return paths.data_dir / DATABASE_NAME
 
 
-def _text(value: str | None) -> str | None:
-    return None if value is None else unicodedata.normalize("NFC", value)
-
-
 def _seconds(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-class PlayLog:
+class PlayLog(PlayRecords):
     """The play log; implements ``broadcast.schedule.history.AiringHistory``."""
 
     def __init__(self, conn: sqlite3.Connection, timezone: tzinfo = WARD_TIMEZONE):
@@ -141,10 +122,22 @@ class PlayLog:
         aired_seconds: float,
         reason: str | None = None,
         error: str | None = None,
+        output: str | None = None,
+        to_file: bool = False,
     ) -> None:
-        """Playback ended; the row is completed once and never changes again."""
+        """Playback ended; the row is completed once and never changes again. ``output``: the
+        device (and channels) or WAV file the sound really went to (``to_file`` for a file)."""
         with self._write():
-            self._complete(attempt_id, Outcome(outcome), ended_at, aired_seconds, reason, error)
+            self._complete(
+                attempt_id,
+                Outcome(outcome),
+                ended_at,
+                aired_seconds,
+                reason,
+                error,
+                output=output,
+                to_file=to_file,
+            )
 
     def record_missed(
         self,
@@ -205,10 +198,10 @@ class PlayLog:
                 clauses.append(clause)
                 params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        sql = f"SELECT {', '.join(_ATTEMPT_COLUMNS)} FROM attempts {where} ORDER BY occurred_at, id"
+        sql = f"SELECT {', '.join(ATTEMPT_COLUMNS)} FROM attempts {where} ORDER BY occurred_at, id"
         with self._lock:
             rows = self._conn.execute(sql, params).fetchall()
-        return [_attempt(row) for row in rows]
+        return [attempt_from_row(row) for row in rows]
 
     def last_aired(
         self, script_id: str, zone: str | None = None, *, before: datetime | None = None
@@ -313,22 +306,23 @@ class PlayLog:
     def _insert(self, airing: Airing, started_at: datetime | None) -> int:
         cursor = self._conn.execute(
             "INSERT INTO attempts (slot_id, program, script_id, title, topic, audio_hash, "
-            "engine, voice, zone, scheduled_at, started_at, planned_seconds, start_seq, "
-            "start_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "engine, voice, zone, scheduled_at, started_at, planned_seconds, bulletin_id, "
+            "start_seq, start_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "(SELECT seq + 1 FROM chain_head WHERE id = 1), '')",
             (
-                _text(airing.slot_id),
-                _text(airing.program),
-                _text(airing.script_id),
-                _text(airing.title),
-                _text(airing.topic),
+                clean_text(airing.slot_id),
+                clean_text(airing.program),
+                clean_text(airing.script_id),
+                clean_text(airing.title),
+                clean_text(airing.topic),
                 airing.audio_hash,
-                _text(airing.engine),
-                _text(airing.voice),
-                _text(airing.zone),
+                clean_text(airing.engine),
+                clean_text(airing.voice),
+                clean_text(airing.zone),
                 self._stamp(airing.scheduled_at),
                 None if started_at is None else self._stamp(started_at),
                 _seconds(airing.planned_seconds),
+                clean_text(airing.bulletin_id),
             ),
         )
         attempt_id = cursor.lastrowid
@@ -345,9 +339,14 @@ class PlayLog:
         aired_seconds: float,
         reason: str | None,
         error: str | None,
+        *,
+        output: str | None = None,
+        to_file: bool = False,
     ) -> None:
         stamp = None if ended_at is None else self._stamp(ended_at)
-        self._complete_stamped(attempt_id, outcome, stamp, aired_seconds, reason, error)
+        self._complete_stamped(
+            attempt_id, outcome, stamp, aired_seconds, reason, error, output, to_file
+        )
 
     def _complete_stamped(
         self,
@@ -357,44 +356,23 @@ class PlayLog:
         aired_seconds: float,
         reason: str | None,
         error: str | None,
+        output: str | None = None,
+        to_file: bool = False,
     ) -> None:
         cursor = self._conn.execute(
             "UPDATE attempts SET ended_at = ?, aired_seconds = ?, outcome = ?, reason = ?, "
-            "error = ? WHERE id = ? AND end_seq IS NULL",
-            (ended_at, float(aired_seconds), outcome.value, reason, _text(error), attempt_id),
+            "error = ?, output = ?, to_file = ? WHERE id = ? AND end_seq IS NULL",
+            (
+                ended_at,
+                float(aired_seconds),
+                outcome.value,
+                reason,
+                clean_text(error),
+                clean_text(output),
+                1 if to_file else None,  # NULL, not 0: an older row's hash stays as it was
+                attempt_id,
+            ),
         )
         if cursor.rowcount != 1:
             raise ValueError(f"attempt {attempt_id} does not exist or is already finished")
         self._append_event(attempt_id, END)
-
-
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def _attempt(row: tuple) -> Attempt:
-    (id_, zone, scheduled, title, script_id, topic, slot_id, program, planned, audio_hash,
-     engine, voice, started, ended, aired, outcome, reason, error) = row  # fmt: skip
-    airing = Airing(
-        zone=zone,
-        scheduled_at=datetime.fromisoformat(scheduled),
-        title=title,
-        script_id=script_id,
-        topic=topic,
-        slot_id=slot_id,
-        program=program,
-        planned_seconds=planned,
-        audio_hash=audio_hash,
-        engine=engine,
-        voice=voice,
-    )
-    return Attempt(
-        id=id_,
-        airing=airing,
-        started_at=_moment(started),
-        ended_at=_moment(ended),
-        aired_seconds=aired,
-        outcome=_OUTCOMES[outcome] if outcome else None,
-        reason=reason,
-        error=error,
-    )

@@ -6,23 +6,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, timedelta
 
-from broadcast.config import Config
-from broadcast.playlog import PlayLog
+from broadcast.clock import Clock
+from broadcast.playlog import Attempt, PlayLog
 from broadcast.report.document import (
     BarChart,
     ChainAnchor,
     ReportDocument,
-    Table,
     build_document,
 )
 from broadcast.report.figures import PeriodFigures, Tally, compute_figures
 from broadcast.report.labels import Labels
 from broadcast.report.output import FORMATS, save_report
 from broadcast.report.period import Period, parse_period
-from broadcast.report.reconcile import PLANNED_STATUSES, LineStatus, lines_against_plan
-from broadcast.scripts.model import Script
+from broadcast.report.reconcile import reconcile_days
+from broadcast.report.replan import Timetable
+from broadcast.report.tables import Table
+
+# an announcement asked for just before the period may air in it
+_ANNOUNCEMENT_LEAD = timedelta(hours=1)
+
+
+def _covered_from(log: PlayLog, attempts: Sequence[Attempt]) -> date | None:
+    """The first day the log has a row (``attempts``: the period's rows, oldest first), in
+    the log's time zone; ``None`` for an empty log."""
+    moments = [*log.first_logged().values(), *(attempt.occurred_at for attempt in attempts[:1])]
+    return min(moments).astimezone(log.timezone).date() if moments else None
 
 
 def period_report(
@@ -30,31 +40,34 @@ def period_report(
     period: Period,
     labels: Labels,
     *,
-    generated_at: datetime,
+    clock: Clock,
     check_chain: bool = True,
-    config: Config | None = None,
-    scripts: Sequence[Script] = (),
+    timetable: Timetable | None = None,
 ) -> ReportDocument:
-    """The report for ``period``; its notes carry the log's head and, if asked, its check.
+    """The report for ``period`` as of ``clock.now()``; its notes carry the log's head and,
+    if asked, its check.
 
     The check reads the whole log, so it grows with the years; the head alone is cheap.
-    With the ``config`` (and the ``scripts``) the summary also compares the log with the
-    timetable, zone by zone, each day planned again as the daemon planned it.
+    With the ``timetable`` the summary also compares the log with it, zone by zone, on the
+    days that have ended and that the log covers (an open period says so).
     """
+    now = clock.now().astimezone(log.timezone)
     start, end = period.bounds(log.timezone)
     attempts = log.attempts(since=start, until=end)
-    figures = compute_figures(attempts, period)
+    named = {attempt.airing.bulletin_id for attempt in attempts}
+    records = {
+        record.id: record
+        for record in log.bulletins(since=start - _ANNOUNCEMENT_LEAD, until=end)
+        if record.requested_at >= start or record.id in named
+    }
+    figures = compute_figures(attempts, period, records)
     events, head_hash = log.chain_head()
     chain = ChainAnchor(events, head_hash, log.verify() if check_chain else None)
-    against_plan = None
-    if config is not None and config.slots:
-        lines = lines_against_plan(config, scripts, period.days(), attempts, log)
-        statuses = [line.status for line in lines]
-        planned = sum(status in PLANNED_STATUSES for status in statuses)
-        against_plan = Tally(planned, statuses.count(LineStatus.AIRED))
-    return build_document(
-        figures, labels, generated_at=generated_at, chain=chain, against_plan=against_plan
-    )
+    comparison = None
+    if timetable is not None and timetable.config.slots:
+        days = period.ended_days(now.date(), _covered_from(log, attempts))
+        comparison = reconcile_days(timetable, log, days, attempts)
+    return build_document(figures, labels, generated_at=now, chain=chain, comparison=comparison)
 
 
 __all__ = [
@@ -67,6 +80,7 @@ __all__ = [
     "ReportDocument",
     "Table",
     "Tally",
+    "Timetable",
     "build_document",
     "compute_figures",
     "parse_period",

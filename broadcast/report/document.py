@@ -9,26 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from broadcast.playlog import VerifyResult, reason_label_vi
-from broadcast.report.figures import PeriodFigures, Tally
+from broadcast.playlog import VerifyResult
+from broadcast.report.figures import PeriodFigures
 from broadcast.report.labels import Labels
-
-Cell = str | int | float | None
+from broadcast.report.reconcile import LineStatus, Reconciliation
+from broadcast.report.tables import Cell, Table, minutes, percent, report_tables
 
 REPORT_TITLE = "Báo cáo kết quả tuyên truyền cải cách hành chính trên hệ thống truyền thanh"
-PLAN_NOTE = (
-    "Số liệu “theo lịch phát” lập lại kế hoạch của kỳ từ lịch phát và kịch bản hiện có rồi "
-    "đối chiếu với nhật ký; nếu lịch hay kịch bản đã sửa trong kỳ, chỉ mang tính tham khảo."
+OPEN_PERIOD = "kỳ báo cáo chưa kết thúc"
+DEFINITIONS = (
+    "Lượt phát: một bản tin phát vào một giờ đã định, trên một hoặc nhiều vùng loa; trọn vẹn "
+    "khi mọi vùng loa của nó đã phát hết ra loa. Lượt tại vùng loa: một lượt phát ở một vùng "
+    "loa; tỷ lệ thực hiện kế hoạch tính theo lượt tại vùng loa. Thời lượng: phần đã phát ra "
+    "loa; bản tin bị ngắt rồi phát lại chỉ tính một lần, không quá độ dài của nó. Lượt chỉ ghi "
+    "ra tệp WAV không tính là đã phát. Thông báo khẩn cấp, ưu tiên không thuộc kế hoạch, được "
+    "liệt kê riêng ở mục 7."
 )
-TALLY_HEADINGS = ("Số lượt theo kế hoạch", "Số lượt đã phát", "Thời lượng (phút)", "Tỷ lệ (%)")
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str  # stable English id: "by_topic", "by_zone", …
-    title: str
-    headings: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -64,85 +60,52 @@ class ReportDocument:
         return next(table for table in self.tables if table.key == key)
 
 
-def _minutes(seconds: float) -> float:
-    return round(seconds / 60, 1)
+def _days_compared(comparison: Reconciliation) -> str:
+    days = comparison.days
+    if not days:
+        return "không có (chưa có ngày nào đã kết thúc mà nhật ký ghi)"
+    return f"{days[0]:%d/%m/%Y} – {days[-1]:%d/%m/%Y} ({len(days)} ngày)"
 
 
-def _percent(share: float | None) -> float | None:
-    return None if share is None else round(share * 100, 1)
-
-
-def _tally_cells(tally: Tally) -> tuple[Cell, ...]:
-    return (tally.planned, tally.aired, _minutes(tally.seconds), _percent(tally.share))
-
-
-def _tables(figures: PeriodFigures, labels: Labels) -> tuple[Table, ...]:
-    topics = sorted(
-        figures.by_topic.items(), key=lambda item: (-item[1].seconds, labels.topic(item[0]))
-    )
-    zones = sorted(figures.by_zone.items(), key=lambda item: labels.zone_order(item[0]))
-    scripts = sorted(figures.scripts.items(), key=lambda item: (-item[1].aired, item[0]))
-    not_aired = sorted(figures.not_aired.items(), key=lambda item: (-item[1], str(item[0])))
+def _plan_summary(comparison: Reconciliation) -> tuple[tuple[str, Cell], ...]:
+    counts = comparison.counts()
+    planned, aired = comparison.planned, counts[LineStatus.AIRED]
     return (
-        Table(
-            "by_topic",
-            "1. Theo chủ đề",
-            ("Chủ đề", *TALLY_HEADINGS),
-            tuple((labels.topic(topic), *_tally_cells(t)) for topic, t in topics),
-        ),
-        Table(
-            "by_zone",
-            "2. Theo vùng loa",
-            ("Vùng loa", *TALLY_HEADINGS),
-            tuple((labels.zone(zone), *_tally_cells(t)) for zone, t in zones),
-        ),
-        Table(
-            "by_month",
-            "3. Theo tháng",
-            ("Tháng", *TALLY_HEADINGS),
-            tuple(
-                (f"Tháng {month.month}/{month.year}", *_tally_cells(t))
-                for month, t in sorted(figures.by_month.items())
-            ),
-        ),
-        Table(
-            "scripts",
-            "4. Các bản tin và số lần phát",
-            (
-                "Mã bản tin",
-                "Tiêu đề",
-                "Chủ đề",
-                "Số lần theo kế hoạch",
-                "Số lần đã phát",
-                "Thời lượng (phút)",
-            ),
-            tuple(
-                (key, s.title, labels.topic(s.topic), s.planned, s.aired, _minutes(s.seconds))
-                for key, s in scripts
-            ),
-        ),
-        Table(
-            "not_aired",
-            "5. Lượt phát tại vùng loa không trọn vẹn, theo lý do",
-            ("Kết quả", "Lý do", "Số lượt"),
-            tuple(
-                (outcome.label_vi, reason_label_vi(reason), count)
-                for (outcome, reason), count in not_aired
-            ),
-        ),
+        ("Theo lịch phát: các ngày đã đối chiếu", _days_compared(comparison)),
+        ("Theo lịch phát: lượt tại vùng loa theo kế hoạch", planned),
+        ("Theo lịch phát: lượt tại vùng loa đã phát ra loa", aired),
+        ("Theo lịch phát: tỷ lệ thực hiện (%)", percent(aired / planned if planned else None)),
     )
+
+
+def _plan_note(comparison: Reconciliation) -> str:
+    note = (
+        "Số liệu “theo lịch phát” chỉ tính những ngày đã kết thúc mà nhật ký có ghi, đối chiếu "
+        "với kế hoạch của từng buổi phát"
+    )
+    if comparison.recorded_items:
+        note += f": {comparison.recorded_items} buổi theo đúng kế hoạch nhật ký ghi lúc phát"
+    if comparison.replanned_items:
+        note += (
+            f"; {comparison.replanned_items} buổi theo kế hoạch lập lại từ lịch phát và các kịch "
+            "bản có lúc đó (nếu lịch phát đã sửa sau đó, chỉ mang tính tham khảo)"
+        )
+    return note + "."
 
 
 def _notes(
-    figures: PeriodFigures, chain: ChainAnchor | None, generated_at: datetime
+    figures: PeriodFigures,
+    chain: ChainAnchor | None,
+    generated_at: datetime,
+    comparison: Reconciliation | None,
 ) -> tuple[str, ...]:
-    notes = [
-        "Lượt phát: một bản tin phát vào một giờ đã định, trên một hoặc nhiều vùng loa; "
-        "đã phát khi phát trọn vẹn ở ít nhất một vùng loa.",
-        f"Lập lúc {generated_at:%H:%M} ngày {generated_at:%d/%m/%Y}.",
-    ]
+    notes = [DEFINITIONS, f"Lập lúc {generated_at:%H:%M} ngày {generated_at:%d/%m/%Y}."]
+    if figures.period.is_open(generated_at.date()):
+        notes.append(f"Lưu ý: {OPEN_PERIOD}; số liệu tính đến lúc lập báo cáo.")
     if figures.open_rows:
         notes.append(f"{figures.open_rows} bản ghi chưa kết thúc không được tính.")
+    if comparison is not None:
+        notes.append(_plan_note(comparison))
     if chain is not None:
         if chain.check is None:
             state = "chưa kiểm tra (lệnh: broadcast logs --verify)"
@@ -157,47 +120,53 @@ def _notes(
     return tuple(notes)
 
 
+def _summary(figures: PeriodFigures) -> tuple[tuple[str, Cell], ...]:
+    broadcasts, plays = figures.broadcasts, figures.zone_plays
+    return (
+        ("Số lượt phát theo kế hoạch", broadcasts.planned),
+        ("Số lượt phát trọn vẹn ở mọi vùng loa", broadcasts.aired),
+        ("Số lượt tại vùng loa theo kế hoạch", plays.planned),
+        ("Số lượt tại vùng loa đã phát trọn vẹn ra loa", plays.aired),
+        ("Tỷ lệ thực hiện kế hoạch, theo lượt tại vùng loa (%)", percent(plays.share)),
+        ("Tổng thời lượng đã phát ra loa (phút)", minutes(broadcasts.seconds)),
+        ("Số bản tin khác nhau đã phát", figures.scripts_heard),
+        ("Số lượt tại vùng loa không trọn vẹn", sum(figures.not_aired.values()) - plays.to_file),
+        ("Số lượt tại vùng loa chỉ ghi ra tệp WAV, không phát ra loa", plays.to_file),
+        ("Số thông báo khẩn cấp, ưu tiên (ngoài kế hoạch)", len(figures.announcements)),
+    )
+
+
 def build_document(
     figures: PeriodFigures,
     labels: Labels,
     *,
     generated_at: datetime,
     chain: ChainAnchor | None = None,
-    against_plan: Tally | None = None,
+    comparison: Reconciliation | None = None,
 ) -> ReportDocument:
+    """The report; ``comparison``: the log against the timetable on the days compared."""
     period = figures.period
     last_day = period.end_day - timedelta(days=1)
-    total = figures.total
-    summary: tuple[tuple[str, Cell], ...] = (
-        ("Số lượt phát theo kế hoạch", total.planned),
-        ("Số lượt đã phát trọn vẹn", total.aired),
-        ("Tỷ lệ thực hiện kế hoạch (%)", _percent(total.share)),
-        ("Tổng thời lượng đã phát (phút)", _minutes(total.seconds)),
-        ("Số bản tin khác nhau đã phát", sum(1 for s in figures.scripts.values() if s.aired)),
-        ("Số lượt tại vùng loa không trọn vẹn", sum(figures.not_aired.values())),
-    )
-    notes = _notes(figures, chain, generated_at)
-    if against_plan is not None:
-        summary += (
-            ("Theo lịch phát: lượt tại vùng loa theo kế hoạch", against_plan.planned),
-            ("Theo lịch phát: lượt tại vùng loa đã phát", against_plan.aired),
-            ("Theo lịch phát: tỷ lệ thực hiện (%)", _percent(against_plan.share)),
-        )
-        notes += (PLAN_NOTE,)
-    tables = _tables(figures, labels)
+    subtitle = f"Từ ngày {period.first_day:%d/%m/%Y} đến ngày {last_day:%d/%m/%Y}"
+    if period.is_open(generated_at.date()):
+        subtitle += f" ({OPEN_PERIOD})"
+    summary = _summary(figures)
+    if comparison is not None:
+        summary += _plan_summary(comparison)
+    tables = report_tables(figures, labels, comparison)
     by_topic = tables[0]
     chart = BarChart(
-        title="Thời lượng phát theo chủ đề (phút)",
+        title="Thời lượng phát ra loa theo chủ đề (phút)",
         axis_title="Phút",
         table_key=by_topic.key,
-        value_column=3,  # "Thời lượng (phút)"
+        value_column=3,  # "Thời lượng phát ra loa (phút)"
         bars=tuple((str(row[0]), float(row[3] or 0)) for row in by_topic.rows),
     )
     return ReportDocument(
         title=f"{REPORT_TITLE} — {period.name_vi}",
-        subtitle=f"Từ ngày {period.first_day:%d/%m/%Y} đến ngày {last_day:%d/%m/%Y}",
+        subtitle=subtitle,
         summary=summary,
         tables=tables,
         chart=chart,
-        notes=notes,
+        notes=_notes(figures, chain, generated_at, comparison),
     )

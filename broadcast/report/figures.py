@@ -1,42 +1,50 @@
 """The figures of a period report, computed from the play log's rows.
 
-Words used throughout (and in the report's notes):
+Words used throughout (and in the report's notes), with the rules of ``plays``:
 
-* a **broadcast** (lượt phát) is one item scheduled at one time; it may reach several zones
-  (one row each) and a preempted item may be resumed (another row), all with the same
-  scheduled time. It is *aired* when it reached its end (``played``/``resumed``) on at least
-  one zone; its airtime is the longest total airtime over its zones.
-* a **zone play** is one broadcast on one zone: *aired* when completed there; otherwise it is
-  counted once under the outcome and reason of its last row (missed, failed, cut …).
+* a **zone play** (lượt tại vùng loa) is one planned item at one time on one zone: *aired*
+  when heard there, i.e. completed on its loudspeakers (a WAV file is not a loudspeaker);
+  otherwise it is counted once under the outcome and reason of its last row. The headline
+  counts zone plays, so a zone that did not hear an item lowers it.
+* a **broadcast** (lượt phát) is one planned item at one time with all its zones: *aired* when
+  every one of its zones heard it; its airtime is the longest over its zones.
 * "planned" counts every broadcast or zone play the log knows about, missed ones included.
+  Announcements (emergency and priority bulletins) are not planned: they are listed apart.
   Rows still open (playing, or left by a crash not yet repaired) are left out and counted.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from broadcast.playlog import COMPLETED_OUTCOMES, Attempt, Outcome
+from broadcast.playlog import Attempt, reason_label_vi
+from broadcast.playlog.model import BulletinRecord
 from broadcast.report.period import Period
+from broadcast.report.plays import (
+    AiredBulletin,
+    PlayState,
+    announcements,
+    delivered_seconds,
+    is_announcement,
+    play_state,
+    row_problems,
+)
 
 
 @dataclass
 class Tally:
     planned: int = 0
     aired: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # delivered to loudspeakers
+    to_file: int = 0  # completed only into a WAV file: not aired
 
-    def add(self, aired: bool, seconds: float) -> None:
+    def add(self, aired: bool, seconds: float, to_file: bool = False) -> None:
         self.planned += 1
         self.aired += int(aired)
         self.seconds += seconds
-
-    @property
-    def minutes(self) -> float:
-        return self.seconds / 60
+        self.to_file += int(to_file)
 
     @property
     def share(self) -> float | None:
@@ -50,75 +58,112 @@ class ScriptTally(Tally):
     topic: str | None = None
 
 
+@dataclass(frozen=True)
+class ZonePlay:
+    """One planned item at one time on one zone: its rows (oldest first), what they came to."""
+
+    rows: tuple[Attempt, ...]
+    state: PlayState
+    seconds: float  # delivered to loudspeakers
+
+    @classmethod
+    def of(cls, rows: tuple[Attempt, ...]) -> ZonePlay:
+        return cls(rows, play_state(rows), delivered_seconds(rows))
+
+    @property
+    def first(self) -> Attempt:
+        return self.rows[0]
+
+    @property
+    def result(self) -> tuple[str, str | None]:
+        """Outcome and reason (Vietnamese) of a zone play that was not heard."""
+        if self.state is PlayState.TO_FILE:
+            return PlayState.TO_FILE.label_vi, None
+        last = self.rows[-1]
+        outcome = last.outcome.label_vi if last.outcome else PlayState.OPEN.label_vi
+        return outcome, reason_label_vi(last.reason)
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return row_problems(self.rows)
+
+
 @dataclass
 class PeriodFigures:
     period: Period
-    total: Tally = field(default_factory=Tally)  # broadcasts
+    broadcasts: Tally = field(default_factory=Tally)
+    zone_plays: Tally = field(default_factory=Tally)
     by_topic: dict[str | None, Tally] = field(default_factory=dict)  # broadcasts
     by_month: dict[date, Tally] = field(default_factory=dict)  # broadcasts, every month
     by_zone: dict[str, Tally] = field(default_factory=dict)  # zone plays
     scripts: dict[str, ScriptTally] = field(default_factory=dict)  # broadcasts, by script
-    not_aired: dict[tuple[Outcome, str | None], int] = field(default_factory=dict)  # zone plays
+    scripts_heard: int = 0  # scripts heard on at least one zone
+    not_aired: dict[tuple[str, str | None], int] = field(default_factory=dict)  # zone plays
+    unheard: list[ZonePlay] = field(default_factory=list)  # zone plays, oldest first
+    announcements: list[AiredBulletin] = field(default_factory=list)
     open_rows: int = 0
 
 
-@dataclass
-class _ZonePlay:
-    seconds: float = 0.0
-    completed: bool = False
-    last_end: tuple[Outcome, str | None] | None = None  # outcome and reason of its last row
-
-
-@dataclass
-class _Broadcast:
-    first: Attempt
-    zones: dict[str, _ZonePlay] = field(default_factory=lambda: defaultdict(_ZonePlay))
-
-    @property
-    def aired(self) -> bool:
-        return any(play.completed for play in self.zones.values())
-
-    @property
-    def seconds(self) -> float:
-        return max(play.seconds for play in self.zones.values())
-
-
-def _script_key(attempt: Attempt) -> str:
+def script_key(attempt: Attempt) -> str:
     # pre-recorded media has no script id; its title names it
     return attempt.airing.script_id or attempt.airing.title
 
 
-def _group(attempts: Iterable[Attempt], figures: PeriodFigures) -> list[_Broadcast]:
-    broadcasts: dict[tuple[str, datetime], _Broadcast] = {}
+BroadcastKey = tuple[str | None, str, datetime]  # slot, script, scheduled time
+
+
+def _zone_plays(
+    attempts: Iterable[Attempt], figures: PeriodFigures
+) -> dict[BroadcastKey, list[ZonePlay]]:
+    rows: dict[tuple[BroadcastKey, str], list[Attempt]] = {}
     for attempt in attempts:
-        outcome = attempt.outcome
-        if outcome is None:  # still open: playing, or left by a crash not yet repaired
+        if attempt.is_open:  # playing, or left by a crash not yet repaired
             figures.open_rows += 1
             continue
-        key = (_script_key(attempt), attempt.airing.scheduled_at)
-        broadcast = broadcasts.setdefault(key, _Broadcast(attempt))
-        play = broadcast.zones[attempt.airing.zone]
-        play.seconds += attempt.aired_seconds or 0.0
-        play.completed |= outcome in COMPLETED_OUTCOMES
-        play.last_end = (outcome, attempt.reason)
-    return list(broadcasts.values())
+        airing = attempt.airing
+        key = (airing.slot_id, script_key(attempt), airing.scheduled_at)
+        rows.setdefault((key, airing.zone), []).append(attempt)
+    broadcasts: dict[BroadcastKey, list[ZonePlay]] = {}
+    for (key, _), found in rows.items():
+        broadcasts.setdefault(key, []).append(ZonePlay.of(tuple(found)))
+    return broadcasts
 
 
-def compute_figures(attempts: Iterable[Attempt], period: Period) -> PeriodFigures:
-    """Figures over ``attempts`` (the log's rows in ``period``, oldest first)."""
+def compute_figures(
+    attempts: Iterable[Attempt],
+    period: Period,
+    bulletins: Mapping[str, BulletinRecord] | None = None,
+) -> PeriodFigures:
+    """Figures over ``attempts`` (the log's rows in ``period``, oldest first) and the
+    announcements among them (with their records in ``bulletins``, by id)."""
+    attempts = list(attempts)
     figures = PeriodFigures(period, by_month={month: Tally() for month in period.months()})
-    for broadcast in _group(attempts, figures):
-        first, aired, seconds = broadcast.first, broadcast.aired, broadcast.seconds
+    figures.announcements = announcements(attempts, bulletins)
+    program = (attempt for attempt in attempts if not is_announcement(attempt))
+    heard_scripts: set[str] = set()
+    for plays in _zone_plays(program, figures).values():
+        first = plays[0].first
+        aired = all(play.state is PlayState.HEARD for play in plays)
+        seconds = max(play.seconds for play in plays)
         month = first.airing.scheduled_at.date().replace(day=1)
-        figures.total.add(aired, seconds)
+        figures.broadcasts.add(aired, seconds)
         figures.by_topic.setdefault(first.airing.topic, Tally()).add(aired, seconds)
         figures.by_month.setdefault(month, Tally()).add(aired, seconds)
         script = figures.scripts.setdefault(
-            _script_key(first), ScriptTally(title=first.airing.title, topic=first.airing.topic)
+            script_key(first), ScriptTally(title=first.airing.title, topic=first.airing.topic)
         )
         script.add(aired, seconds)
-        for zone, play in broadcast.zones.items():
-            figures.by_zone.setdefault(zone, Tally()).add(play.completed, play.seconds)
-            if not play.completed and play.last_end is not None:
-                figures.not_aired[play.last_end] = figures.not_aired.get(play.last_end, 0) + 1
+        for play in plays:
+            heard, to_file = play.state is PlayState.HEARD, play.state is PlayState.TO_FILE
+            figures.zone_plays.add(heard, play.seconds, to_file)
+            figures.by_zone.setdefault(play.first.airing.zone, Tally()).add(
+                heard, play.seconds, to_file
+            )
+            if heard:
+                heard_scripts.add(script_key(first))
+            else:
+                figures.unheard.append(play)
+                figures.not_aired[play.result] = figures.not_aired.get(play.result, 0) + 1
+    figures.scripts_heard = len(heard_scripts)
+    figures.unheard.sort(key=lambda play: (play.first.airing.scheduled_at, play.first.id))
     return figures

@@ -23,6 +23,11 @@ class Labels:
     def zone(self, zone_id: str) -> str:
         return self.zones.get(zone_id, zone_id)
 
+    def zone_and_id(self, zone_id: str) -> str:
+        """``Tổ dân phố 1 (tdp-1)``: the name people read, the id the technician types."""
+        name = self.zones.get(zone_id)
+        return f"{name} ({zone_id})" if name and name != zone_id else zone_id
+
     def zone_order(self, zone_id: str) -> tuple[int, str]:
         """Zones in the order ``schedules.yaml`` declares them, unknown ones after."""
         order = list(self.zones)

@@ -28,6 +28,17 @@ class Period:
         count = (self.end_day - self.first_day).days
         return [self.first_day + timedelta(days=n) for n in range(count)]
 
+    def ended_days(self, today: date, covered_from: date | None) -> list[date]:
+        """Days of the period that have ended by ``today`` and that the log covers (from
+        ``covered_from``, the first day it has a row; ``None``: an empty log)."""
+        if covered_from is None:
+            return []
+        return [day for day in self.days() if covered_from <= day < today]
+
+    def is_open(self, today: date) -> bool:
+        """Whether the period has not ended yet (or not even begun)."""
+        return today < self.end_day
+
     def months(self) -> list[date]:
         """First day of each month in the period."""
         months, day = [], self.first_day

@@ -1,39 +1,53 @@
-"""One day's plan beside what the play log says happened, line by line, each with its reason.
+"""Days' plans beside what the play log says happened, line by line, each with its reason.
 
-The plan is made again with the planner, with the log *before* that day as history, which is
-how the daemon planned it, and with only the scripts the daemon had that day (``plan_as_aired``).
-A plan line is one script or recording of one slot occurrence on one zone (chimes, intros and
-outros are not lines). A log row belongs to a line when it has the same slot, zone and script
-id (none, for recordings) and its scheduled time falls within that occurrence; rows that belong
-to no line are listed as outside the plan (emergency bulletins, or a plan that has changed
-since: timetable or scripts edited, scripts removed, audio re-rendered).
+Each day's plan is the one its airings started with, or planned again (``replan``). A plan line
+is one script or recording of one slot occurrence on one zone (chimes, intros and outros are
+not lines). A log row belongs to a line when it has the same slot, zone and script id (none,
+for recordings) and its scheduled time falls within that occurrence. An announcement
+(emergency or priority bulletin) is one line whatever its zones, outside the plan; other rows
+that belong to no line are listed as outside the plan (a plan that has changed since:
+timetable edited, scripts removed).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
-from broadcast.config import Config
 from broadcast.config.model import SegmentKind
-from broadcast.playlog import COMPLETED_OUTCOMES, Attempt, Outcome, PlayLog, reason_label_vi
-from broadcast.playlog.history import plan_days
-from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason, occurrences
-from broadcast.scripts.model import Script
+from broadcast.playlog import Attempt, Outcome, PlayLog
+from broadcast.playlog.model import BulletinRecord
+from broadcast.report.labels import Labels
+from broadcast.report.plays import (
+    AiredBulletin,
+    PlayState,
+    announcements,
+    delivered_seconds,
+    is_announcement,
+    play_state,
+    row_problems,
+)
+from broadcast.report.replan import DAY, LogFacts, Timetable, plan_as_aired
+from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason
 
 CONTENT_KINDS = (SegmentKind.SCRIPT, SegmentKind.AUDIO)
 # a late start or a resumed remainder is still the same occurrence
 _LATE_TOLERANCE = timedelta(minutes=5)
+# an announcement asked for just before the first day may air on it
+_ANNOUNCEMENT_LEAD = timedelta(hours=1)
 
 
 class LineStatus(StrEnum):
-    AIRED = "aired"  # completed on that zone
+    AIRED = "aired"  # completed on that zone's loudspeakers
+    TO_FILE = "to_file"  # completed only into a WAV file: no loudspeaker played it
     NOT_AIRED = "not_aired"  # logged, but not completed (missed, failed, cut …)
     PLAYING = "playing"  # an open row
     NO_RECORD = "no_record"  # planned, nothing in the log
     SKIPPED = "skipped"  # the plan itself leaves the occurrence out (holiday, quiet hours)
+    BULLETIN = "bulletin"  # an emergency or priority announcement: outside the plan
     UNPLANNED = "unplanned"  # in the log, not in the plan
 
     @property
@@ -43,34 +57,49 @@ class LineStatus(StrEnum):
 
 _STATUS_LABELS_VI = {
     LineStatus.AIRED: "đã phát",
+    LineStatus.TO_FILE: PlayState.TO_FILE.label_vi,
     LineStatus.NOT_AIRED: "không phát trọn",
     LineStatus.PLAYING: "đang phát",
     LineStatus.NO_RECORD: "không có bản ghi",
     LineStatus.SKIPPED: "không phát theo lịch",
+    LineStatus.BULLETIN: "thông báo khẩn cấp, ưu tiên",
     LineStatus.UNPLANNED: "ngoài kế hoạch",
+}
+_LINE_STATUS = {
+    PlayState.HEARD: LineStatus.AIRED,
+    PlayState.TO_FILE: LineStatus.TO_FILE,
+    PlayState.NOT_AIRED: LineStatus.NOT_AIRED,
+    PlayState.OPEN: LineStatus.PLAYING,
 }
 _SKIP_REASONS_VI = {SkipReason.HOLIDAY: "ngày lễ", SkipReason.QUIET_HOURS: "giờ yên tĩnh"}
 NO_RECORD_REASON = "nhật ký không ghi lần phát này (chương trình phát không chạy?)"
+
+# lines that count as planned plays on a zone (announcements and strays are outside the plan)
+PLANNED_STATUSES = frozenset(
+    {
+        LineStatus.AIRED,
+        LineStatus.TO_FILE,
+        LineStatus.NOT_AIRED,
+        LineStatus.PLAYING,
+        LineStatus.NO_RECORD,
+    }
+)
 
 
 @dataclass(frozen=True)
 class ReconcileLine:
     at: datetime  # planned time, or the logged time for lines outside the plan
     slot_id: str | None
-    zone: str | None
+    zone: str | None  # None for an announcement: its zones are in ``zones``
     script_id: str | None
     title: str
     status: LineStatus
     planned_seconds: float | None = None
-    aired_seconds: float | None = None
+    aired_seconds: float | None = None  # delivered to loudspeakers, at most once the item
     outcome: Outcome | None = None  # the last logged row's outcome
     reasons: tuple[str, ...] = ()  # Vietnamese, one per logged row that did not complete
     attempt_ids: tuple[int, ...] = ()
-
-
-PLANNED_STATUSES = frozenset(
-    {LineStatus.AIRED, LineStatus.NOT_AIRED, LineStatus.PLAYING, LineStatus.NO_RECORD}
-)
+    zones: tuple[str, ...] = ()  # an announcement's zones
 
 
 def _segment_title(segment: PlannedSegment, titles: Mapping[str, str]) -> str:
@@ -90,33 +119,52 @@ def _belongs(attempt: Attempt, item: PlanItem, segment: PlannedSegment, zone: st
 
 
 def _logged_line(base: ReconcileLine, rows: list[Attempt]) -> ReconcileLine:
-    last = rows[-1]
-    if last.is_open:
-        status = LineStatus.PLAYING
-    elif last.outcome in COMPLETED_OUTCOMES:
-        status = LineStatus.AIRED
-    else:
-        status = LineStatus.NOT_AIRED
-    reasons = tuple(
-        f"{row.outcome.label_vi}: {reason_label_vi(row.reason) or row.error or '–'}"
-        for row in rows
-        if row.outcome is not None and row.outcome not in COMPLETED_OUTCOMES
-    )
+    status = _LINE_STATUS[play_state(rows)]
     return replace(
         base,
         status=base.status if base.status is LineStatus.UNPLANNED else status,
-        aired_seconds=sum(row.aired_seconds or 0.0 for row in rows),
-        outcome=last.outcome,
-        reasons=reasons,
+        aired_seconds=delivered_seconds(rows, base.planned_seconds),
+        outcome=rows[-1].outcome,
+        reasons=row_problems(rows),
         attempt_ids=tuple(row.id for row in rows),
     )
 
 
+def _announcement_line(announcement: AiredBulletin, labels: Labels) -> ReconcileLine:
+    kind = announcement.priority_vi
+    problems = [
+        f"{labels.zone_and_id(zone)}: {problem}"
+        for zone in announcement.zones
+        if (problem := announcement.problem(zone)) is not None
+    ]
+    planned = [row.airing.planned_seconds or 0.0 for row in announcement.rows]
+    return ReconcileLine(
+        at=announcement.at,
+        slot_id=None,
+        zone=None,
+        script_id=None,
+        title=f"[{kind.upper()}] {announcement.title}" if kind else announcement.title,
+        status=LineStatus.BULLETIN,
+        planned_seconds=max(planned, default=None),
+        aired_seconds=announcement.seconds,
+        outcome=announcement.rows[-1].outcome if announcement.rows else None,
+        reasons=tuple(problems),
+        attempt_ids=tuple(row.id for row in announcement.rows),
+        zones=announcement.zones,
+    )
+
+
 def reconcile(
-    plan: Plan, attempts: Sequence[Attempt], titles: Mapping[str, str]
+    plan: Plan,
+    attempts: Sequence[Attempt],
+    titles: Mapping[str, str],
+    bulletins: Mapping[str, BulletinRecord] | None = None,
+    labels: Labels | None = None,
 ) -> list[ReconcileLine]:
-    """Lines for every planned script per zone, every skipped occurrence, every stray row."""
-    unmatched = list(attempts)
+    """Lines for every planned script per zone, every skipped occurrence, every announcement
+    (with its record from ``bulletins``, by id; its zones' problems named by ``labels``) and
+    every stray row."""
+    unmatched = [attempt for attempt in attempts if not is_announcement(attempt)]
     lines: list[ReconcileLine] = []
     for item in plan.items:
         for segment in (s for s in item.segments if s.kind in CONTENT_KINDS):
@@ -148,6 +196,10 @@ def reconcile(
                 reasons=(f"{reason}: {skipped.detail}" if skipped.detail else reason,),
             )
         )
+    lines += [
+        _announcement_line(found, labels or Labels())
+        for found in announcements(attempts, bulletins)
+    ]
     for attempt in unmatched:
         airing = attempt.airing
         base = ReconcileLine(
@@ -164,65 +216,85 @@ def reconcile(
     return sorted(lines, key=lambda line: line.at)
 
 
-def plan_as_aired(
-    config: Config,
-    scripts: Sequence[Script],
-    day: date,
+@dataclass(frozen=True)
+class Reconciliation:
+    """Days reconciled, and how many of their airings were compared with the plan the log
+    recorded as they started (exact) or with a plan made again (as near as the log tells)."""
+
+    days: tuple[date, ...]
+    lines: tuple[ReconcileLine, ...]
+    recorded_items: int
+    replanned_items: int
+
+    def counts(self) -> Counter[LineStatus]:
+        return Counter(line.status for line in self.lines)
+
+    @property
+    def planned(self) -> int:
+        """Plays on a zone the plan had (announcements and strays are outside it)."""
+        return sum(line.status in PLANNED_STATUSES for line in self.lines)
+
+
+def reconcile_days(
+    timetable: Timetable,
     log: PlayLog,
-    attempts: Sequence[Attempt],
-    first_logged: Mapping[str, datetime] | None = None,
-    durations: Mapping[str, float] | None = None,
-) -> Plan:
-    """``day`` planned again as the daemon planned it, as near as the log (``attempts``: that
-    day's rows) can tell.
-
-    The folder is read as it is now, so a script dropped in later would take a place it never
-    had on the air. On a day the daemon logged its airings, each occurrence is planned with only
-    the scripts the log knew by the next occurrence: one the daemon neither played nor
-    accounted for by then was either not in the folder yet or not chosen, and leaving out a
-    script that was not chosen changes no choice. (A daemon restarted after a script arrived
-    logs the airings it missed as planned with that script: they are still matched.)
-    """
-    if not any(attempt.airing.slot_id is not None for attempt in attempts):
-        return plan_days(config, scripts, day, log, durations=durations)
-    seen = log.first_logged() if first_logged is None else first_logged
-    midnight = datetime.combine(day, datetime.min.time(), config.timezone)
-    end = midnight + timedelta(days=1)
-    starts = sorted({found.start for found in occurrences(config, midnight, end)[0]})
-    plans: dict[frozenset[str], Plan] = {}
-    items: list[PlanItem] = []
-    plan = None
-    for start, bound in zip(starts, [*starts[1:], end], strict=True):
-        known = [s for s in scripts if s.id in seen and seen[s.id] < bound]
-        key = frozenset(s.id for s in known)
-        if key not in plans:
-            plans[key] = plan_days(config, known, day, log, durations=durations)
-        plan = plans[key]
-        items.extend(item for item in plan.items if item.start == start)
-    if plan is None:  # no occurrence that day: rows of bulletins only
-        return plan_days(config, scripts, day, log, durations=durations)
-    return replace(plan, items=tuple(items))
-
-
-def lines_against_plan(
-    config: Config,
-    scripts: Sequence[Script],
     days: Sequence[date],
-    attempts: Sequence[Attempt],
-    log: PlayLog,
-    durations: Mapping[str, float] | None = None,
-) -> list[ReconcileLine]:
-    """``reconcile`` day by day over ``days``, each day planned with the history before it."""
+    attempts: Sequence[Attempt] | None = None,
+) -> Reconciliation:
+    """``reconcile`` day by day over ``days`` (in order); ``attempts``: rows covering them, read
+    from the log when not given."""
+    if not days:
+        return Reconciliation((), (), 0, 0)
+    timezone = timetable.config.timezone
+    start = datetime.combine(days[0], datetime.min.time(), timezone)
+    end = datetime.combine(days[-1], datetime.min.time(), timezone) + DAY
+    if attempts is None:
+        attempts = log.attempts(since=start, until=end)
     by_day: dict[date, list[Attempt]] = {}
     for attempt in attempts:
-        by_day.setdefault(attempt.occurred_at.astimezone(config.timezone).date(), []).append(
-            attempt
-        )
-    titles = {script.id: script.title for script in scripts}
-    seen = log.first_logged()
-    lines = []
+        by_day.setdefault(attempt.occurred_at.astimezone(timezone).date(), []).append(attempt)
+    aired_by_day: dict[date, dict[str, PlanItem]] = {}
+    for item_id, item in log.aired_plans(since=start, until=end).items():
+        aired_by_day.setdefault(item.start.astimezone(timezone).date(), {})[item_id] = item
+    records = _records_by_day(log, by_day, start, end, timezone)
+    facts = LogFacts.read(log)
+    lines: list[ReconcileLine] = []
+    recorded = replanned = 0
     for day in days:
-        rows = by_day.get(day, [])
-        plan = plan_as_aired(config, scripts, day, log, rows, seen, durations)
-        lines.extend(reconcile(plan, rows, titles))
-    return lines
+        rows, aired = by_day.get(day, []), aired_by_day.get(day, {})
+        plan = plan_as_aired(
+            timetable.config,
+            timetable.scripts,
+            day,
+            log,
+            rows,
+            durations=timetable.durations,
+            facts=facts,
+            aired=aired,
+        )
+        from_record = sum(item.id in aired for item in plan.items)
+        recorded, replanned = recorded + from_record, replanned + len(plan.items) - from_record
+        lines += reconcile(plan, rows, timetable.titles, records.get(day), timetable.labels)
+    return Reconciliation(tuple(days), tuple(lines), recorded, replanned)
+
+
+def _records_by_day(
+    log: PlayLog,
+    by_day: Mapping[date, Sequence[Attempt]],
+    start: datetime,
+    end: datetime,
+    timezone: tzinfo,
+) -> dict[date, dict[str, BulletinRecord]]:
+    """Each announcement's record on the day its rows aired, else on the day it was asked for
+    (one that never logged a row)."""
+    aired_on = {
+        row.airing.bulletin_id: day
+        for day, rows in by_day.items()
+        for row in rows
+        if row.airing.bulletin_id is not None
+    }
+    found: dict[date, dict[str, BulletinRecord]] = {}
+    for record in log.bulletins(since=start - _ANNOUNCEMENT_LEAD, until=end):
+        day = aired_on.get(record.id, record.requested_at.astimezone(timezone).date())
+        found.setdefault(day, {})[record.id] = record
+    return found

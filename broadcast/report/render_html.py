@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from broadcast.report.document import Cell, ReportDocument
+from broadcast.report.document import ReportDocument
 from broadcast.report.render_text import format_number_vi
 from broadcast.report.svg_chart import render_svg
+from broadcast.report.tables import Cell
 
 _STYLE = """
 body { font-family: "Times New Roman", serif; max-width: 60rem; margin: 2rem auto; }

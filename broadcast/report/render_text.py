@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from broadcast.report.document import Cell, ReportDocument
+from broadcast.report.document import ReportDocument
+from broadcast.report.tables import Cell
 
 
 def format_number_vi(value: Cell) -> str:

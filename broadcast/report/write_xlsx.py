@@ -10,7 +10,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from broadcast.report.document import Cell, ReportDocument, Table
+from broadcast.report.document import ReportDocument
+from broadcast.report.tables import Cell, Table
 
 SHEET_TITLE = "Báo cáo"
 _HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -51,7 +52,7 @@ def _add_chart(sheet: Worksheet, document: ReportDocument, data_row: int) -> Non
     chart.add_data(values, titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=data_row, max_row=last))
     chart.height, chart.width = 7 + 0.6 * count, 18
-    sheet.add_chart(chart, f"H{data_row - 1}")
+    sheet.add_chart(chart, f"J{data_row - 1}")  # right of the widest table (8 columns)
 
 
 def write_xlsx(document: ReportDocument, path: Path) -> None:
@@ -76,6 +77,6 @@ def write_xlsx(document: ReportDocument, path: Path) -> None:
         row += 1
     sheet.column_dimensions["A"].width = 44
     sheet.column_dimensions["B"].width = 40
-    for letter in "CDEF":
+    for letter in "CDEFGH":
         sheet.column_dimensions[letter].width = 16
     book.save(path)

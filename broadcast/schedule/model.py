@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,6 +48,35 @@ class PlanItem:
     @property
     def end(self) -> datetime:
         return self.start + timedelta(seconds=self.duration_seconds)
+
+    def to_record(self) -> dict[str, Any]:
+        """Every field, exactly, as JSON-ready values (the play log keeps the aired plan)."""
+        return {
+            "slot_id": self.slot_id,
+            "slot_name": self.slot_name,
+            "program_id": self.program_id,
+            "start": self.start.isoformat(),
+            "zones": list(self.zones),
+            "emergency_only": self.emergency_only,
+            "segments": [
+                {**asdict(s), "kind": s.kind.value, "zones": list(s.zones)} for s in self.segments
+            ],
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> PlanItem:
+        return cls(
+            slot_id=record["slot_id"],
+            slot_name=record["slot_name"],
+            program_id=record["program_id"],
+            start=datetime.fromisoformat(record["start"]),
+            zones=tuple(record["zones"]),
+            segments=tuple(
+                PlannedSegment(**{**s, "kind": SegmentKind(s["kind"]), "zones": tuple(s["zones"])})
+                for s in record["segments"]
+            ),
+            emergency_only=record["emergency_only"],
+        )
 
 
 class SkipReason:

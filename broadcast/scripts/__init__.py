@@ -6,7 +6,14 @@ keeping the last good version of a script that an edit broke. Text arrives in wh
 the office used and leaves as clean NFC.
 """
 
-from broadcast.scripts.folder import Rejected, ScriptFolder, is_drop_file, is_ignored, load_folder
+from broadcast.scripts.folder import (
+    Rejected,
+    ScriptFolder,
+    file_saved_at,
+    is_drop_file,
+    is_ignored,
+    load_folder,
+)
 from broadcast.scripts.legacy import decode_tcvn3, decode_vni, encode_tcvn3, encode_vni
 from broadcast.scripts.model import CHARS_PER_SECOND, Priority, Script, ScriptKind
 from broadcast.scripts.reader import MAX_CHARACTERS, read_script, read_wording, script_id
@@ -23,6 +30,7 @@ __all__ = [
     "decode_vni",
     "encode_tcvn3",
     "encode_vni",
+    "file_saved_at",
     "is_drop_file",
     "is_ignored",
     "load_folder",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from broadcast.diagnostics import Diagnostic, InputError, Severity, errors_in
@@ -185,3 +186,11 @@ def load_folder(paths: ProjectPaths) -> ScriptFolder:
     folder.rejected.sort(key=lambda r: r.source)
     folder.ignored.sort()
     return folder
+
+
+def file_saved_at(path: Path, timezone: tzinfo | None) -> datetime | None:
+    """When the file was last saved (its modification time), or ``None`` if it cannot be read."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, timezone)
+    except OSError:
+        return None

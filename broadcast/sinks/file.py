@@ -7,6 +7,7 @@ play would (so a running daemon sees programmes in progress and can pre-empt the
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -37,6 +38,7 @@ from broadcast.sinks.routing import (
 )
 
 BLOCK_SECONDS = 0.02
+logger = logging.getLogger("broadcast.sinks")
 
 
 class FileSink:
@@ -156,7 +158,15 @@ class _ZoneFile:
     def fade_out(self, seconds: float) -> None:
         self.program.fade_out(seconds)
 
+    def fail(self, problem: str) -> None:
+        """The writer stopped for a reason ``write_block`` did not expect."""
+        self.error = self.error or DeviceError(str(self.path), problem)
+
     def outcome(self) -> OutletOutcome:
+        # Completed only when every frame was written: a writer that died early is an error
+        # however it died, never "played" (with 0:00 aired).
+        if self.error is None and not self.program.fading and not self.program.finished:
+            self.fail("ghi tệp âm thanh bị ngắt giữa chừng")
         if self.error is not None:
             status = PlayStatus.DEVICE_ERROR
         elif self.program.fading:
@@ -164,7 +174,12 @@ class _ZoneFile:
         else:
             status = PlayStatus.COMPLETED
         return OutletOutcome(
-            str(self.path), (self.zone_id,), status, self.program.aired_seconds, self.error
+            str(self.path),
+            (self.zone_id,),
+            status,
+            self.program.aired_seconds,
+            self.error,
+            to_file=True,
         )
 
 
@@ -190,6 +205,11 @@ def _drive(
                 time.sleep(max(0.0, due - time.monotonic()))
             active = [zone for zone in active if zone.write_block(block)]
             written += block
+    except Exception as exc:  # whatever stopped the writer, each unfinished file says so
+        logger.exception("file sink stopped", extra={"event": "file_sink_failed"})
+        for zone in zones:
+            if not zone.program.finished:
+                zone.fail(f"ghi tệp âm thanh bị lỗi ({exc})")
     finally:
         for zone in zones:
             zone.close()

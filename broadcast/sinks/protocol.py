@@ -85,6 +85,7 @@ class OutletOutcome:
     status: PlayStatus
     aired_seconds: float
     error: DeviceError | None = None
+    to_file: bool = False  # ``device`` is a WAV file's path: no loudspeaker played it
 
     @property
     def reason(self) -> str | None:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from broadcast.config import Config
+from broadcast.config.model import Zone, ZoneOutput
 from broadcast.control import (
     MAX_ANNOUNCE_CHARACTERS,
     Announcement,
@@ -13,7 +15,11 @@ from broadcast.control import (
 from broadcast.diagnostics import InputError
 from broadcast.scripts import Priority
 
-ZONES = ["toan-phuong", "to-1", "to-2"]
+CONFIG = Config(
+    source="schedules.yaml",
+    zones=tuple(Zone(f"to-{n}", f"Tổ dân phố {n}", ZoneOutput(f"loa-{n}", (1,))) for n in (1, 2)),
+    zone_groups={"toan-phuong": ("to-1", "to-2")},
+)
 
 
 def _problems(args, **options) -> dict[str, str]:
@@ -74,13 +80,26 @@ def test_each_bad_zone_is_named_and_repeats_are_dropped():
 
 
 def test_unknown_zones_are_refused_with_a_suggestion_when_the_zones_are_known():
-    problems = _problems({"text": "x", "zones": ["toan-phong", "to-2"]}, known_zones=ZONES)
+    problems = _problems({"text": "x", "zones": ["toan-phong", "to-2"]}, config=CONFIG)
     assert problems.keys() == {"unknown_zone"}
     message = problems["unknown_zone"]
     assert '"toan-phong"' in message and 'có phải "toan-phuong"' in message
-    assert parse_announcement({"text": "x", "zones": ["to-2"]}, known_zones=ZONES).zones == (
-        "to-2",
-    )
+    assert parse_announcement({"text": "x", "zones": ["to-2"]}, config=CONFIG).zones == ("to-2",)
+
+
+def test_zones_given_by_name_in_any_case_or_unicode_form_become_their_ids():
+    decomposed = unicodedata.normalize("NFD", "tổ dân phố 2")
+    given = [decomposed, "Tổ dân phố 1", "TO-2", "Toan-Phuong"]
+    announcement = parse_announcement({"text": "x", "zones": given}, config=CONFIG)
+    assert announcement.zones == ("to-2", "to-1", "toan-phuong")
+
+
+def test_an_unknown_zone_name_is_refused_with_the_closest_name():
+    problems = _problems({"text": "x", "zones": ["Tổ dân phố 9"]}, config=CONFIG)
+    assert problems == {
+        "unknown_zone": 'announce --zones: khu vực "Tổ dân phố 9" không có trong '
+        'schedules.yaml (có phải "Tổ dân phố 2"?)'
+    }
 
 
 @pytest.mark.parametrize(
@@ -156,7 +175,7 @@ def test_to_args_is_what_the_daemon_accepts_back(tmp_path):
         sent = parse_announcement(args, base_dir=tmp_path)
         assert isinstance(sent, Announcement)
         # The daemon validates again without a base folder: the path must already be absolute.
-        assert parse_announcement(sent.to_args(), known_zones=ZONES) == sent
+        assert parse_announcement(sent.to_args(), config=CONFIG) == sent
 
 
 def test_a_file_announcement_keeps_a_path_with_vietnamese_letters(tmp_path):

@@ -135,6 +135,8 @@ def test_restart_plays_a_slot_within_grace_and_logs_older_ones_as_missed(tmp_pat
         {"tiep-dan.txt": SCRIPT},
         slots={"sang": minutes_ago(30), "bay-gio": minutes_ago(0)},
     )
+    saved = minutes_ago(120).timestamp()  # the script was there well before both slots
+    os.utime(paths.scripts_dir / "tiep-dan.txt", (saved, saved))
     paths.data_dir.mkdir(parents=True)
     beat = (minutes_ago(90)).isoformat(timespec="seconds")
     status_file(paths).write_text(json.dumps({"heartbeat_at": beat}), encoding="utf-8")

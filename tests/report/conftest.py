@@ -8,6 +8,7 @@ Broadcasts (zones to-1, to-2):
   5. 01/03 06:00 "Nhạc hiệu"   (no script id, no topic) to-1 played 30 s
   6. 15/03 06:00 B (mot-cua)   to-1 failed (tts_failed)
   plus one open row on 20/03, and plays on 31/12/2022 and 01/04/2023 outside the quarter.
+All are program rows (slot "sang" at 06:00, "chieu" at 17:00), as the daemon writes them.
 """
 
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ import pytest
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Airing, Outcome, PlayLog, Reason
 from broadcast.playlog.store import WARD_TIMEZONE
+from tests.report.ward import write_project
 
 TOPICS_YAML = """\
 topics:
@@ -37,6 +39,7 @@ def item(script, when, zone, topic):
         title=titles.get(script, script),
         script_id=script if script in titles else None,
         topic=topic,
+        slot_id="sang" if when.hour == 6 else "chieu",
         planned_seconds=120.0,
     )
 
@@ -89,3 +92,9 @@ def quarter_home(tmp_path):
 def quarter_log(quarter_home):
     with PlayLog.open_for_reading(quarter_home) as log:
         yield log
+
+
+@pytest.fixture
+def project(tmp_path):
+    """The small ward of ``tests.report.ward``, with no play log yet."""
+    return write_project(tmp_path)

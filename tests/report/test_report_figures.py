@@ -2,16 +2,17 @@ from datetime import datetime
 
 import pytest
 
+from broadcast.clock import FakeClock
 from broadcast.playlog.store import WARD_TIMEZONE
 from broadcast.report import Labels, parse_period, period_report
 
-NOW = datetime(2023, 4, 5, 9, 30, tzinfo=WARD_TIMEZONE)
+NOW = FakeClock(datetime(2023, 4, 5, 9, 30, tzinfo=WARD_TIMEZONE))
 NAMES = Labels(topics={"dvc": "Dịch vụ công trực tuyến", "mot-cua": "Cơ chế một cửa"})
 
 
 @pytest.fixture
 def document(quarter_log):
-    return period_report(quarter_log, parse_period("2023-Q1"), NAMES, generated_at=NOW)
+    return period_report(quarter_log, parse_period("2023-Q1"), NAMES, clock=NOW)
 
 
 def test_title_names_the_quarter_as_the_ward_writes_it(document):
@@ -25,36 +26,40 @@ def test_title_names_the_quarter_as_the_ward_writes_it(document):
 def test_summary_matches_the_hand_count(document):
     assert dict(document.summary) == {
         "Số lượt phát theo kế hoạch": 6,
-        "Số lượt đã phát trọn vẹn": 4,
-        "Tỷ lệ thực hiện kế hoạch (%)": 66.7,
-        "Tổng thời lượng đã phát (phút)": 6.0,
+        "Số lượt phát trọn vẹn ở mọi vùng loa": 2,
+        "Số lượt tại vùng loa theo kế hoạch": 10,
+        "Số lượt tại vùng loa đã phát trọn vẹn ra loa": 5,
+        "Tỷ lệ thực hiện kế hoạch, theo lượt tại vùng loa (%)": 50.0,
+        "Tổng thời lượng đã phát ra loa (phút)": 6.0,
         "Số bản tin khác nhau đã phát": 3,
         "Số lượt tại vùng loa không trọn vẹn": 5,
+        "Số lượt tại vùng loa chỉ ghi ra tệp WAV, không phát ra loa": 0,
+        "Số thông báo khẩn cấp, ưu tiên (ngoài kế hoạch)": 0,
     }
 
 
 def test_by_topic_zone_and_month_match_the_hand_count(document):
-    assert document.table("by_topic").rows == (
-        ("Dịch vụ công trực tuyến", 2, 2, 4.0, 100.0),
-        ("Cơ chế một cửa", 3, 1, 1.5, 33.3),
+    assert document.table("by_topic").rows == (  # broadcasts: aired on every zone
+        ("Dịch vụ công trực tuyến", 2, 1, 4.0, 50.0),
+        ("Cơ chế một cửa", 3, 0, 1.5, 0.0),
         ("(chưa phân loại)", 1, 1, 0.5, 100.0),
     )
-    assert document.table("by_zone").rows == (
-        ("to-1", 6, 4, 6.0, 66.7),
-        ("to-2", 4, 1, 3.2, 25.0),
+    assert document.table("by_zone").rows == (  # zone plays
+        ("to-1", 6, 4, 6.0, 66.7, 0),
+        ("to-2", 4, 1, 3.2, 25.0, 0),
     )
     assert document.table("by_month").rows == (
-        ("Tháng 1/2023", 2, 2, 3.5, 100.0),
-        ("Tháng 2/2023", 2, 1, 2.0, 50.0),
+        ("Tháng 1/2023", 2, 1, 3.5, 50.0),
+        ("Tháng 2/2023", 2, 0, 2.0, 0.0),
         ("Tháng 3/2023", 2, 1, 0.5, 50.0),
     )
 
 
 def test_scripts_and_reasons_match_the_hand_count(document):
     assert document.table("scripts").rows == (
-        ("A", "Nộp hồ sơ trực tuyến", "Dịch vụ công trực tuyến", 2, 2, 4.0),
-        ("B", "Bộ phận một cửa", "Cơ chế một cửa", 2, 1, 1.5),
+        ("A", "Nộp hồ sơ trực tuyến", "Dịch vụ công trực tuyến", 2, 1, 4.0),
         ("Nhạc hiệu", "Nhạc hiệu", "(chưa phân loại)", 1, 1, 0.5),
+        ("B", "Bộ phận một cửa", "Cơ chế một cửa", 2, 0, 1.5),
         ("C", "Thủ tục đất đai", "Cơ chế một cửa", 1, 0, 0.0),
     )
     assert set(document.table("not_aired").rows) == {
@@ -74,10 +79,10 @@ def test_notes_anchor_the_chain_and_mention_the_open_row(document, quarter_log):
 
 
 def test_a_month_and_a_year_cover_their_own_days(quarter_log):
-    march = period_report(quarter_log, parse_period("2023-03"), NAMES, generated_at=NOW)
+    march = period_report(quarter_log, parse_period("2023-03"), NAMES, clock=NOW)
     assert march.title.endswith("— Tháng 3 năm 2023")
     assert dict(march.summary)["Số lượt phát theo kế hoạch"] == 2
-    year = period_report(quarter_log, parse_period("2023"), NAMES, generated_at=NOW)
+    year = period_report(quarter_log, parse_period("2023"), NAMES, clock=NOW)
     assert dict(year.summary)["Số lượt phát theo kế hoạch"] == 7  # 01/04 included
     assert len(year.table("by_month").rows) == 12
 
@@ -85,7 +90,7 @@ def test_a_month_and_a_year_cover_their_own_days(quarter_log):
 def test_topic_names_come_from_the_configuration_else_the_id(quarter_log):
     labels = Labels.from_config(None)  # schedules.yaml missing or broken
     assert labels.topic("dvc") == "dvc"
-    document = period_report(quarter_log, parse_period("2023-Q1"), labels, generated_at=NOW)
+    document = period_report(quarter_log, parse_period("2023-Q1"), labels, clock=NOW)
     assert [row[0] for row in document.table("by_topic").rows] == [
         "dvc",
         "mot-cua",
@@ -128,9 +133,9 @@ def test_a_report_from_a_tampered_log_says_so(quarter_home, quarter_log):
     conn.execute("UPDATE attempts SET outcome = 'played' WHERE id = 9")
     conn.commit()
     conn.close()
-    document = period_report(quarter_log, parse_period("2023-Q1"), NAMES, generated_at=NOW)
+    document = period_report(quarter_log, parse_period("2023-Q1"), NAMES, clock=NOW)
     assert "KHÔNG toàn vẹn — bản ghi #9 đã bị sửa" in " ".join(document.notes)
     unchecked = period_report(
-        quarter_log, parse_period("2023-Q1"), NAMES, generated_at=NOW, check_chain=False
+        quarter_log, parse_period("2023-Q1"), NAMES, clock=NOW, check_chain=False
     )
     assert "chưa kiểm tra" in " ".join(unchecked.notes)

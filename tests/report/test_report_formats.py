@@ -7,16 +7,17 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
+from broadcast.clock import FakeClock
 from broadcast.playlog.store import WARD_TIMEZONE
 from broadcast.report import Labels, parse_period, period_report, save_report
 
-NOW = datetime(2023, 4, 5, 9, 30, tzinfo=WARD_TIMEZONE)
+NOW = FakeClock(datetime(2023, 4, 5, 9, 30, tzinfo=WARD_TIMEZONE))
 NAMES = Labels(topics={"dvc": "Dịch vụ công trực tuyến", "mot-cua": "Cơ chế một cửa"})
 
 
 @pytest.fixture
 def document(quarter_log):
-    return period_report(quarter_log, parse_period("2023-Q1"), NAMES, generated_at=NOW)
+    return period_report(quarter_log, parse_period("2023-Q1"), NAMES, clock=NOW)
 
 
 def test_xlsx_holds_the_figures_and_a_native_chart_of_minutes_by_topic(document, tmp_path):
@@ -25,10 +26,10 @@ def test_xlsx_holds_the_figures_and_a_native_chart_of_minutes_by_topic(document,
     sheet = load_workbook(path)["Báo cáo"]
     assert sheet["A1"].value == document.title
     cells = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row[0]}
-    assert cells["Tỷ lệ thực hiện kế hoạch (%)"][0] == 66.7
-    assert cells["Dịch vụ công trực tuyến"][:4] == (2, 2, 4.0, 100.0)
-    assert cells["to-2"][:4] == (4, 1, 3.2, 25.0)
-    assert cells["Chủ đề"][2] == "Thời lượng (phút)"
+    assert cells["Tỷ lệ thực hiện kế hoạch, theo lượt tại vùng loa (%)"][0] == 50.0
+    assert cells["Dịch vụ công trực tuyến"][:4] == (2, 1, 4.0, 50.0)
+    assert cells["to-2"][:5] == (4, 1, 3.2, 25.0, 0)
+    assert cells["Chủ đề"][2] == "Thời lượng phát ra loa (phút)"
 
     (chart,) = sheet._charts
     assert isinstance(chart, BarChart)
@@ -60,8 +61,8 @@ def test_markdown_reads_as_tables(document, tmp_path):
     save_report(document, "md", path)
     text = path.read_text(encoding="utf-8")
     assert text.startswith(f"# {document.title}\n")
-    assert "| Dịch vụ công trực tuyến | 2 | 2 | 4,0 | 100,0 |" in text
-    assert "## 5. Lượt phát tại vùng loa không trọn vẹn, theo lý do" in text
+    assert "| Dịch vụ công trực tuyến | 2 | 1 | 4,0 | 50,0 |" in text
+    assert "## 5. Lượt tại vùng loa không phát trọn vẹn ra loa, theo lý do" in text
 
 
 def test_csv_opens_in_excel_and_parses_back(document, tmp_path):
@@ -71,4 +72,4 @@ def test_csv_opens_in_excel_and_parses_back(document, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel on Windows reads UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == [document.title]
-    assert ["to-1", "6", "4", "6.0", "66.7"] in rows
+    assert ["to-1", "6", "4", "6.0", "66.7", "0"] in rows

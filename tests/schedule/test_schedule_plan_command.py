@@ -2,6 +2,7 @@
 
 import json
 import textwrap
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -64,11 +65,11 @@ def test_prints_each_day_with_what_plays_where_and_skipped_holidays(home, capsys
     out = capsys.readouterr().out
     assert code == 0
     assert out.startswith("LỊCH PHÁT T3 28/04/2026 – T5 30/04/2026\n")
-    assert "Giờ       Khung giờ     Khu vực      Nội dung" in out
+    assert "Giờ       Khung giờ     Khu vực       Nội dung" in out
     tuesday = out.split("\nT3 28/04/2026\n")[1].split("\nT4 29/04/2026\n")[0]
-    assert "06:00:00  Bản tin sáng  toan-phuong  Nhạc hiệu" in tuesday
-    assert "tdp-1        Lịch tiêm chủng tổ dân phố 1" in tuesday
-    assert "toan-phuong  Hướng dẫn nộp hồ sơ trực tuyến" in tuesday
+    assert "06:00:00  Bản tin sáng  toan-phuong   Nhạc hiệu" in tuesday
+    assert "Tổ dân phố 1  Lịch tiêm chủng tổ dân phố 1" in tuesday  # a zone by its name
+    assert "toan-phuong   Hướng dẫn nộp hồ sơ trực tuyến" in tuesday  # a group has only its id
     thursday = out.split("\nT5 30/04/2026\n")[1]
     assert "Không có buổi phát nào." in thursday
     assert "Không phát 06:00 Bản tin sáng: nghỉ lễ: Ngày Chiến thắng" in thursday
@@ -95,9 +96,37 @@ def test_invalid_schedules_exit_1_with_file_and_line(home, capsys):
     assert 'schedules.yaml:16:44: giờ "25:00" không hợp lệ' in err
 
 
-def test_unknown_zone_is_a_usage_error(home, capsys):
+def test_unknown_zone_is_a_usage_error_with_the_closest_id_or_name(home, capsys):
     assert main(["--home", str(home), "plan", "--zone", "tdp-9"]) == 2
-    assert 'không có khu vực hay nhóm khu vực "tdp-9"' in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err == 'khu vực "tdp-9" không có trong schedules.yaml (có phải "tdp-1"?)\n'
+    assert main(["--home", str(home), "plan", "--zone", "Tổ dân phố 9"]) == 2
+    assert '(có phải "Tổ dân phố 1"?)' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("given", ["tdp-1", "Tổ dân phố 1", "tổ dân phố 1", "TDP-1"])
+def test_zone_filter_accepts_a_zone_by_id_or_name(home, capsys, given):
+    decomposed = unicodedata.normalize("NFD", given)  # as some keyboards and documents give it
+    argv = ["--home", str(home), "plan", "--from", "2026-04-28", "--zone", decomposed, "--json"]
+    assert main(argv) == 0
+    (item,) = json.loads(capsys.readouterr().out)["items"]
+    assert item["zones"] == ["tdp-1"]
+
+
+def test_plan_prints_a_campaign_shortfall_of_a_week_that_began_before_the_first_day_shown(
+    home, capsys
+):
+    """Once, a shortfall dated to the Monday of a week begun before ``--from`` was in --json
+    only: the text grouped warnings by day and that Monday was never shown."""
+    campaign = "---\ntitle: Phòng chống sốt xuất huyết\ntimes_per_week: 20\n---\nDiệt lăng quăng.\n"
+    (home / "scripts_vi" / "2026-04" / "sot-xuat-huyet.md").write_text(campaign, "utf-8")
+    argv = ["--home", str(home), "plan", "--from", "29/04/2026", "--days", "2"]  # a Wednesday
+    assert main([*argv, "--json"]) == 0
+    warnings = [w["message"] for w in json.loads(capsys.readouterr().out)["warnings"]]
+    assert any("27/04–03/05/2026" in message for message in warnings)
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert all(message in out for message in warnings)
 
 
 def test_a_named_script_that_does_not_exist_is_an_input_error(home, capsys):

@@ -237,11 +237,11 @@ slots:
     assert messages == [
         (
             "zone_no_content",
-            "06:00 T2 02/03/2026 (Sáng): khu vực trung-tam, tdp-2 không có bài nào để phát",
+            "06:00 T2 02/03/2026 (Sáng): khu vực Trung tâm, TDP 2 không có bài nào để phát",
         ),
         (
             "zone_no_content",
-            "06:00 T3 03/03/2026 (Sáng): khu vực trung-tam, tdp-2 không có bài nào để phát",
+            "06:00 T3 03/03/2026 (Sáng): khu vực Trung tâm, TDP 2 không có bài nào để phát",
         ),
         (
             "script_expires_unplayed",

@@ -89,3 +89,24 @@ def test_unwritable_folder_is_a_device_error(tmp_path):
     outcome = result.wait(1).for_zone("z")
     assert outcome.status is PlayStatus.DEVICE_ERROR and outcome.reason == DEVICE_ERROR
     assert "không ghi được" in outcome.error.message
+
+
+def test_a_writer_that_dies_mid_program_is_a_device_error_never_played(tmp_path, monkeypatch):
+    """Issue 12, defect 4: an exception outside ``write_block``'s own handling ended the writer
+    and the attempt was logged "đã phát" with 0:00 aired."""
+    calls = {"n": 0}
+    real_writeframes = wave.Wave_write.writeframes
+
+    def dies_on_the_third_block(self, data):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise wave.Error("the writer died")  # not an OSError: nothing expected it
+        return real_writeframes(self, data)
+
+    monkeypatch.setattr(wave.Wave_write, "writeframes", dies_on_the_third_block)
+    program = sine(1.0)
+    zone = ZoneSpeakers("z", 0, (1,))
+    outcome = FileSink(tmp_path, realtime=False).start(program, RATE, [zone]).wait(5).for_zone("z")
+    assert outcome.status is PlayStatus.DEVICE_ERROR
+    assert outcome.error is not None and "ghi tệp âm thanh" in outcome.error.message
+    assert outcome.aired_seconds < 1.0

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import print_diagnostics
+from broadcast.config import load_config
 from broadcast.control import (
     ANNOUNCE,
     ControlClient,
@@ -32,7 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("file", nargs="?", help="a .txt, .md, .docx, .wav or .mp3 file")
     parser.add_argument("--text", help="the bulletin's text, in Vietnamese")
     parser.add_argument(
-        "--zones", required=True, help="zones or zone groups, comma-separated (e.g. toan-phuong)"
+        "--zones",
+        required=True,
+        help='zones or zone groups by id or name, comma-separated (e.g. "toan-phuong" or '
+        '"Tổ dân phố 1,Tổ dân phố 2")',
     )
     parser.add_argument(
         "--priority", choices=["priority", "emergency"], default="priority", help="(priority)"
@@ -44,6 +49,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     raw: dict[str, object] = {
         "zones": [zone.strip() for zone in args.zones.split(",") if zone.strip()],
         "priority": args.priority,
+        "sender": _sender(),
     }
     if args.file is not None:
         raw["file"] = args.file
@@ -63,5 +69,22 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         print_diagnostics(exc.diagnostics)
         return EXIT_INPUT_ERRORS
     kind = "khẩn cấp" if answer["priority"] == "emergency" else "ưu tiên"
-    print(f"Đã nhận thông báo {kind} {answer['id']} cho {', '.join(answer['zones'])}.")
+    print(f"Đã nhận thông báo {kind} {answer['id']} cho {_zones_label(paths, answer['zones'])}.")
     return EXIT_OK
+
+
+def _zones_label(paths: ProjectPaths, zones: list[str]) -> str:
+    """The zones by name; by id while ``schedules.yaml`` cannot be read (the daemon airs its
+    last good configuration meanwhile, so the announcement was taken all the same)."""
+    try:
+        return load_config(paths).zones_label(zones)
+    except InputError:
+        return ", ".join(zones)
+
+
+def _sender() -> str | None:
+    """The account sending the bulletin: the report says who sent each one."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare service environment
+        return None

@@ -2,8 +2,11 @@
 
 Check the scripts and the timetable, render the audio offline, show today's plan, air a
 rehearsal of today's programs (slots moved to start within seconds, each item cut to a short
-excerpt) through the sound card — or into WAV files when there is none — and print its log.
-The rehearsal keeps its play log in ``demo_out/`` so the ward's real log stays clean.
+excerpt) and print its log. The rehearsal goes into WAV files under ``demo_out/`` unless the
+technician asks for the loudspeakers (``--to-speakers``): on the broadcast PC a demo must never
+sound in the street by surprise — nor, even when asked, inside the quiet hours (``run
+--rehearsal`` holds those items back). The rehearsal keeps its play log in ``demo_out/`` so
+the ward's real log stays clean.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from broadcast.paths import ProjectPaths
 
 ORDER = 1
 DEMO_FOLDER = "demo_out"
+WAV_FOLDER = "wav"  # under DEMO_FOLDER: the rehearsal's sound unless --to-speakers
 EXCERPT_SECONDS = 3.0
 
 
@@ -25,7 +29,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="chạy thử toàn bộ quy trình trên mẫu của thư mục dự án",
         description="Chạy thử toàn bộ quy trình: kiểm tra kịch bản và lịch phát, tạo âm thanh "
         "(không cần mạng), xem lịch phát hôm nay, phát diễn tập các chương trình hôm nay "
-        "(dời giờ để bắt đầu ngay, mỗi bài phát vài giây đầu) rồi in nhật ký phát.",
+        "(dời giờ để bắt đầu ngay, mỗi bài phát vài giây đầu) rồi in nhật ký phát. Mặc định "
+        "buổi diễn tập chỉ ghi âm thanh ra tệp WAV trong demo_out/wav/, không phát ra loa.",
+    )
+    parser.add_argument(
+        "--to-speakers",
+        action="store_true",
+        help="air the rehearsal through the configured sound cards (default: WAV files only); "
+        "inside the quiet hours nothing sounds unless --ignore-quiet-hours",
+    )
+    parser.add_argument(
+        "--ignore-quiet-hours",
+        action="store_true",
+        help="with --to-speakers, play on the loudspeakers even inside the quiet hours",
     )
     parser.set_defaults(handler=run_demo)
 
@@ -78,12 +94,25 @@ def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
     statuses.append(_command(paths, "plan"))
     _heading("4. Phát diễn tập các chương trình hôm nay")
     rehearsal = paths.with_data_dir(paths.home / DEMO_FOLDER / "data")
+    wav_folder = paths.home / DEMO_FOLDER / WAV_FOLDER
     shutil.rmtree(rehearsal.data_dir, ignore_errors=True)
-    _sound_notice(rehearsal)
-    excerpt = str(EXCERPT_SECONDS)
-    statuses.append(
-        _command(rehearsal, "run", "--offline", "--no-render", "--rehearsal", "--excerpt", excerpt)
-    )
+    shutil.rmtree(wav_folder, ignore_errors=True)
+    argv = ["run", "--offline", "--no-render", "--rehearsal", "--excerpt", str(EXCERPT_SECONDS)]
+    if args.ignore_quiet_hours:
+        argv.append("--ignore-quiet-hours")
+    if args.to_speakers:
+        _sound_notice(rehearsal)
+    else:
+        print(
+            "Buổi diễn tập KHÔNG phát ra loa: âm thanh được ghi ra tệp WAV trong "
+            f"{paths.relative(wav_folder)}/. Muốn phát ra loa: broadcast demo --to-speakers",
+            flush=True,
+        )
+        argv += ["--sink", f"file:{wav_folder}"]
+    statuses.append(_command(rehearsal, *argv))
+    if not args.to_speakers:
+        written = len(list(wav_folder.glob("*.wav")))
+        print(f"Đã ghi {written} tệp WAV vào {paths.relative(wav_folder)}/.", flush=True)
     _heading("5. Nhật ký phát của buổi diễn tập")
     statuses.append(_command(rehearsal, "logs"))
     return max(statuses)

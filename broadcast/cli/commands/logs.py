@@ -7,7 +7,7 @@ import csv
 import sys
 from datetime import datetime, time, timedelta
 
-from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.arguments import day_argument
 from broadcast.cli.output import minutes_seconds, print_json, print_table
 from broadcast.cli.project import load_project, play_log_missing
@@ -33,10 +33,12 @@ COLUMNS = (
     ("topic", "Chủ đề"),
     ("duration", "Thời lượng"),
     ("outcome", "Kết quả"),
+    ("output", "Đầu ra"),
     ("reason", "Lý do"),
     ("error", "Ghi chú"),
 )
 STILL_PLAYING = "đang phát"
+TO_FILE_NOTE = "ghi ra tệp WAV, không phát ra loa"  # recorded, but no listener heard it
 
 
 def _outcome(text: str) -> Outcome:
@@ -60,7 +62,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--until", type=day_argument, metavar="DATE", help="up to and including this day"
     )
-    parser.add_argument("--zone", metavar="Z", help="only this zone id")
+    parser.add_argument(
+        "--zone", metavar="Z", help="only this zone or zone group, by id or name (tdp-1)"
+    )
     parser.add_argument("--topic", metavar="T", help="only this topic id")
     parser.add_argument(
         "--outcome", type=_outcome, metavar="O", help="played, partial, missed … or bỏ lỡ …"
@@ -74,6 +78,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+def _outcome_label(attempt: Attempt) -> str:
+    if attempt.outcome is None:
+        return STILL_PLAYING
+    label = attempt.outcome.label_vi
+    return f"{label} ({TO_FILE_NOTE})" if attempt.to_file else label
+
+
 def _row(attempt: Attempt, labels: Labels) -> dict[str, object]:
     airing = attempt.airing
     return {
@@ -84,7 +95,8 @@ def _row(attempt: Attempt, labels: Labels) -> dict[str, object]:
         "title": airing.title,
         "topic": labels.topic(airing.topic),
         "duration": minutes_seconds(attempt.aired_seconds),
-        "outcome": attempt.outcome.label_vi if attempt.outcome else STILL_PLAYING,
+        "outcome": _outcome_label(attempt),
+        "output": attempt.output,
         "reason": reason_label_vi(attempt.reason),
         "error": attempt.error,
     }
@@ -100,6 +112,7 @@ def _json_row(attempt: Attempt) -> dict[str, object]:
         "script_id": airing.script_id,
         "title": airing.title,
         "topic": airing.topic,
+        "bulletin_id": airing.bulletin_id,
         "audio_hash": airing.audio_hash,
         "engine": airing.engine,
         "voice": airing.voice,
@@ -109,6 +122,9 @@ def _json_row(attempt: Attempt) -> dict[str, object]:
         "planned_seconds": airing.planned_seconds,
         "aired_seconds": attempt.aired_seconds,
         "outcome": attempt.outcome,
+        "output": attempt.output,
+        "to_file": attempt.to_file,
+        "heard": attempt.heard,
         "reason": attempt.reason,
         "error": attempt.error,
     }
@@ -139,6 +155,10 @@ def _print_verify(result: VerifyResult, as_json: bool) -> int:
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if play_log_missing(paths):
         return EXIT_OK
+    project = None
+    if not args.verify and not (args.json and args.zone is None):  # names or a zone to find
+        project = load_project(paths, otherwise="khu vực và chủ đề hiện bằng mã")
+    config = project.config if project else None
     with PlayLog.open_for_reading(paths) as log:
         if args.verify:
             return _print_verify(log.verify(), args.json)
@@ -146,15 +166,21 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         attempts = log.attempts(
             since=args.since and datetime.combine(args.since, time(), tz),
             until=args.until and datetime.combine(args.until + timedelta(days=1), time(), tz),
-            zone=args.zone,
             topic=args.topic,
             outcome=args.outcome,
         )
+    if args.zone is not None:
+        reference = config.zone_reference(args.zone) if config else None
+        # A zone the configuration does not know (or none loaded) may be one since removed.
+        zones = config.expand_zones([reference]) if config and reference else (args.zone,)
+        attempts = [attempt for attempt in attempts if attempt.airing.zone in zones]
+        if config and reference is None and not attempts:
+            print(config.unknown_zone_message(args.zone), file=sys.stderr)
+            return EXIT_USAGE
     if args.json:
         print_json([_json_row(attempt) for attempt in attempts])
         return EXIT_OK
-    project = load_project(paths, otherwise="khu vực và chủ đề hiện bằng mã")
-    labels = Labels.from_config(project.config if project else None)
+    labels = Labels.from_config(config)
     rows = [_row(attempt, labels) for attempt in attempts]
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")

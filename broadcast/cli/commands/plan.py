@@ -65,7 +65,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DATE",
         help="first day, 09/03/2026 or 2026-03-09 (default: today)",
     )
-    parser.add_argument("--zone", metavar="Z", help="only this zone or zone group")
+    parser.add_argument(
+        "--zone", metavar="Z", help="only this zone or zone group, by id or name (tdp-1)"
+    )
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.set_defaults(handler=run)
 
@@ -80,10 +82,11 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     config, folder = project.config, project.folder
     zones = None
     if args.zone:
-        zones = config.expand_zones([args.zone])
-        if not zones:
-            print(f'không có khu vực hay nhóm khu vực "{args.zone}"', file=sys.stderr)
+        reference = config.zone_reference(args.zone)
+        if reference is None:
+            print(config.unknown_zone_message(args.zone), file=sys.stderr)
             return EXIT_USAGE
+        zones = config.expand_zones([reference])
     references = check_script_references(config, folder.scripts)
     start = args.start or project.clock.now().date()
     with open_history(paths, config) as log:
@@ -154,14 +157,18 @@ def _print_plan(
     last = start + timedelta(days=days - 1)
     span = day_label(start) if days == 1 else f"{day_label(start)} – {day_label(last)}"
     print(f"LỊCH PHÁT {span}")
+    shown = [start + timedelta(days=i) for i in range(days)]
     by_day: dict[date | None, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for item in plan.items:
         by_day[item.start.date()]["items"].append(item)
     for skipped in plan.skipped:
         by_day[skipped.start.date()]["skipped"].append(skipped)
     for warning in plan.warnings:
-        by_day[warning.when.date() if warning.when else None]["warnings"].append(warning)
-    for day in [start + timedelta(days=i) for i in range(days)]:
+        # Dated to a day not shown (a campaign week that began earlier): printed with the
+        # general warnings, whose message names its dates, rather than dropped.
+        day = warning.when.date() if warning.when else None
+        by_day[day if day in shown else None]["warnings"].append(warning)
+    for day in shown:
         print(f"\n{day_label(day)}")
         entry = by_day.get(day, {})
         rows = [row for item in entry.get("items", []) for row in _rows(item, config, scripts)]

@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.output import print_json
 from broadcast.cli.project import load_project, play_log_missing
+from broadcast.clock import SystemClock
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import PlayLog
-from broadcast.report import FORMATS, Labels, Period, parse_period, period_report
+from broadcast.playlog.store import WARD_TIMEZONE
+from broadcast.report import FORMATS, Labels, Period, Timetable, parse_period, period_report
 from broadcast.report.output import TEXT_RENDERERS, save_report
 
 ORDER = 62
@@ -32,8 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "report",
         help="lập báo cáo theo quý, 6 tháng, năm hoặc tháng",
         description="Write the period report from the play log: broadcasts and minutes by "
-        "topic, zone and month, scripts aired, plays not aired by reason, share of the plan. "
-        "PERIOD is 2023-Q1, 2023-H1, 2023 or 2023-03.",
+        "topic, zone and month, scripts aired, plays not heard (by reason, and each listed), "
+        "emergency and priority announcements, share of the plan on the days that have ended, "
+        "and the log's head hash. PERIOD is 2023-Q1, 2023-H1, 2023 or 2023-03.",
     )
     parser.add_argument("--period", type=_period, required=True, metavar="PERIOD")
     parser.add_argument("--format", choices=FORMATS, default="xlsx", dest="fmt")
@@ -57,14 +59,15 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     # The log alone still makes the report: ids instead of names, no plan to compare.
     project = load_project(paths, scripts=True, otherwise="chủ đề hiện bằng mã")
     config = project.config if project else None
-    with PlayLog.open_for_reading(paths) as log:
+    timezone = config.timezone if config else WARD_TIMEZONE
+    timetable = Timetable.read(paths, project.config, project.scripts) if project else None
+    with PlayLog.open_for_reading(paths, timezone=timezone) as log:
         document = period_report(
             log,
             period,
             Labels.from_config(config),
-            generated_at=datetime.now(log.timezone),
-            config=config,
-            scripts=project.scripts if project else (),
+            clock=SystemClock(timezone),
+            timetable=timetable,
         )
     if args.json:
         print_json(dataclasses.asdict(document))

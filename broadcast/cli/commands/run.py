@@ -22,7 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="chạy chương trình phát thanh theo lịch trên các khu vực loa",
         description="Chạy chương trình phát thanh: phát đúng giờ theo schedules.yaml trên các "
         "khu vực loa, tự nhận kịch bản mới và lịch sửa đổi, ghi nhật ký từng lượt phát. "
-        "Dừng bằng Ctrl+C.",
+        "Dừng bằng Ctrl+C. Buổi diễn tập (--rehearsal) cũng giữ giờ yên tĩnh theo giờ đồng hồ "
+        "lúc phát: lượt nào sẽ vang ra loa trong giờ yên tĩnh thì không phát (và được nêu tên), "
+        "trừ khi có --ignore-quiet-hours; âm thanh ghi ra tệp WAV (--sink file:THƯ_MỤC) thì "
+        "không bị giữ lại vì không ai nghe thấy.",
     )
     parser.add_argument("--sink", metavar="SINK", help=SINK_HELP)
     parser.add_argument(
@@ -49,16 +52,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="in a rehearsal, play only the first SECONDS of each item",
     )
+    parser.add_argument(
+        "--ignore-quiet-hours",
+        action="store_true",
+        help="in a rehearsal, play on the loudspeakers even inside the quiet hours "
+        "(by default an item that would sound then is held back)",
+    )
     parser.add_argument("--port", type=int, default=0, help="control port on 127.0.0.1 (auto)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     # Imported here: the daemon pulls in the audio stack, too slow for every CLI start.
-    from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions, Rehearsal
+    from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions
+    from broadcast.daemon.rehearsal import Rehearsal
 
     if args.grace < 0 or (args.excerpt is not None and args.excerpt <= 0):
         print("--grace và --excerpt phải là số dương", file=sys.stderr)
+        return EXIT_USAGE
+    if args.ignore_quiet_hours and not args.rehearsal:
+        print(
+            "--ignore-quiet-hours chỉ dùng cùng --rehearsal: lịch phát thật luôn giữ giờ yên tĩnh",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     try:
         sink = station_sink(args.sink, paths)
@@ -69,7 +85,11 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         grace=timedelta(minutes=args.grace),
         render_ahead=not args.no_render,
         offline=args.offline,
-        rehearsal=Rehearsal(excerpt_seconds=args.excerpt) if args.rehearsal else None,
+        rehearsal=(
+            Rehearsal(excerpt_seconds=args.excerpt, keep_quiet_hours=not args.ignore_quiet_hours)
+            if args.rehearsal
+            else None
+        ),
         control_port=args.port,
         sink_label=args.sink or "sound",
     )

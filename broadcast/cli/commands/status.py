@@ -41,6 +41,11 @@ def _current(paths: ProjectPaths) -> tuple[DaemonStatus | None, str | None]:
         return read_status(paths), exc.message
 
 
+def _when(moment: datetime) -> str:
+    """How the ward writes a moment: ``05/03 06:00``, in the daemon's own time zone."""
+    return f"{moment:%d/%m %H:%M}"
+
+
 def _health(zone: ZoneStatus) -> str:
     if zone.to_file:
         note = "ghi ra tệp WAV (không phát ra loa)"
@@ -59,17 +64,26 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         print_json({**status.to_json(), "alive": alive, "heartbeat_age_seconds": age})
         return EXIT_OK if alive else EXIT_INPUT_ERRORS
     state = "ĐANG CHẠY" if alive else "KHÔNG CHẠY"
-    print(f"Chương trình phát: {state} (nhịp tim {age:.0f} giây trước)")
+    print(
+        f"Chương trình phát: {state} (nhịp tim lúc {_when(status.heartbeat_at)}, "
+        f"{age:.0f} giây trước)"
+    )
+    if status.started_at is not None:
+        print(f"Khởi động lúc: {_when(status.started_at)}")
     if problem and not alive:
         print(f"  {problem}")
+    # The zones' names come with the status (it lists every zone), so they match the daemon's
+    # configuration even while schedules.yaml is being edited.
+    names = {zone.zone: zone.name for zone in status.devices}
     for playing in status.playing:
-        print(f"Đang phát: {playing.slot} trên {', '.join(playing.zones)}")
+        zones = ", ".join(names.get(zone, zone) for zone in playing.zones)
+        print(f"Đang phát: {playing.slot} trên {zones}")
     if not status.playing:
         print("Đang phát: không có")
     rows = [
         {
-            "zone": zone,
-            "at": entry.at.isoformat(timespec="seconds"),
+            "zone": names.get(zone, zone),
+            "at": _when(entry.at),
             "slot": entry.slot,
             "title": entry.title,
         }
@@ -85,19 +99,26 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     print("\nThiết bị:")
     print_table(
         [
-            ("zone", "Khu vực"),
+            ("zone", "Mã khu vực"),
+            ("name", "Khu vực"),
             ("device", "Thiết bị"),
             ("channels", "Kênh"),
             ("health", "Tình trạng"),
         ],
         [
-            {"zone": d.zone, "device": d.device, "channels": list(d.channels), "health": _health(d)}
+            {
+                "zone": d.zone,
+                "name": d.name,
+                "device": d.device,
+                "channels": list(d.channels),
+                "health": _health(d),
+            }
             for d in status.devices
         ],
     )
     print(f"\nCảnh báo đang có: {len(status.alarms)}")
     for alarm in status.alarms:
-        print(f"  {alarm.at.isoformat(timespec='seconds')}  {alarm.message}")
+        print(f"  {_when(alarm.at)}  {alarm.message}")
     for problem_text in status.input_problems:
         print(f"  tệp sửa sai (đang dùng bản trước): {problem_text}")
     return EXIT_OK if alive and not status.alarms else EXIT_INPUT_ERRORS

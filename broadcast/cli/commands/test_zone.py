@@ -7,10 +7,10 @@ import sys
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.project import load_project
+from broadcast.config import Config
 from broadcast.paths import ProjectPaths
 from broadcast.sinks.protocol import ZoneSpeakers
 from broadcast.sinks.spec import SINK_HELP, sink_from_spec
-from broadcast.yamlsource import did_you_mean
 
 ORDER = 71
 
@@ -22,7 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Phát thử trên một khu vực loa: một tiếng bíp 1 kHz rồi đọc tên khu vực, "
         "để kiểm tra loa nào thuộc khu vực nào.",
     )
-    parser.add_argument("zone", help="zone id from schedules.yaml, e.g. tdp-1")
+    parser.add_argument(
+        "zone", help='zone id or name from schedules.yaml, e.g. tdp-1 or "Tổ dân phố 1"'
+    )
     parser.add_argument("--sink", metavar="SINK", help=SINK_HELP)
     parser.set_defaults(handler=run)
 
@@ -40,10 +42,10 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if project is None:
         return EXIT_INPUT_ERRORS
     config = project.config
-    zone = next((z for z in config.zones if z.id == args.zone), None)
+    reference = config.zone_reference(args.zone)
+    zone = next((z for z in config.zones if z.id == reference), None)
     if zone is None:
-        hint = did_you_mean(args.zone, config.zone_ids)
-        print(f'Lỗi: không có khu vực "{args.zone}" trong {config.source}{hint}', file=sys.stderr)
+        print(f"Lỗi: {_not_a_zone(config, args.zone, reference)}", file=sys.stderr)
         return EXIT_INPUT_ERRORS
     result = play_zone_test(sink, ZoneSpeakers.from_zone(zone), zone.name)
     outcome = result.for_zone(zone.id)
@@ -56,3 +58,12 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         f"{outcome.aired_seconds:.1f} giây."
     )
     return EXIT_OK
+
+
+def _not_a_zone(config: Config, given: str, group: str | None) -> str:
+    """Why ``given`` is no zone to test: a group (name its zones, one to test at a time) or
+    unknown (the closest id or name)."""
+    if group is None:
+        return f'không có khu vực "{given}" trong {config.source}{config.zone_hint(given)}'
+    members = ", ".join(config.zone_groups[group])
+    return f'"{given}" là nhóm khu vực; hãy phát thử từng khu vực trong nhóm: {members}'

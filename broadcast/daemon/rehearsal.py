@@ -1,0 +1,109 @@
+"""A rehearsal: today's airings moved to start within seconds, back to back, then the end.
+
+Quiet hours hold for a rehearsal by the wall clock at which its sound would be heard, not by
+the slot time it stands in for: at 00:38 a rehearsal of the 06:00 news wakes the street just
+as the news itself would. So an item whose moved window touches the quiet hours is held back
+if any of its zones could sound on a loudspeaker — unless the technician said so
+(``--ignore-quiet-hours``). Zones written to WAV files (``--sink file:DIR``) are never held
+back: nobody hears a file. A zone falling back to files only because its device is missing is
+held back: the device may be plugged in mid-rehearsal. A rehearsed emergency is held back
+too: it is not an emergency.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from broadcast.config.model import QuietHours
+from broadcast.config.timing import quiet_label
+from broadcast.daemon.runner import AirContext
+from broadcast.schedule import PlanItem
+
+logger = logging.getLogger("broadcast.daemon")
+
+
+@dataclass(frozen=True)
+class Rehearsal:
+    """Today's airings shifted to start within seconds, back to back, then the daemon ends."""
+
+    lead_seconds: float = 3.0
+    gap_seconds: float = 1.0
+    excerpt_seconds: float | None = None  # play only the start of each segment
+    keep_quiet_hours: bool = True  # False: ``--ignore-quiet-hours``
+
+    def playing_seconds(self, item: PlanItem) -> float:
+        """How long ``item`` plays in this rehearsal (each segment cut to the excerpt)."""
+        return sum(
+            min(s.duration_seconds, self.excerpt_seconds or s.duration_seconds)
+            for s in item.segments
+        )
+
+    def moved(self, items: Sequence[PlanItem], now: datetime) -> list[PlanItem]:
+        """``items`` back to back from ``now`` on, in their order."""
+        start = now + timedelta(seconds=self.lead_seconds)
+        moved: list[PlanItem] = []
+        ids: set[str] = set()
+        for item in items:
+            shifted = replace(item, start=start)
+            # An airing is known by its slot and minute: a slot airing twice a day needs a
+            # second minute, or the second airing would replace the first.
+            while shifted.id in ids:
+                start = start.replace(second=0, microsecond=0) + timedelta(minutes=1)
+                shifted = replace(item, start=start)
+            ids.add(shifted.id)
+            moved.append(shifted)
+            start += timedelta(seconds=self.playing_seconds(item) + self.gap_seconds)
+        return moved
+
+    def items(
+        self, planned: Sequence[PlanItem], now: datetime, context: AirContext
+    ) -> list[PlanItem]:
+        """``planned`` moved to ``now``, without those that would sound in quiet hours."""
+        moved = self.moved(planned, now)
+        quiet = context.config.quiet_hours
+        if not self.keep_quiet_hours or quiet is None:
+            return moved
+        touching = [
+            index
+            for index, item in enumerate(moved)
+            if _touches(quiet, item.start, self.playing_seconds(item))
+        ]
+        if not touching:
+            return moved
+        zones = sorted({zone for index in touching for zone in moved[index].zones})
+        # Only a zone written to files by design is silent: one falling back to files because
+        # its device is missing would sound the moment the device is back.
+        heard = {
+            health.zone_id
+            for health in context.sink.health([context.speakers[zone] for zone in zones])
+            if not (health.to_file and health.problem is None)
+        }
+        held = {index for index in touching if heard.intersection(moved[index].zones)}
+        if held:
+            logger.warning(
+                "giờ yên tĩnh %s: buổi diễn tập không phát ra loa trong giờ này, giữ lại %d "
+                "lượt: %s. Trong giờ yên tĩnh, diễn tập chỉ ghi ra tệp WAV (--sink "
+                "file:THƯ_MỤC); muốn vẫn phát ra loa, thêm --ignore-quiet-hours",
+                quiet_label(quiet),
+                len(held),
+                "; ".join(_named(planned[index]) for index in sorted(held)),
+                extra={"event": "rehearsal_held_quiet_hours"},
+            )
+        return [item for index, item in enumerate(moved) if index not in held]
+
+
+def _touches(quiet: QuietHours, start: datetime, seconds: float) -> bool:
+    """Some moment of the ``seconds`` from ``start`` on falls inside the quiet hours."""
+    if quiet.contains(start.time()):
+        return True
+    begins = datetime.combine(start.date(), quiet.start, tzinfo=start.tzinfo)
+    if begins <= start:
+        begins += timedelta(days=1)
+    return begins < start + timedelta(seconds=seconds)
+
+
+def _named(item: PlanItem) -> str:
+    return f"{item.slot_name} {item.start:%H:%M} ({', '.join(item.zones)})"

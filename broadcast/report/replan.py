@@ -1,0 +1,137 @@
+"""A past day's plan, as exactly as the play log allows: what reconcile and the report compare.
+
+An airing that started has its plan recorded in the log (``PlayLog.aired_plans``): that plan is
+used as it is. Any other airing of the day (missed, skipped, or from a log older than those
+records) is planned again, from the day's midnight with the log before it as history, with the
+scripts the daemon could air and their rendered lengths (``Timetable``, read the way the
+daemon and ``broadcast plan`` read them), and with only the scripts it had by then: as the
+log recorded their arrival (``PlayLog.script_arrivals``), else, for days before those
+records, as its rows tell (``PlayLog.first_logged``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from broadcast.audio.manifest import AudioManifest
+from broadcast.config import Config
+from broadcast.paths import ProjectPaths
+from broadcast.playlog import Attempt, PlayLog
+from broadcast.playlog.history import plan_as_known, plan_days
+from broadcast.report.labels import Labels
+from broadcast.schedule import Plan, PlanItem, occurrences
+from broadcast.scripts.model import Script
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """What planning a past day needs, read once for ``report`` and ``reconcile``."""
+
+    config: Config
+    scripts: tuple[Script, ...]  # those that can be planned (``AudioManifest.airable``)
+    durations: Mapping[str, float]  # rendered lengths, as the daemon plans with them
+    titles: Mapping[str, str]  # every valid script's title, by id
+    labels: Labels  # zone and topic names
+
+    @classmethod
+    def read(cls, paths: ProjectPaths, config: Config, scripts: Sequence[Script]) -> Timetable:
+        manifest = AudioManifest.load(paths)
+        return cls(
+            config,
+            tuple(manifest.airable(scripts)),
+            manifest.planning_durations(),
+            {script.id: script.title for script in scripts},
+            Labels.from_config(config),
+        )
+
+
+@dataclass(frozen=True)
+class LogFacts:
+    """What the log tells about the scripts the daemon had; read once for many days."""
+
+    arrivals: Mapping[str, datetime]  # ``PlayLog.script_arrivals``
+    first_logged: Mapping[str, datetime]  # ``PlayLog.first_logged``
+
+    @classmethod
+    def read(cls, log: PlayLog) -> LogFacts:
+        return cls(log.script_arrivals(), log.first_logged())
+
+    def recorded_arrivals_by(self, moment: datetime) -> bool:
+        """Whether arrivals were being recorded by ``moment`` (the log is new enough)."""
+        return bool(self.arrivals) and min(self.arrivals.values()) <= moment
+
+
+def plan_as_aired(
+    config: Config,
+    scripts: Sequence[Script],
+    day: date,
+    log: PlayLog,
+    attempts: Sequence[Attempt],
+    *,
+    durations: Mapping[str, float] | None = None,
+    facts: LogFacts | None = None,
+    aired: Mapping[str, PlanItem] | None = None,
+) -> Plan:
+    """``day`` as the daemon planned it, from ``scripts`` (those it could air, with their
+    rendered ``durations``). ``attempts``: the day's rows; ``aired``: the plans the log
+    recorded for the day's airings (read from the log when not given)."""
+    midnight = datetime.combine(day, datetime.min.time(), config.timezone)
+    facts = LogFacts.read(log) if facts is None else facts
+    if aired is None:
+        aired = log.aired_plans(since=midnight, until=midnight + DAY)
+    if facts.recorded_arrivals_by(midnight):
+        return plan_as_known(config, scripts, day, log, facts.arrivals, aired, durations=durations)
+    plan = _plan_as_logged(config, scripts, day, log, attempts, facts.first_logged, durations)
+    return _with_aired(plan, aired)
+
+
+def _plan_as_logged(
+    config: Config,
+    scripts: Sequence[Script],
+    day: date,
+    log: PlayLog,
+    attempts: Sequence[Attempt],
+    seen: Mapping[str, datetime],
+    durations: Mapping[str, float] | None,
+) -> Plan:
+    """A day from before arrivals were recorded, planned with the scripts its rows tell of.
+
+    On a day the daemon logged its airings, each occurrence is planned with only the scripts
+    the log knew by the next occurrence: one the daemon neither played nor accounted for by
+    then was either not in the folder yet or not chosen, and leaving out a script that was not
+    chosen changes no choice. A day with no airing logged is planned with every script.
+    """
+    if not any(attempt.airing.slot_id is not None for attempt in attempts):
+        return plan_days(config, scripts, day, log, durations=durations)
+    midnight = datetime.combine(day, datetime.min.time(), config.timezone)
+    starts = sorted({found.start for found in occurrences(config, midnight, midnight + DAY)[0]})
+    plans: dict[frozenset[str], Plan] = {}
+    items: list[PlanItem] = []
+    plan = None
+    for start, bound in zip(starts, [*starts[1:], midnight + DAY], strict=True):
+        known = [s for s in scripts if s.id in seen and seen[s.id] < bound]
+        key = frozenset(s.id for s in known)
+        if key not in plans:
+            plans[key] = plan_days(config, known, day, log, durations=durations)
+        plan = plans[key]
+        items.extend(item for item in plan.items if item.start == start)
+    if plan is None:  # no occurrence that day: rows of bulletins only
+        return plan_days(config, scripts, day, log, durations=durations)
+    return replace(plan, items=tuple(items))
+
+
+def _with_aired(plan: Plan, aired: Mapping[str, PlanItem]) -> Plan:
+    """``plan`` with each airing the log recorded as it started, in place of its replanning."""
+    if not aired:
+        return plan
+    items = {item.id: item for item in plan.items} | dict(aired)
+    started = {(item.slot_id, item.start) for item in aired.values()}
+    return replace(
+        plan,
+        items=tuple(sorted(items.values(), key=lambda item: (item.start, item.slot_id))),
+        skipped=tuple(s for s in plan.skipped if (s.slot_id, s.start) not in started),
+    )

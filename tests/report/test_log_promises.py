@@ -1,0 +1,109 @@
+"""What the hash chain cannot show alone, and how the head printed in a report shows it.
+
+The chain has no secret key: whoever controls the PC can cut the log's tail and set its head
+back, or rewrite every hash with the program's own code. ``logs --verify`` then passes. A
+report sent earlier carries the head as it was (event count and hash); the log must still
+hold that event with that hash. These tests do both tamperings and check both ways.
+"""
+
+import sqlite3
+from contextlib import closing, contextmanager
+from datetime import datetime, timedelta
+
+from broadcast.clock import FakeClock
+from broadcast.paths import ProjectPaths
+from broadcast.playlog import Airing, Outcome, PlayLog, database_path
+from broadcast.playlog.chain import END, START, event_hash
+from broadcast.playlog.schema import CHAINED_FIELDS, GENESIS_HASH
+from broadcast.playlog.store import WARD_TIMEZONE as WARD
+from broadcast.report import Labels, parse_period, period_report
+
+T0 = datetime(2023, 11, 6, 6, 0, tzinfo=WARD)
+REPORTED = FakeClock(datetime(2023, 12, 1, 9, 0, tzinfo=WARD))
+
+
+def plays(log, first_day, days):
+    for n in range(days):
+        at = T0 + timedelta(days=first_day + n)
+        airing = Airing("to-1", at, "Nộp hồ sơ trực tuyến", "dvc", slot_id="sang")
+        attempt_id = log.start_attempt(airing, at)
+        log.finish_attempt(attempt_id, Outcome.PLAYED, ended_at=at, aired_seconds=60.0)
+
+
+def anchored_log(tmp_path):
+    """A log of November, its report's anchor, and December's plays written after it."""
+    paths = ProjectPaths(tmp_path)
+    with PlayLog.open(paths) as log:
+        plays(log, 0, 10)
+        report = period_report(log, parse_period("2023-11"), Labels(), clock=REPORTED)
+        plays(log, 30, 5)
+    anchor = next(note for note in report.notes if note.startswith("Nhật ký phát:"))
+    events, head = anchor.removeprefix("Nhật ký phát: ").split(" sự kiện, mã kiểm tra cuối ")
+    return paths, int(events), head.split(";")[0]
+
+
+@contextmanager
+def database(paths):
+    """The log's file opened directly, as anyone at the PC could; committed, then closed."""
+    with closing(sqlite3.connect(database_path(paths))) as conn, conn:
+        yield conn
+
+
+def hash_of_event(paths, seq):
+    """The hash the log holds for event ``seq`` (``None`` if it has no such event): the
+    check of a report's anchor, until ``logs --verify`` takes one."""
+    with database(paths) as conn:
+        found = conn.execute(
+            "SELECT start_hash FROM attempts WHERE start_seq = ? "
+            "UNION ALL SELECT end_hash FROM attempts WHERE end_seq = ?",
+            (seq, seq),
+        ).fetchone()
+    return found[0] if found else None
+
+
+def verified(paths):
+    with PlayLog.open_for_reading(paths) as log:
+        return log.verify().ok
+
+
+def test_the_anchor_of_an_untouched_log_still_matches(tmp_path):
+    paths, events, head = anchored_log(tmp_path)
+    assert verified(paths) and hash_of_event(paths, events) == head
+
+
+def test_a_cut_tail_passes_the_chain_check_but_not_an_earlier_reports_anchor(tmp_path):
+    paths, events, _ = anchored_log(tmp_path)
+    with database(paths) as conn:  # keep 8 plays: 16 events
+        conn.execute("DELETE FROM attempts WHERE id > 8")
+        conn.execute("UPDATE sqlite_sequence SET seq = 8 WHERE name = 'attempts'")
+        last = conn.execute("SELECT end_hash FROM attempts WHERE end_seq = 16").fetchone()[0]
+        conn.execute("UPDATE chain_head SET seq = 16, hash = ? WHERE id = 1", (last,))
+    assert verified(paths)  # the log alone looks whole
+    assert hash_of_event(paths, events) is None  # the report said it had 20 events
+
+
+def test_a_full_rewrite_passes_the_chain_check_but_not_an_earlier_reports_anchor(tmp_path):
+    paths, events, head = anchored_log(tmp_path)
+    with database(paths) as conn:
+        conn.execute("UPDATE attempts SET outcome = 'missed', aired_seconds = 0 WHERE id = 3")
+        rehash(conn)
+    assert verified(paths)
+    assert hash_of_event(paths, events) != head
+
+
+def rehash(conn):
+    """Every hash computed again in event order, as someone with this code could."""
+    columns = ", ".join(CHAINED_FIELDS)
+    events = conn.execute(
+        f"SELECT start_seq, '{START}', {columns} FROM attempts UNION ALL "
+        f"SELECT end_seq, '{END}', {columns} FROM attempts WHERE end_seq IS NOT NULL "
+        "ORDER BY 1"
+    ).fetchall()
+    previous = GENESIS_HASH
+    for seq, kind, *chained in events:
+        previous = event_hash(previous, seq, kind, chained)
+        column = "start" if kind == START else "end"
+        conn.execute(
+            f"UPDATE attempts SET {column}_hash = ? WHERE {column}_seq = ?", (previous, seq)
+        )
+    conn.execute("UPDATE chain_head SET hash = ? WHERE id = 1", (previous,))
