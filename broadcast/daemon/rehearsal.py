@@ -20,9 +20,17 @@ from datetime import datetime, timedelta
 from broadcast.config.model import QuietHours
 from broadcast.config.timing import quiet_label
 from broadcast.daemon.runner import AirContext
+from broadcast.paths import ProjectPaths
 from broadcast.schedule import PlanItem
 
 logger = logging.getLogger("broadcast.daemon")
+REHEARSAL_FOLDER = "rehearsal"  # under the data folder: a rehearsal's own log and status
+
+
+def rehearsal_paths(paths: ProjectPaths) -> ProjectPaths:
+    """Where a rehearsal keeps its log, status and fallback files: never the ward's own log
+    (moved times would count in its reports) nor the running daemon's status."""
+    return paths.with_data_dir(paths.data_dir / REHEARSAL_FOLDER)
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,22 @@ def test_the_demo_writes_wav_files_by_default_and_touches_no_sound_device(
     with wave.open(str(written[-1])) as script:
         assert np.frombuffer(script.readframes(script.getnframes()), "<i2").any()
     assert silent(captures["test_card4"])
+
+
+@pytest.mark.slow
+def test_a_rehearsal_keeps_its_own_log_and_never_writes_into_the_wards(tmp_path):
+    """Its rows carry moved times: in the ward's log they would count in the period report."""
+    paths = make_project(tmp_path, [zone_yaml("pho-2", "file", [1])], {"tin.txt": "Tin thử.\n"})
+    command = ["run", "--rehearsal", "--offline", "--excerpt", "1", "--sink", f"file:{tmp_path}"]
+    done = subprocess.run(
+        [sys.executable, "-m", "broadcast", "--home", str(paths.home), *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (paths.data_dir / "playlog.sqlite3").exists()
+    assert not (paths.data_dir / "status.json").exists()  # the real daemon's status untouched
+    rehearsed = paths.with_data_dir(paths.data_dir / "rehearsal")
+    (row,) = rows(rehearsed)
+    assert row.outcome is Outcome.PLAYED and row.to_file

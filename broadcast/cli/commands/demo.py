@@ -85,6 +85,8 @@ def _command(paths: ProjectPaths, *argv: str) -> int:
 
 
 def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from broadcast.daemon.rehearsal import rehearsal_paths  # the audio stack: only here
+
     statuses = []
     _heading("1. Kiểm tra kịch bản và lịch phát")
     statuses.append(_command(paths, "check"))
@@ -101,7 +103,7 @@ def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if args.ignore_quiet_hours:
         argv.append("--ignore-quiet-hours")
     if args.to_speakers:
-        _sound_notice(rehearsal)
+        _sound_notice(rehearsal_paths(rehearsal))
     else:
         print(
             "Buổi diễn tập KHÔNG phát ra loa: âm thanh được ghi ra tệp WAV trong "
@@ -114,5 +116,5 @@ def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
         written = len(list(wav_folder.glob("*.wav")))
         print(f"Đã ghi {written} tệp WAV vào {paths.relative(wav_folder)}/.", flush=True)
     _heading("5. Nhật ký phát của buổi diễn tập")
-    statuses.append(_command(rehearsal, "logs"))
+    statuses.append(_command(rehearsal_paths(rehearsal), "logs"))
     return max(statuses)

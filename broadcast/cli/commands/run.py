@@ -65,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     # Imported here: the daemon pulls in the audio stack, too slow for every CLI start.
     from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions
-    from broadcast.daemon.rehearsal import Rehearsal
+    from broadcast.daemon.rehearsal import Rehearsal, rehearsal_paths
 
     if args.grace < 0 or (args.excerpt is not None and args.excerpt <= 0):
         print("--grace và --excerpt phải là số dương", file=sys.stderr)
@@ -76,6 +76,9 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if args.rehearsal:
+        paths = rehearsal_paths(paths)
+        print(f"Buổi diễn tập ghi nhật ký riêng trong {paths.relative(paths.data_dir)}/.")
     try:
         sink = station_sink(args.sink, paths)
     except ValueError as exc:
