@@ -4,6 +4,7 @@ by id or name, names shown, the ward's time format, rows written to a WAV file m
 import csv
 import io
 import json
+import os
 import unicodedata
 import wave
 from datetime import datetime, timedelta
@@ -133,7 +134,7 @@ def _status(now: datetime) -> DaemonStatus:
         )
 
     return DaemonStatus(
-        pid=4321,
+        pid=os.getpid(),  # a daemon alive as this test runs
         home="/srv/loa",
         started_at=datetime(2026, 3, 2, 5, 58, 30, tzinfo=WARD_TIMEZONE),
         heartbeat_at=now,
@@ -159,6 +160,7 @@ def _status(now: datetime) -> DaemonStatus:
                 AlarmCode.DEVICE_MISSING,
                 "khu vực tdp-2: không thấy thiết bị",
                 "tdp-2",
+                since=datetime(2026, 3, 2, 5, 59, 1, tzinfo=WARD_TIMEZONE),
             ),
         ),
         recent_errors=(),
@@ -174,7 +176,8 @@ def test_status_shows_times_as_the_ward_writes_them_and_zones_by_name(paths, cap
     assert "Khởi động lúc: 02/03 05:58" in out
     assert "Đang phát: Bản tin sáng trên Tổ dân phố 1, Tổ dân phố 2" in out
     assert "Trung tâm  02/03 17:00  Chiều" in out
-    assert "  02/03 06:01  khu vực tdp-2: không thấy thiết bị" in out
+    assert "Chương trình phát: ĐANG CHẠY" in out
+    assert "  từ 02/03 05:59  khu vực tdp-2: không thấy thiết bị" in out
     (device,) = [line for line in out.splitlines() if line.startswith("tdp-2 ")]
     assert "Tổ dân phố 2" in device  # the technician sees the id beside the name
     assert "2026-03-02T" not in out and now.isoformat(timespec="seconds") not in out

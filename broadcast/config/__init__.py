@@ -173,13 +173,18 @@ def parse_config(text: str, source: str, paths: ProjectPaths) -> Config:
     )
 
 
-def load_config(paths: ProjectPaths) -> Config:
-    """Read and validate ``schedules.yaml``; raises ``InputError`` listing every problem."""
+def read_config_text(paths: ProjectPaths) -> tuple[str, str]:
+    """``schedules.yaml``'s text and its name for messages; ``InputError`` when unreadable."""
     source = paths.relative(paths.schedules_file)
     try:
-        text = yamlsource.read_file(paths.schedules_file, source)
+        return yamlsource.read_file(paths.schedules_file, source), source
     except FileNotFoundError as exc:
         raise InputError(
             [Diagnostic(source, None, None, "missing_file", "không tìm thấy tệp lịch phát")]
         ) from exc
+
+
+def load_config(paths: ProjectPaths) -> Config:
+    """Read and validate ``schedules.yaml``; raises ``InputError`` listing every problem."""
+    text, source = read_config_text(paths)
     return parse_config(text, source, paths)

@@ -3,7 +3,8 @@
 The daemon writes both at start and removes them at a clean stop. The token file is created
 fresh each start, readable by its owner only, so a command can talk to the daemon only when it
 runs as the same user (or root). After a crash the files stay behind; clients notice because
-nobody answers on the recorded port.
+nobody answers on the recorded port. Only the daemon holding the data folder's lock
+(``broadcast.daemon.instance``) writes or removes them, so a refused second start never does.
 """
 
 from __future__ import annotations

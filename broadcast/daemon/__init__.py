@@ -4,6 +4,7 @@
 good inputs (``inputs.py``), background rendering (``render_ahead.py``), the change watcher
 (``watcher.py``), one APScheduler job per planned airing, the runner of one airing
 (``runner.py``), who holds each zone (``air.py``), urgent bulletins (``announcer.py``), downtime
-accounting (``downtime.py``), alarms and status (``alarms.py``, ``status.py``). Sound leaves
-through one ``broadcast.sinks.AudioSink``; the daemon knows nothing about devices or fallbacks.
+accounting (``downtime.py``), alarms and status (``alarms.py``, ``status.py``), one daemon per
+data folder (``instance.py``). Sound leaves through one ``broadcast.sinks.AudioSink``; the
+daemon knows nothing about devices or fallbacks.
 """

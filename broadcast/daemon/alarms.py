@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -32,21 +32,29 @@ class AlarmCode(StrEnum):
 
 @dataclass(frozen=True)
 class Alarm:
-    at: datetime
+    at: datetime  # when last raised: a cause that stays is raised again at every heartbeat
     code: AlarmCode
     message: str  # Vietnamese
     zone: str | None = None
+    since: datetime = field(kw_only=True)  # when it became active, kept while it stays
 
     def to_json(self) -> dict[str, object]:
-        return {**asdict(self), "at": self.at.isoformat(timespec="seconds")}
+        return {
+            **asdict(self),
+            "at": self.at.isoformat(timespec="seconds"),
+            "since": self.since.isoformat(timespec="seconds"),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Alarm:
+        at = datetime.fromisoformat(data["at"])
         return cls(
-            datetime.fromisoformat(data["at"]),
+            at,
             AlarmCode(data["code"]),
             str(data["message"]),
             data.get("zone"),
+            # a status file from before ``since`` was kept
+            since=datetime.fromisoformat(data["since"]) if data.get("since") else at,
         )
 
 
@@ -58,12 +66,13 @@ class Alarms:
         self._lock = threading.Lock()
 
     def raise_alarm(self, code: AlarmCode, message: str, zone: str | None = None) -> None:
-        alarm = Alarm(self._clock.now(), code, message, zone)
+        now = self._clock.now()
         with self._lock:
-            is_new = (code, zone) not in self._active
+            active = self._active.get((code, zone))
+            alarm = Alarm(now, code, message, zone, since=active.since if active else now)
             self._active[(code, zone)] = alarm
             self._alarms.append(alarm)
-        if is_new:
+        if active is None:
             logger.error(message, extra={"event": code, "zone": zone})
 
     def clear(self, code: AlarmCode, zone: str | None = None) -> None:

@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -35,20 +35,25 @@ from broadcast.daemon.air import AirControl
 from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.announcer import Announcer
 from broadcast.daemon.daemon_log import setup_daemon_logging
-from broadcast.daemon.downtime import account_for_downtime, aired_parts
 from broadcast.daemon.inputs import Inputs, read_inputs
 from broadcast.daemon.rehearsal import Rehearsal
 from broadcast.daemon.render_ahead import RenderAhead
-from broadcast.daemon.runner import AirContext, ProgramRunner, record_not_aired
+from broadcast.daemon.restart import (
+    begin_airing,
+    missed_while_down,
+    note_arrivals,
+    note_arrivals_at_start,
+    upcoming_airings,
+)
+from broadcast.daemon.runner import AirContext, record_not_aired
 from broadcast.daemon.segment_audio import SegmentAudioSource
 from broadcast.daemon.status import HEARTBEAT_SECONDS, DaemonStatus, last_heartbeat, write_status
 from broadcast.daemon.status_snapshot import snapshot
 from broadcast.daemon.watcher import Changes, ChangeWatcher
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Outcome, PlayLog, Reason
-from broadcast.playlog.history import plan_as_known, plan_days
+from broadcast.playlog.history import plan_days
 from broadcast.schedule import Plan, PlanItem
-from broadcast.scripts import file_saved_at
 from broadcast.scripts.model import Script
 from broadcast.sinks.protocol import AudioSink, ZoneHealth, ZoneSpeakers
 
@@ -103,7 +108,9 @@ class BroadcastDaemon:
         self.alarms = Alarms(self.clock)
         self.air = AirControl()
         self.log = PlayLog.open(paths, timezone=timezone)
-        self._note_arrivals(self.inputs, first_start=True)
+        note_arrivals_at_start(
+            self.log, self.inputs.scripts, self.clock.now(), paths.home, self._down_since
+        )
         self.stopped = threading.Event()
         self.stop_requested = threading.Event()  # set by signals, or by a rehearsal's end
         self._lock = threading.RLock()
@@ -137,11 +144,11 @@ class BroadcastDaemon:
             self._render_ahead.first_pass()  # audio is never made at air time if avoidable
         self._scheduler.start()
         if self.options.rehearsal is None:
-            missed = account_for_downtime(
-                self.context,
-                lambda day, _: self._plan_known(day),
-                self._down_since,
-                self.options.grace,
+            with self._lock:
+                context, durations = self.context, self._durations
+                scripts = context.audio.manifest.airable(self.inputs.scripts)
+            missed = missed_while_down(
+                context, scripts, durations, self._down_since, self.options.grace
             )
             if missed:
                 logger.warning(
@@ -162,6 +169,7 @@ class BroadcastDaemon:
                     seconds=self.options.render_retry.total_seconds(),
                     id="render-retry",
                 )
+        self._alarm_input_problems(self.inputs)  # e.g. started on the last good timetable
         self._reschedule()
         if self.options.render_ahead:
             threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
@@ -224,9 +232,16 @@ class BroadcastDaemon:
         """Read the inputs again now; an invalid edit keeps the last good state (and says so)."""
         with self._lock:
             inputs = read_inputs(self.paths, self.inputs)
-            self._note_arrivals(inputs)
+            note_arrivals(self.log, inputs.scripts, self.clock.now())
             self.inputs = inputs
             self.context, self._durations = self._build_context(inputs)
+        self._alarm_input_problems(inputs)
+        self._reschedule()
+        if self.options.render_ahead:
+            threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
+        return {"ok": not inputs.problems, "problems": [str(p) for p in inputs.problems]}
+
+    def _alarm_input_problems(self, inputs: Inputs) -> None:
         if inputs.problems:
             self.alarms.raise_alarm(
                 AlarmCode.INPUT_INVALID,
@@ -235,10 +250,6 @@ class BroadcastDaemon:
             )
         else:
             self.alarms.clear(AlarmCode.INPUT_INVALID)
-        self._reschedule()
-        if self.options.render_ahead:
-            threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
-        return {"ok": not inputs.problems, "problems": [str(p) for p in inputs.problems]}
 
     def _on_changes(self, changes: Changes) -> None:
         logger.info(
@@ -247,29 +258,6 @@ class BroadcastDaemon:
             extra={"event": "inputs_changed"},
         )
         self.reload()
-
-    def _note_arrivals(self, inputs: Inputs, first_start: bool = False) -> None:
-        """Record when each script was first in the folder: what a past airing could have had.
-
-        A script new to a running daemon arrived now. One found at start arrived while the
-        daemon was down: not before the last heartbeat, nor before the file was last saved
-        (a copy may keep an older time: then the heartbeat bounds it).
-        """
-        now = self.clock.now()
-        known = self.log.script_arrivals()
-        new = [script for script in inputs.scripts if script.id not in known]
-        if not new:
-            return
-        if not first_start:
-            self.log.note_scripts_seen({script.id: now for script in new})
-            return
-        floor = self._down_since
-        arrivals = {}
-        for script in new:
-            saved = file_saved_at(self.paths.home / script.source, now.tzinfo)
-            candidates = [moment for moment in (floor, saved) if moment is not None]
-            arrivals[script.id] = min(now, max(candidates)) if candidates else now
-        self.log.note_scripts_seen(arrivals)
 
     def _render(self) -> None:
         self._render_ahead.run()
@@ -298,22 +286,6 @@ class BroadcastDaemon:
         scripts = manifest.airable(inputs.scripts)
         return plan_days(
             inputs.config, scripts, first_day, self.log, days=days, durations=durations
-        )
-
-    def _plan_known(self, day: date) -> Plan:
-        """``day`` for airings already due: each as it started (recorded in the log), or with
-        only the scripts first seen before its time."""
-        with self._lock:
-            inputs, durations, manifest = self.inputs, self._durations, self.context.audio.manifest
-        midnight = datetime.combine(day, datetime.min.time(), inputs.config.timezone)
-        return plan_as_known(
-            inputs.config,
-            manifest.airable(inputs.scripts),
-            day,
-            self.log,
-            arrivals=self.log.script_arrivals(),
-            aired=self.log.aired_plans(since=midnight, until=midnight + timedelta(days=1)),
-            durations=durations,
         )
 
     def _reschedule(self) -> None:
@@ -347,26 +319,10 @@ class BroadcastDaemon:
             if self._started:
                 return self._pending  # a rehearsal is planned once
             return {item.id: item for item in self._rehearsal_items(now, rehearsal)}
-        items: dict[str, PlanItem] = {}
-        started: dict[str, PlanItem] | None = None  # read from the log when first needed
-        for item in self._plan(now.date(), PLAN_DAYS).items:
-            if item.id in self._started:
-                continue
-            if item.id in self._pending:
-                # Scheduled before its time came, it stays as planned then, even if the wall
-                # clock has just jumped past it: the scheduler then logs it as missed instead
-                # of it vanishing from the timetable.
-                item = self._pending[item.id] if item.start < now else item
-            elif item.start < now:
-                if item.start < now - self.options.grace:
-                    continue
-                # Due already (a start within the grace period). One that started before a
-                # restart keeps the plan it started with: it never airs what arrived since.
-                if started is None:
-                    started = self.log.aired_plans(since=now - self.options.grace, until=now)
-                item = started.get(item.id, item)
-            items[item.id] = item
-        return items
+        plan = self._plan(now.date(), PLAN_DAYS).items
+        return upcoming_airings(
+            plan, now, self.options.grace, self.log, pending=self._pending, started=self._started
+        )
 
     def _rehearsal_items(self, now: datetime, rehearsal: Rehearsal) -> list[PlanItem]:
         items = rehearsal.items(self._plan(now.date(), 1).items, now, self.context)
@@ -381,15 +337,11 @@ class BroadcastDaemon:
                 return
             self._started.add(item_id)
             context = self.context
-        if not self.log.record_aired_plan(item, self.clock.now()):
-            # It started before a restart: the plan it started with stands.
-            item = self.log.aired_plans(since=item.start, until=item.end).get(item.id, item)
-        with self._lock:
-            self._running[item_id] = item
         try:
-            # Asked even for an airing not yet due: after a restart with the wall clock set
-            # back, the log may already hold it, and it must not play twice.
-            ProgramRunner(context, item, aired_parts(context.log, item)).run()
+            runner = begin_airing(context, item)
+            with self._lock:
+                self._running[item_id] = runner.item
+            runner.run()
         except Exception:
             logger.exception("lỗi khi phát %s", item_id, extra={"event": "program_failed"})
         finally:

@@ -10,10 +10,10 @@ held up by it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
 import numpy as np
@@ -201,9 +201,32 @@ def finish_attempts(
 
 def output_used(outlet: OutletOutcome, speakers: ZoneSpeakers | None) -> str:
     """What the log says the sound went to: the WAV file, or the device and its channels."""
-    if outlet.to_file or speakers is None:
-        return outlet.device
-    return f"{outlet.device}, kênh {','.join(str(c) for c in speakers.channels)}"
+    return _output_text(outlet.device, outlet.to_file, speakers)
+
+
+def _output_text(name: str, to_file: bool, speakers: ZoneSpeakers | None) -> str:
+    if to_file or speakers is None:
+        return name
+    return f"{name}, kênh {','.join(str(c) for c in speakers.channels)}"
+
+
+def start_attempts(
+    context: AirContext, zones: Sequence[str], airing: Callable[[str], Airing], now: datetime
+) -> dict[str, int]:
+    """One open row per zone, each noting where its sound goes as the sink answers now: a
+    crash leaves the row open, and it is closed with that (a cut play written to a WAV file
+    is never counted as heard)."""
+    going = {h.zone_id: h for h in context.sink.health([context.speakers[z] for z in zones])}
+    attempts = {}
+    for zone in zones:
+        health = going.get(zone)
+        output = (
+            _output_text(health.outlet, health.to_file, context.speakers[zone]) if health else None
+        )
+        attempts[zone] = context.log.start_attempt(
+            airing(zone), now, output=output, to_file=bool(health and health.to_file)
+        )
+    return attempts
 
 
 class ProgramRunner:
@@ -315,12 +338,9 @@ class ProgramRunner:
         logged = segment.kind in LOGGED_KINDS
         now = context.clock.now()
         attempts = (
-            {
-                z: context.log.start_attempt(
-                    segment_airing(context, self.item, segment, z, audio), now
-                )
-                for z in zones
-            }
+            start_attempts(
+                context, zones, lambda z: segment_airing(context, self.item, segment, z, audio), now
+            )
             if logged
             else {}
         )
@@ -370,12 +390,9 @@ def play_announcement(context: AirContext, bulletin: Bulletin, channel: Channel)
     audio = SegmentAudio(bulletin.audio)
     zones = list(bulletin.zones)
     now = context.clock.now()
-    attempts = {
-        zone: context.log.start_attempt(
-            segment_airing(context, None, None, zone, audio, bulletin), now
-        )
-        for zone in zones
-    }
+    attempts = start_attempts(
+        context, zones, lambda z: segment_airing(context, None, None, z, audio, bulletin), now
+    )
     channel.playback = context.play(audio.samples, zones, bulletin.id)
     result = channel.playback.wait()
     channel.playback = None

@@ -1,12 +1,16 @@
 """The daemon's status file: written every few seconds, read by ``broadcast status``.
 
 The file doubles as the daemon's heartbeat: its ``heartbeat_at`` says when the daemon was last
-alive, which is also how a restarted daemon knows since when it was down.
+alive, which is also how a restarted daemon knows since when it was down. Whether it is alive
+now is not the heartbeat's age alone: a killed daemon's file looks fresh for a while, so its
+process is asked too (``daemon_alive``).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -19,7 +23,7 @@ from broadcast.paths import ProjectPaths
 
 STATUS_NAME = "status.json"
 HEARTBEAT_SECONDS = 2.0
-ALIVE_WITHIN_SECONDS = 15.0  # a heartbeat older than this: the daemon is not running
+ALIVE_WITHIN_SECONDS = 15.0  # a heartbeat older than this: the daemon is not running (or hung)
 
 
 class DaemonState(StrEnum):
@@ -155,3 +159,62 @@ def last_heartbeat(paths: ProjectPaths) -> datetime | None:
         return datetime.fromisoformat(_read_json(paths)["heartbeat_at"])
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def daemon_alive(status: DaemonStatus, *, answered: bool, now: datetime) -> bool:
+    """Whether the daemon that wrote ``status`` runs: it answered on the control channel
+    (``answered``), or, when the channel cannot tell, its process still exists and its heartbeat
+    is recent. A killed daemon is not running from the moment its process is gone."""
+    if status.state is not DaemonState.RUNNING:
+        return False
+    if answered:
+        return True
+    age = (now - status.heartbeat_at).total_seconds()
+    return age < ALIVE_WITHIN_SECONDS and process_alive(status.pid)
+
+
+if sys.platform == "win32":
+
+    def process_alive(pid: int) -> bool:
+        """Whether process ``pid`` still runs on this computer (``os.kill`` would end it)."""
+        import ctypes
+        from ctypes import wintypes
+
+        query_limited_information, still_active, access_denied = 0x1000, 259, 5
+        if pid <= 0:
+            return False
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.OpenProcess.restype = wintypes.HANDLE  # a handle is wider than the int default
+        kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+        kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+        kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+        handle = kernel32.OpenProcess(query_limited_information, False, pid)
+        if not handle:  # gone, or another account's (the service's) that we may not open
+            return ctypes.get_last_error() == access_denied
+        try:
+            code = wintypes.DWORD()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True  # it was there to open; only its exit code is unknown
+            return code.value == still_active
+        finally:
+            kernel32.CloseHandle(handle)
+
+else:
+
+    def process_alive(pid: int) -> bool:
+        """Whether process ``pid`` still runs on this computer (a zombie, killed but not yet
+        reaped by its parent, does not)."""
+        if pid <= 0:  # 0 and negatives mean process groups to kill()
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass  # it exists, under another account (the service's)
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            return True  # no /proc (macOS, BSD): kill()'s answer stands
+        state = stat.rpartition(")")[2].split()[:1]  # the name in parentheses may hold spaces
+        return state not in (["Z"], ["X"])

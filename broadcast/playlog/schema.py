@@ -127,7 +127,21 @@ def _add_v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _add_v2)
+_V3_STATEMENTS = (
+    # Where a play's sound went, as known when it started; not chained (the chained ``output``
+    # and ``to_file`` are written when it ends). A row a crash left open is closed with them,
+    # so a cut play written to a WAV file is never counted as heard.
+    "ALTER TABLE attempts ADD COLUMN started_output TEXT",
+    "ALTER TABLE attempts ADD COLUMN started_to_file INTEGER CHECK (started_to_file IN (0, 1))",
+)
+
+
+def _add_v3(conn: sqlite3.Connection) -> None:
+    for statement in _V3_STATEMENTS:
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _add_v2, _add_v3)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -99,10 +99,23 @@ class PlayLog(PlayRecords):
 
     # -- writing (the daemon) ----------------------------------------------------------
 
-    def start_attempt(self, airing: Airing, started_at: datetime) -> int:
-        """Playback of ``airing`` started; returns the attempt id for the calls that follow."""
+    def start_attempt(
+        self,
+        airing: Airing,
+        started_at: datetime,
+        *,
+        output: str | None = None,
+        to_file: bool = False,
+    ) -> int:
+        """Playback of ``airing`` started; returns the attempt id for the calls that follow.
+        ``output``/``to_file``: where its sound goes, kept for a row a crash leaves open."""
         with self._write():
-            return self._insert(airing, started_at)
+            attempt_id = self._insert(airing, started_at)
+            self._conn.execute(
+                "UPDATE attempts SET started_output = ?, started_to_file = ? WHERE id = ?",
+                (clean_text(output), 1 if to_file else None, attempt_id),
+            )
+            return attempt_id
 
     def progress(self, attempt_id: int, aired_seconds: float, at: datetime) -> None:
         """Heartbeat while playing, so a crash still tells how far the attempt got."""
@@ -159,17 +172,19 @@ class PlayLog(PlayRecords):
         """Close rows left open by a crash as ``interrupted``; returns their ids."""
         with self._write():
             rows = self._conn.execute(
-                "SELECT id, started_at, progress_seconds, progress_at FROM attempts "
-                "WHERE end_seq IS NULL ORDER BY id"
+                "SELECT id, started_at, progress_seconds, progress_at, started_output, "
+                "started_to_file FROM attempts WHERE end_seq IS NULL ORDER BY id"
             ).fetchall()
-            for attempt_id, started_at, progress_seconds, progress_at in rows:
+            for attempt_id, started_at, progress, progress_at, output, to_file in rows:
                 self._complete_stamped(
                     attempt_id,
                     Outcome.INTERRUPTED,
                     progress_at or started_at,
-                    progress_seconds or 0.0,
+                    progress or 0.0,
                     Reason.DAEMON_DOWN,
                     CRASH_ERROR,
+                    output,
+                    bool(to_file),
                 )
         return [row[0] for row in rows]
 

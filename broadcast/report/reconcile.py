@@ -2,11 +2,14 @@
 
 Each day's plan is the one its airings started with, or planned again (``replan``). A plan line
 is one script or recording of one slot occurrence on one zone (chimes, intros and outros are
-not lines). A log row belongs to a line when it has the same slot, zone and script id (none,
-for recordings) and its scheduled time falls within that occurrence. An announcement
-(emergency or priority bulletin) is one line whatever its zones, outside the plan; other rows
-that belong to no line are listed as outside the plan (a plan that has changed since:
-timetable edited, scripts removed).
+not lines). A log row belongs to the line with the same slot, zone and script id (none, for
+recordings) planned for its exact scheduled instant: the daemon logs each segment at its
+item's start plus the segment's offset. A row at no planned instant (a day planned again, with
+lengths that may have changed since) belongs to the latest occurrence of its slot begun by
+then that could still be on the air. An announcement (emergency or priority bulletin) is one
+line whatever its zones, outside the plan; other rows that belong to no line are listed as
+outside the plan (a plan that has changed since: timetable edited, scripts removed). A planned
+line after the moment of reconciling, with no row, is still to come.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class LineStatus(StrEnum):
     NOT_AIRED = "not_aired"  # logged, but not completed (missed, failed, cut …)
     PLAYING = "playing"  # an open row
     NO_RECORD = "no_record"  # planned, nothing in the log
+    UPCOMING = "upcoming"  # planned later than now, nothing in the log yet
     SKIPPED = "skipped"  # the plan itself leaves the occurrence out (holiday, quiet hours)
     BULLETIN = "bulletin"  # an emergency or priority announcement: outside the plan
     UNPLANNED = "unplanned"  # in the log, not in the plan
@@ -61,6 +65,7 @@ _STATUS_LABELS_VI = {
     LineStatus.NOT_AIRED: "không phát trọn",
     LineStatus.PLAYING: "đang phát",
     LineStatus.NO_RECORD: "không có bản ghi",
+    LineStatus.UPCOMING: "chưa đến giờ",
     LineStatus.SKIPPED: "không phát theo lịch",
     LineStatus.BULLETIN: "thông báo khẩn cấp, ưu tiên",
     LineStatus.UNPLANNED: "ngoài kế hoạch",
@@ -82,6 +87,7 @@ PLANNED_STATUSES = frozenset(
         LineStatus.NOT_AIRED,
         LineStatus.PLAYING,
         LineStatus.NO_RECORD,
+        LineStatus.UPCOMING,
     }
 )
 
@@ -108,14 +114,62 @@ def _segment_title(segment: PlannedSegment, titles: Mapping[str, str]) -> str:
     return segment.file or segment.kind.value
 
 
-def _belongs(attempt: Attempt, item: PlanItem, segment: PlannedSegment, zone: str) -> bool:
-    airing = attempt.airing
-    return (
-        airing.slot_id == item.slot_id
-        and airing.zone == zone
-        and airing.script_id == segment.script_id
-        and item.start <= airing.scheduled_at <= item.end + _LATE_TOLERANCE
-    )
+@dataclass(frozen=True)
+class _Planned:
+    """One plan line before the log is read: a content segment of an occurrence on a zone."""
+
+    item: PlanItem
+    segment: PlannedSegment
+    zone: str
+
+    @property
+    def at(self) -> datetime:
+        return self.item.start + timedelta(seconds=self.segment.offset_seconds)
+
+    def same_part(self, attempt: Attempt) -> bool:
+        airing = attempt.airing
+        return (airing.slot_id, airing.zone, airing.script_id) == (
+            self.item.slot_id,
+            self.zone,
+            self.segment.script_id,
+        )
+
+    def could_be_on_air(self, moment: datetime) -> bool:
+        return self.item.start <= moment <= self.item.end + _LATE_TOLERANCE
+
+
+def _to_log_precision(moment: datetime) -> datetime:
+    """``moment`` as the play log stores it: to the millisecond, cut, not rounded."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _match(
+    planned: Sequence[_Planned], attempts: Sequence[Attempt]
+) -> tuple[list[list[Attempt]], list[Attempt]]:
+    """Each planned line's rows (in log order), and the rows that belong to none."""
+    exact: dict[tuple[str | None, str, str | None, datetime], int] = {
+        (line.item.slot_id, line.zone, line.segment.script_id, _to_log_precision(line.at)): n
+        for n, line in reversed(list(enumerate(planned)))  # a repeated key: the first line
+    }
+    found: list[list[Attempt]] = [[] for _ in planned]
+    stray = []
+    for attempt in attempts:
+        airing = attempt.airing
+        at = _to_log_precision(airing.scheduled_at)
+        n = exact.get((airing.slot_id, airing.zone, airing.script_id, at))
+        if n is None:
+            # Not at a planned instant: the occurrence of its part begun last before it.
+            candidates = [
+                m
+                for m, line in enumerate(planned)
+                if line.same_part(attempt) and line.could_be_on_air(airing.scheduled_at)
+            ]
+            n = max(candidates, key=lambda m: planned[m].item.start, default=None)
+        if n is None:
+            stray.append(attempt)
+        else:
+            found[n].append(attempt)
+    return found, stray
 
 
 def _logged_line(base: ReconcileLine, rows: list[Attempt]) -> ReconcileLine:
@@ -160,29 +214,34 @@ def reconcile(
     titles: Mapping[str, str],
     bulletins: Mapping[str, BulletinRecord] | None = None,
     labels: Labels | None = None,
+    now: datetime | None = None,
 ) -> list[ReconcileLine]:
     """Lines for every planned script per zone, every skipped occurrence, every announcement
     (with its record from ``bulletins``, by id; its zones' problems named by ``labels``) and
-    every stray row."""
-    unmatched = [attempt for attempt in attempts if not is_announcement(attempt)]
+    every stray row. A planned line after ``now`` with no row is upcoming (``None``: every
+    line is due, as on an ended day)."""
+    planned = [
+        _Planned(item, segment, zone)
+        for item in plan.items
+        for segment in item.segments
+        if segment.kind in CONTENT_KINDS
+        for zone in segment.zones
+    ]
+    found, unmatched = _match(planned, [a for a in attempts if not is_announcement(a)])
     lines: list[ReconcileLine] = []
-    for item in plan.items:
-        for segment in (s for s in item.segments if s.kind in CONTENT_KINDS):
-            for zone in segment.zones:
-                rows = [a for a in unmatched if _belongs(a, item, segment, zone)]
-                taken = {row.id for row in rows}
-                unmatched = [a for a in unmatched if a.id not in taken]
-                base = ReconcileLine(
-                    at=item.start + timedelta(seconds=segment.offset_seconds),
-                    slot_id=item.slot_id,
-                    zone=zone,
-                    script_id=segment.script_id,
-                    title=_segment_title(segment, titles),
-                    status=LineStatus.NO_RECORD,
-                    planned_seconds=segment.duration_seconds,
-                    reasons=(NO_RECORD_REASON,),
-                )
-                lines.append(_logged_line(base, rows) if rows else base)
+    for line, rows in zip(planned, found, strict=True):
+        due = now is None or line.at <= now
+        base = ReconcileLine(
+            at=line.at,
+            slot_id=line.item.slot_id,
+            zone=line.zone,
+            script_id=line.segment.script_id,
+            title=_segment_title(line.segment, titles),
+            status=LineStatus.NO_RECORD if due else LineStatus.UPCOMING,
+            planned_seconds=line.segment.duration_seconds,
+            reasons=(NO_RECORD_REASON,) if due else (),
+        )
+        lines.append(_logged_line(base, rows) if rows else base)
     for skipped in plan.skipped:
         reason = _SKIP_REASONS_VI.get(skipped.reason, skipped.reason)
         lines.append(
@@ -240,9 +299,10 @@ def reconcile_days(
     log: PlayLog,
     days: Sequence[date],
     attempts: Sequence[Attempt] | None = None,
+    now: datetime | None = None,
 ) -> Reconciliation:
     """``reconcile`` day by day over ``days`` (in order); ``attempts``: rows covering them, read
-    from the log when not given."""
+    from the log when not given; ``now``: the moment of reconciling (``None`` for ended days)."""
     if not days:
         return Reconciliation((), (), 0, 0)
     timezone = timetable.config.timezone
@@ -274,7 +334,9 @@ def reconcile_days(
         )
         from_record = sum(item.id in aired for item in plan.items)
         recorded, replanned = recorded + from_record, replanned + len(plan.items) - from_record
-        lines += reconcile(plan, rows, timetable.titles, records.get(day), timetable.labels)
+        lines += reconcile(
+            plan, rows, timetable.titles, records.get(day), timetable.labels, now=now
+        )
     return Reconciliation(tuple(days), tuple(lines), recorded, replanned)
 
 

@@ -48,7 +48,7 @@ def broadcast(home, *args: str) -> subprocess.CompletedProcess:
 
 def test_devices_lists_outputs_and_which_zone_uses_which(home):
     run = broadcast(home, "devices")
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 1, run.stderr  # tdp-9's card is missing: monitoring must see it
     (card_line,) = [
         line
         for line in run.stdout.splitlines()
@@ -61,11 +61,21 @@ def test_devices_lists_outputs_and_which_zone_uses_which(home):
 
 def test_devices_json(home):
     run = broadcast(home, "devices", "--json")
+    assert run.returncode == 1
     data = json.loads(run.stdout)
     card = next(d for d in data["devices"] if d["name"] == "test_card4")
     assert card["zones"] == ["trung-tam (kênh 1)", "tdp-1 (kênh 2)"]
     missing = next(z for z in data["zones"] if z["zone"] == "tdp-9")
     assert missing["device_index"] is None and "CM106" in missing["problem"]
+
+
+def test_devices_exits_zero_when_every_zone_has_its_device(home):
+    schedules = home / "schedules.yaml"
+    configured = schedules.read_text(encoding="utf-8")
+    schedules.write_text(configured.split("  - id: tdp-9")[0], encoding="utf-8")
+    for args in ((), ("--json",)):
+        run = broadcast(home, "devices", *args)
+        assert run.returncode == 0, run.stdout + run.stderr
 
 
 @pytest.mark.slow  # renders and plays the zone's name in a subprocess

@@ -6,10 +6,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 
 import pytest
 
-from broadcast.playlog import Outcome, PlayLog, Reason, database_path
+from broadcast.playlog import Airing, Outcome, PlayLog, Reason, database_path
+from broadcast.playlog.store import WARD_TIMEZONE
 
 WRITER = """
 import sys
@@ -73,3 +75,23 @@ def test_sigkill_while_writing_leaves_a_sound_log_that_is_repaired_on_next_start
         assert (repaired.ended_at - repaired.started_at).total_seconds() == 42.5
         assert all(rows[i].outcome is Outcome.PLAYED for i in done)
         assert log.verify().ok
+
+
+def test_a_row_a_crash_left_open_keeps_where_its_sound_was_going(paths):
+    """Found by the month simulation: a cut play written to a WAV file was closed with no
+    output, and the report then counted its seconds as heard on loudspeakers."""
+    at = datetime(2026, 4, 8, 6, 0, tzinfo=WARD_TIMEZONE)
+    log = PlayLog.open(paths)
+    attempt = log.start_attempt(
+        Airing(zone="to-1", scheduled_at=at, title="Bản tin", script_id="a"),
+        at,
+        output="data/fallback_wav",
+        to_file=True,
+    )
+    log.progress(attempt, 12.0, at)
+    log.close()  # as if killed: the row is still open
+    with PlayLog.open(paths) as reopened:  # the next start closes it
+        (row,) = reopened.attempts()
+        assert reopened.verify().ok
+    assert row.outcome is Outcome.INTERRUPTED
+    assert (row.output, row.to_file, row.heard) == ("data/fallback_wav", True, False)

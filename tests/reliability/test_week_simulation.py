@@ -1,51 +1,48 @@
-"""A simulated week on the air, through the daemon's own code paths on a fake clock.
+"""A simulated week on the air, through the daemon's own decisions on a fake clock.
 
-The week of Monday 23/11/2026 (Tuesday 24/11 is a public holiday, Ngày Văn hóa Việt Nam).
-Each airing is planned by ``plan_days`` (the log before that midnight as history, the inputs as
-the daemon holds them at that moment), aired by ``ProgramRunner`` through a sink into
-a file sink, and logged in a real SQLite play log; scripts are read and rendered for real
-(espeak-ng). Meanwhile scripts arrive (one while the daemon is down) and expire, a campaign
-paces itself, the daemon is down for an afternoon (``account_for_downtime`` on its restart)
-and boots once a few minutes late, inside the grace period. Afterwards ``reconcile`` must
-account for every planned line of every day, as ``broadcast reconcile --date D`` does.
+The week of Monday 23/11/2026 (Tuesday 24/11 is a public holiday, Ngày Văn hóa Việt Nam),
+run by ``tests/reliability/simulation.py``: airings planned by ``plan_days`` and scheduled by
+``upcoming_airings`` as the daemon does, aired by ``begin_airing`` through a file sink, and
+logged in a real SQLite play log; scripts are read and rendered for real (espeak-ng).
+Meanwhile scripts arrive (one while the daemon is down) and expire, a campaign paces itself,
+the daemon is down for an afternoon (``missed_while_down`` on its restart) and boots once a
+few minutes late, inside the grace period. Afterwards ``reconcile`` must account for every
+planned line of every day, as ``broadcast reconcile --date D`` does.
+
+Then the same week with restarts at seeded random moments (in the middle of airings, just
+before them, anywhere) and scripts arriving in between: log rows cannot be edited, so none
+may say anything the WAV files the sink wrote contradict.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import random
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from broadcast.audio.batch import render_all
-from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import main
-from broadcast.clock import FakeClock
-from broadcast.daemon.air import AirControl
-from broadcast.daemon.alarms import Alarms
-from broadcast.daemon.downtime import account_for_downtime, aired_parts
-from broadcast.daemon.inputs import Inputs, read_inputs
-from broadcast.daemon.runner import AirContext, ProgramRunner
-from broadcast.daemon.segment_audio import SegmentAudioSource
-from broadcast.paths import ProjectPaths
 from broadcast.playlog import COMPLETED_OUTCOMES, Outcome, PlayLog, Reason, database_path
-from broadcast.playlog.history import plan_days
 from broadcast.report.reconcile import LineStatus, ReconcileLine, plan_as_aired, reconcile
-from broadcast.schedule import Plan, PlanItem
-from broadcast.sinks.file import FileSink
-from broadcast.sinks.protocol import ZoneSpeakers
+from tests.reliability.simulation import WARD, Arrival, Outage, Run, SimulatedDaemon, World
+from tests.reliability.sink_output import (
+    complete,
+    contradictions,
+    heard_twice,
+    missed_before_arrival,
+    script_lengths,
+    taken_in_after_begun,
+    written,
+)
 
-WARD = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = date(2026, 11, 23)
 WEEK = [MONDAY + timedelta(days=i) for i in range(7)]
-GRACE = timedelta(minutes=5)  # the daemon's default
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -119,22 +116,6 @@ CAMPAIGN = ("2026-11/dvc", 4)  # times_per_week
 EXPIRES = ("2026-11/thue-dat", date(2026, 11, 25))  # last valid day
 
 
-@dataclass(frozen=True)
-class Arrival:
-    """The board drops ``files`` into scripts_vi/ at ``moment`` (no valid_from: plain drops)."""
-
-    moment: datetime
-    files: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Outage:
-    """The daemon stopped at ``down`` (its last heartbeat) and started again at ``back``."""
-
-    down: datetime
-    back: datetime
-
-
 ARRIVALS = (
     Arrival(at(24, 20), {"2026-11/can-cuoc.txt": "Căn cước\n\nBà con làm căn cước.\n"}),
     # while the daemon is down: its restart plans the missed 17:30 with this script in it
@@ -156,129 +137,19 @@ MISSED_ITEM = "chieu@2026-11-26T17:30+07:00"
 LATE_ITEM = "sang@2026-11-28T06:00+07:00"
 
 
-@dataclass
-class Week:
-    paths: ProjectPaths
-    inputs: Inputs  # as they are at the end: what ``broadcast reconcile`` reads
-    aired: list[tuple[PlanItem, datetime]] = field(default_factory=list)  # item, started at
-    missed_on_restart: int = 0
+def simulate(home: Path, outages: tuple[Outage, ...]) -> Run:
+    world = World(
+        SCHEDULES,
+        FIRST_SCRIPTS,
+        start=datetime.combine(MONDAY, time(0), WARD),
+        end=datetime.combine(MONDAY + timedelta(days=7), time(0), WARD),
+        arrivals=ARRIVALS,
+        outages=outages,
+    )
+    return SimulatedDaemon(home, world).run()
 
 
-class SimulatedDaemon:
-    """The daemon's decisions, in order, on a fake clock: reload, render, plan, air, restart."""
-
-    def __init__(self, home: Path, outages: tuple[Outage, ...]):
-        self.paths = ProjectPaths(home)
-        self.paths.schedules_file.write_text(SCHEDULES, encoding="utf-8")
-        write_scripts(self.paths, FIRST_SCRIPTS)
-        self.clock = FakeClock(datetime.combine(MONDAY, time(0), WARD))
-        self.outages = outages
-        self.events: list[tuple[datetime, Callable[[], None]]] = sorted(
-            [(a.moment, lambda a=a: self._arrive(a)) for a in ARRIVALS]
-            + [(o.back, lambda o=o: self._restart(o)) for o in outages],
-            key=lambda event: event[0],
-        )
-        self.log = PlayLog.open(self.paths, timezone=WARD)
-        self._reload()
-        self.week = Week(self.paths, self.inputs)
-
-    def run_week(self) -> Week:
-        try:
-            for day in WEEK:
-                self._run_day(day)
-        finally:
-            self.log.close()
-        self.week.inputs = self.inputs
-        return self.week
-
-    # -- the daemon's steps ------------------------------------------------------------
-
-    def _reload(self) -> None:
-        """After a change in the folder (or at start): read, render ahead, measure."""
-        self.inputs = read_inputs(self.paths)
-        assert not self.inputs.problems, self.inputs.problems
-        summary = render_all(self.paths, self.inputs.config.tts.offline(), self.inputs.scripts)
-        assert summary.ok, summary.failed
-        self.durations = AudioManifest.load(self.paths).planning_durations()
-
-    def plan(self, first: date, days: int = 1) -> Plan:
-        """``BroadcastDaemon._plan``."""
-        config, scripts = self.inputs.config, self.inputs.scripts
-        return plan_days(config, scripts, first, self.log, days, self.durations)
-
-    def context(self) -> AirContext:
-        """As ``BroadcastDaemon._build_context`` makes it, with a file sink on the fake clock."""
-        config = self.inputs.config
-        sink = FileSink(self.paths.data_dir / "on-air", realtime=False, clock=self.clock)
-        return AirContext(
-            config=config,
-            scripts=self.inputs.by_id,
-            audio=SegmentAudioSource(self.paths, config, AudioManifest.load(self.paths)),
-            sink=sink,
-            speakers={zone.id: ZoneSpeakers.from_zone(zone) for zone in config.zones},
-            log=self.log,
-            air=AirControl(),
-            clock=self.clock,
-            alarms=Alarms(self.clock),
-        )
-
-    def _down_at(self, moment: datetime) -> Outage | None:
-        return next((o for o in self.outages if o.down < moment < o.back), None)
-
-    def _arrive(self, arrival: Arrival) -> None:
-        write_scripts(self.paths, arrival.files)
-        if self._down_at(arrival.moment) is None:
-            self._reload()  # the watcher's reload; a stopped daemon reads them when it starts
-
-    def _restart(self, outage: Outage) -> None:
-        """``BroadcastDaemon.start``: inputs, render, then what was missed while down."""
-        self._reload()
-        self.week.missed_on_restart += account_for_downtime(
-            self.context(), self.plan, outage.down, GRACE
-        )
-
-    def _until(self, moment: datetime) -> None:
-        """Time passes up to ``moment``; arrivals and restarts on the way happen in order."""
-        while self.events and self.events[0][0] <= moment:
-            when, happen = self.events.pop(0)
-            self._advance_to(when)
-            happen()
-        self._advance_to(moment)
-
-    def _advance_to(self, moment: datetime) -> None:
-        if moment > self.clock.now():
-            self.clock.advance(moment - self.clock.now())
-
-    def _run_day(self, day: date) -> None:
-        last: datetime | None = None
-        while True:
-            # the plan is made again before every airing: inputs may have changed meanwhile
-            item = next((i for i in self.plan(day).items if last is None or i.start > last), None)
-            if item is None:
-                break
-            last = item.start
-            outage = self._down_at(item.start)
-            if outage is not None and item.start <= outage.back - GRACE:
-                continue  # nothing plays; the restart accounts for it
-            self._until(outage.back if outage is not None else item.start)
-            item = next(i for i in self.plan(day).items if i.id == item.id)
-            started = self.clock.now()
-            # ``BroadcastDaemon._air``: a late start skips what already aired
-            done = aired_parts(self.log, item) if item.start < started else set()
-            ProgramRunner(self.context(), item, done).run()
-            self.week.aired.append((item, started))
-            self._advance_to(started + timedelta(seconds=item.duration_seconds))
-        self._until(datetime.combine(day + timedelta(days=1), time(0), WARD))
-
-
-def write_scripts(paths: ProjectPaths, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        target = paths.scripts_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-
-def day_lines(week: Week, log: PlayLog, day: date) -> list[ReconcileLine]:
+def day_lines(week: Run, log: PlayLog, day: date) -> list[ReconcileLine]:
     """What ``broadcast reconcile --date DAY`` shows, from the inputs as they are now."""
     config, scripts = week.inputs.config, week.inputs.scripts
     start = datetime.combine(day, time(0), WARD)
@@ -287,7 +158,7 @@ def day_lines(week: Week, log: PlayLog, day: date) -> list[ReconcileLine]:
     return reconcile(plan, attempts, {s.id: s.title for s in scripts})
 
 
-def unexplained(week: Week) -> list[tuple[date, str, str | None, str | None, str]]:
+def unexplained(week: Run) -> list[tuple[date, str, str | None, str | None, str]]:
     """Lines of the week that reconcile cannot explain: no record, or outside the plan."""
     with PlayLog.open_for_reading(week.paths, timezone=WARD) as log:
         return [
@@ -299,18 +170,18 @@ def unexplained(week: Week) -> list[tuple[date, str, str | None, str | None, str
 
 
 @pytest.fixture(scope="module")
-def week(tmp_path_factory: pytest.TempPathFactory) -> Week:
-    return SimulatedDaemon(tmp_path_factory.mktemp("ward"), OUTAGES).run_week()
+def week(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return simulate(tmp_path_factory.mktemp("ward"), OUTAGES)
 
 
 @pytest.fixture(scope="module")
-def log(week: Week):
+def log(week: Run):
     with PlayLog.open_for_reading(week.paths, timezone=WARD) as log:
         yield log
 
 
 @pytest.fixture(scope="module")
-def lines(week: Week, log: PlayLog) -> dict[date, list[ReconcileLine]]:
+def lines(week: Run, log: PlayLog) -> dict[date, list[ReconcileLine]]:
     return {day: day_lines(week, log, day) for day in WEEK}
 
 
@@ -429,6 +300,88 @@ def test_the_reconcile_command_agrees_with_the_simulation(week, lines, capsys):
 
 def test_an_outage_over_two_nights_is_accounted_for_as_each_day_was_planned(tmp_path):
     outage = Outage(at(23, 12), at(25, 9))  # misses Mon 17:30, Tue 17:30 and Wed 06:00
-    week = SimulatedDaemon(tmp_path, (outage,)).run_week()
+    week = simulate(tmp_path, (outage,))
     assert week.missed_on_restart == 3
     assert unexplained(week) == []
+
+
+# -- a week of restarts at random moments -----------------------------------------------
+
+ZONES = ("trung-tam", "tdp-1", "tdp-2")
+SLOT_TIMES = (time(6), time(17, 30), time(22))
+LATER_SCRIPTS = tuple(
+    {
+        f"2026-11/tin-{n}.md": (
+            f"---\ntitle: Tin số {n}\ntopic: thong-bao\n"
+            + ("priority: priority\n" if n % 2 else "")
+            + f"---\n\nBà con chú ý tin số {n}.\n"
+        )
+    }
+    for n in range(1, 7)
+)
+
+
+def restarts_world(seed: int) -> World:
+    """The week with ten restarts at random moments: in the middle of an airing, just after
+    one, minutes before one, or anywhere; down from 20 s to 10 h (log-uniform)."""
+    rng = random.Random(seed)
+    start = datetime.combine(MONDAY, time(0), WARD)
+    end = start + timedelta(days=7)
+    gap = timedelta(minutes=1)
+    outages: list[Outage] = []
+    while len(outages) < 10:
+        slot = datetime.combine(rng.choice(WEEK), rng.choice(SLOT_TIMES[:2]), WARD)
+        down = rng.choice(
+            [
+                slot + timedelta(seconds=rng.uniform(0, 9)),
+                slot + timedelta(seconds=rng.uniform(10, 120)),
+                slot - timedelta(seconds=rng.uniform(0, 300)),
+                start + timedelta(seconds=rng.uniform(3600, 7 * 86400 - 3600)),
+            ]
+        )
+        back = down + timedelta(seconds=math.exp(rng.uniform(math.log(20), math.log(36000))))
+        if back < end - gap and all(back + gap < o.down or o.back + gap < down for o in outages):
+            outages.append(Outage(down, back))
+    arrivals = [
+        Arrival(start + timedelta(seconds=rng.uniform(3600, 7 * 86400 - 3600)), files)
+        for files in LATER_SCRIPTS
+    ]
+    return World(
+        SCHEDULES,
+        FIRST_SCRIPTS,
+        start=start,
+        end=end,
+        arrivals=tuple(sorted(arrivals, key=lambda a: a.moment)),
+        outages=tuple(sorted(outages, key=lambda o: o.down)),
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_week_of_restarts_at_random_moments_leaves_no_row_the_files_contradict(tmp_path, seed):
+    world = restarts_world(seed)
+    run = SimulatedDaemon(tmp_path, world).run()
+    arrived = world.arrived()
+    files = written(run.card.root, ZONES, arrived, WARD)
+    with PlayLog.open_for_reading(run.paths, timezone=WARD) as log:
+        rows = log.attempts()
+        assert log.verify().ok
+    # every row that aired has its file, of the seconds it says; every file has its row
+    assert contradictions(rows, files, WARD) == []
+    # no airing heard twice: by the files, and by the log
+    whole = complete(files, script_lengths(run.paths, arrived))
+    assert heard_twice(whole, SLOT_TIMES) == []
+    completed = Counter(
+        (row.airing.zone, row.airing.slot_id, row.airing.script_id, row.airing.scheduled_at)
+        for row in rows
+        if row.outcome in COMPLETED_OUTCOMES
+    )
+    assert set(completed.values()) == {1}
+    # no miss of a script the folder did not have yet, and no airing takes in a script
+    # that arrived after it began (a restart plays the rest as it started)
+    assert missed_before_arrival(rows, arrived) == []
+    assert taken_in_after_begun(files, arrived, SLOT_TIMES) == []
+    # and every planned line is accounted for, every row belongs to the plan
+    assert unexplained(run) == []
+    outcomes = Counter(row.outcome.value for row in rows if row.outcome is not None)
+    print(f"\nseed {seed}: {len(run.crashes_in_play)} crashes in a play, {dict(outcomes)}")

@@ -48,6 +48,7 @@ def test_each_planned_script_on_each_zone_gets_its_outcome_and_reason(project, c
         "not_aired": 1,
         "playing": 0,
         "no_record": 1,
+        "upcoming": 0,
         "skipped": 0,
         "bulletin": 0,
         "unplanned": 1,

@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "devices",
         help="liệt kê thiết bị âm thanh và khu vực dùng chúng",
         description="Liệt kê thiết bị phát âm thanh của máy (số kênh, tần số mẫu) và khu vực "
-        "loa nào trong schedules.yaml dùng thiết bị nào.",
+        "loa nào trong schedules.yaml dùng thiết bị nào. Mã thoát 1 khi có khu vực không phát "
+        "được trên thiết bị của nó (để script giám sát biết).",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(handler=run)
@@ -47,6 +48,8 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     zones, exit_code = _configured_zones(paths)
     # The same question the daemon's heartbeat and ``status`` ask: the same answer.
     matched = list(zip(zones, SoundDeviceSink().health(zones), strict=True))
+    if any(health.problem for _, health in matched):
+        exit_code = EXIT_INPUT_ERRORS  # monitoring scripts see a zone without its loudspeakers
     users: dict[int, list[str]] = {}
     for zone, health in matched:
         if health.device_index is not None:

@@ -108,14 +108,15 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         return EXIT_INPUT_ERRORS
     config = project.config
     first = args.date or args.first
-    last = args.date or args.last or project.clock.now().date()
+    now = project.clock.now()
+    last = args.date or args.last or now.date()
     if last < first:
         print("--to phải từ ngày --from trở đi", file=sys.stderr)
         return EXIT_USAGE
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     timetable = Timetable.read(paths, config, project.scripts)
     with PlayLog.open_for_reading(paths, timezone=config.timezone) as log:
-        result = reconcile_days(timetable, log, days)
+        result = reconcile_days(timetable, log, days, now=now)
     counts = result.counts()
     if args.json:
         span = {"date": first} if args.date else {"from": first, "to": last}

@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.output import print_diagnostics
@@ -64,8 +65,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     # Imported here: the daemon pulls in the audio stack, too slow for every CLI start.
-    from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions
-    from broadcast.daemon.rehearsal import Rehearsal, rehearsal_paths
+    from broadcast.daemon.instance import AlreadyRunning, InstanceLock
+    from broadcast.daemon.rehearsal import rehearsal_paths
 
     if args.grace < 0 or (args.excerpt is not None and args.excerpt <= 0):
         print("--grace và --excerpt phải là số dương", file=sys.stderr)
@@ -79,6 +80,31 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if args.rehearsal:
         paths = rehearsal_paths(paths)
         print(f"Buổi diễn tập ghi nhật ký riêng trong {paths.relative(paths.data_dir)}/.")
+    # Taken before anything is opened or written: a refused start touches none of the running
+    # daemon's files; held until the last one is written at stop.
+    lock = InstanceLock(paths)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_INPUT_ERRORS
+    except OSError as exc:
+        shown = paths.relative(Path(exc.filename) if exc.filename else paths.data_dir)
+        print(
+            f"Không khởi động được: không khoá được {shown}: {exc.strerror or exc}", file=sys.stderr
+        )
+        return EXIT_INPUT_ERRORS
+    try:
+        return _run_alone(args, paths)
+    finally:
+        lock.release()
+
+
+def _run_alone(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    """The daemon's life, with the data folder's lock held."""
+    from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions
+    from broadcast.daemon.rehearsal import Rehearsal
+
     try:
         sink = station_sink(args.sink, paths)
     except ValueError as exc:
@@ -102,15 +128,16 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         print("Không chạy được: lịch phát có lỗi.", file=sys.stderr)
         print_diagnostics(exc.diagnostics)
         return EXIT_INPUT_ERRORS
-    daemon.start()
 
     def ask_to_stop(signum: int, frame: object) -> None:
         daemon.stop_requested.set()
 
+    # Before the start: a stop asked while starting is a clean stop, not the default death.
     signal.signal(signal.SIGINT, ask_to_stop)
     signal.signal(signal.SIGTERM, ask_to_stop)
     if hasattr(signal, "SIGBREAK"):  # Ctrl+Break in a Windows console
         signal.signal(signal.SIGBREAK, ask_to_stop)
+    daemon.start()
     while not daemon.stopped.is_set() and not daemon.stop_requested.wait(0.5):
         pass
     daemon.stop()

@@ -8,13 +8,7 @@ from datetime import datetime
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import print_json, print_table
 from broadcast.control import STATUS, ControlClient, ControlError, DaemonUnavailable
-from broadcast.daemon.status import (
-    ALIVE_WITHIN_SECONDS,
-    DaemonState,
-    DaemonStatus,
-    ZoneStatus,
-    read_status,
-)
+from broadcast.daemon.status import DaemonStatus, ZoneStatus, daemon_alive, read_status
 from broadcast.paths import ProjectPaths
 
 ORDER = 52
@@ -32,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _current(paths: ProjectPaths) -> tuple[DaemonStatus | None, str | None]:
-    """Live status from the daemon, else the last status file with why it is not live."""
+    """Live status from the daemon (no problem), else the last status file with why the
+    daemon did not answer."""
     try:
         return DaemonStatus.from_json(
             ControlClient.from_paths(paths, timeout=5.0).call(STATUS)
@@ -58,8 +53,9 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if status is None:
         print(f"Chương trình phát không chạy. {problem or ''}".strip())
         return EXIT_INPUT_ERRORS
-    age = (datetime.now(status.heartbeat_at.tzinfo) - status.heartbeat_at).total_seconds()
-    alive = status.state is DaemonState.RUNNING and age < ALIVE_WITHIN_SECONDS
+    now = datetime.now(status.heartbeat_at.tzinfo)
+    age = (now - status.heartbeat_at).total_seconds()
+    alive = daemon_alive(status, answered=problem is None, now=now)
     if args.json:
         print_json({**status.to_json(), "alive": alive, "heartbeat_age_seconds": age})
         return EXIT_OK if alive else EXIT_INPUT_ERRORS
@@ -118,7 +114,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     )
     print(f"\nCảnh báo đang có: {len(status.alarms)}")
     for alarm in status.alarms:
-        print(f"  {_when(alarm.at)}  {alarm.message}")
+        print(f"  từ {_when(alarm.since)}  {alarm.message}")
     for problem_text in status.input_problems:
         print(f"  tệp sửa sai (đang dùng bản trước): {problem_text}")
     return EXIT_OK if alive and not status.alarms else EXIT_INPUT_ERRORS
