@@ -10,7 +10,9 @@ set -euo pipefail
 # library file  -> Debian package
 # libportaudio.so.2: sounddevice plays through PortAudio.
 needed=()
-if ! ldconfig -p 2>/dev/null | grep -q 'libportaudio\.so\.2'; then
+# Not grep -q: it would exit at the first match, ldconfig would die of SIGPIPE and pipefail
+# would call the library missing (2 % of runs on a busy PC: a needless apt-get, fatal offline).
+if ! ldconfig -p 2>/dev/null | grep 'libportaudio\.so\.2' >/dev/null; then
     needed+=(libportaudio2)
 fi
 if [ "${1:-}" = "--test" ]; then

@@ -5,6 +5,7 @@ folder that only the daemon's user can read. The daemon runs a ``ControlServer``
 handler per command; commands use ``ControlClient.from_paths(paths).call(command, **args)``.
 """
 
+from broadcast.control.air_requests import CancelRequest, CutRequest, parse_cancel, parse_cut
 from broadcast.control.announce import (
     ANNOUNCE_PRIORITIES,
     ANNOUNCE_SUFFIXES,
@@ -13,7 +14,16 @@ from broadcast.control.announce import (
     parse_announcement,
 )
 from broadcast.control.client import ControlClient, ControlError, DaemonUnavailable
-from broadcast.control.commands import ANNOUNCE, RELOAD, STATUS, require_no_args, without_args
+from broadcast.control.commands import (
+    ANNOUNCE,
+    CANCEL,
+    RELOAD,
+    SKIP,
+    STATUS,
+    STOP,
+    require_no_args,
+    without_args,
+)
 from broadcast.control.endpoint import Endpoint, endpoint_file, read_endpoint, token_file
 from broadcast.control.protocol import MAX_REQUEST_BYTES, ErrorCode
 from broadcast.control.server import ControlServer, ControlStartError, Handler
@@ -22,21 +32,28 @@ __all__ = [
     "ANNOUNCE",
     "ANNOUNCE_PRIORITIES",
     "ANNOUNCE_SUFFIXES",
+    "CANCEL",
     "MAX_ANNOUNCE_CHARACTERS",
     "MAX_REQUEST_BYTES",
     "RELOAD",
+    "SKIP",
     "STATUS",
+    "STOP",
     "Announcement",
+    "CancelRequest",
     "ControlClient",
     "ControlError",
     "ControlServer",
     "ControlStartError",
+    "CutRequest",
     "DaemonUnavailable",
     "Endpoint",
     "ErrorCode",
     "Handler",
     "endpoint_file",
     "parse_announcement",
+    "parse_cancel",
+    "parse_cut",
     "read_endpoint",
     "require_no_args",
     "token_file",

@@ -15,18 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from broadcast.config import Config
-from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError
+from broadcast.control.arguments import parse_sender, parse_zones, unknown_arguments
+from broadcast.diagnostics import Diagnostic, DiagnosticCollector
 from broadcast.scripts.decoding import clean_line_breaks
 from broadcast.scripts.model import CHARS_PER_SECOND, Priority
 from broadcast.scripts.problems import refused
 from broadcast.scripts.reader import TEXT_SUFFIXES, WORD_SUFFIX
-from broadcast.yamlsource import did_you_mean
 
 MAX_ANNOUNCE_CHARACTERS = 5_000  # about six minutes aloud; longer belongs in scripts_vi/
 ANNOUNCE_SUFFIXES = TEXT_SUFFIXES | {WORD_SUFFIX, ".wav", ".mp3"}
 ANNOUNCE_PRIORITIES = (Priority.PRIORITY, Priority.EMERGENCY)
 ANNOUNCE_ARGUMENTS = ("text", "file", "zones", "priority", "sender")
-MAX_SENDER_CHARACTERS = 64
 
 
 @dataclass(frozen=True)
@@ -100,33 +99,6 @@ def _file(value: Any, base_dir: Path | None) -> Path:
     return path
 
 
-def _zones(value: Any, config: Config | None) -> tuple[str, ...]:
-    source = _source("zones")
-    if not isinstance(value, list | tuple) or not value:
-        raise refused(source, "no_zones", 'cần ít nhất một khu vực phát, ví dụ ["toan-phuong"]')
-    problems, zones = [], []
-    for item in value:
-        given = clean_line_breaks(item).strip() if isinstance(item, str) else ""
-        if not given:
-            problems.append(
-                Diagnostic(source, None, None, "bad_zone", f"tên khu vực không hợp lệ: {item!r}")
-            )
-            continue
-        if config is None:
-            zone = given
-        elif (found := config.zone_reference(given)) is not None:
-            zone = found
-        else:
-            message = config.unknown_zone_message(given)
-            problems.append(Diagnostic(source, None, None, "unknown_zone", message))
-            continue
-        if zone not in zones:
-            zones.append(zone)
-    if problems:
-        raise InputError(problems)
-    return tuple(zones)
-
-
 def _priority(value: Any) -> Priority:
     if value is None:
         return Priority.PRIORITY
@@ -155,17 +127,7 @@ def parse_announcement(
     by id or name, becomes its zone or group id, and an unknown one an error with a suggestion.
     """
     collector = DiagnosticCollector()
-    for name in args:
-        if name not in ANNOUNCE_ARGUMENTS:
-            collector.add(
-                Diagnostic(
-                    "announce",
-                    None,
-                    None,
-                    "unknown_argument",
-                    f'tham số "{name}" không được biết tới{did_you_mean(name, ANNOUNCE_ARGUMENTS)}',
-                )
-            )
+    collector.extend(unknown_arguments("announce", args, ANNOUNCE_ARGUMENTS))
     text = file = None
     if ("text" in args) == ("file" in args):
         collector.add(
@@ -185,24 +147,12 @@ def parse_announcement(
             file = _file(args["file"], base_dir)
     zones: tuple[str, ...] = ()
     with collector.guard():
-        zones = _zones(args.get("zones"), config)
+        zones = parse_zones(args.get("zones"), config, _source("zones"))
     priority = Priority.PRIORITY
     with collector.guard():
         priority = _priority(args.get("priority"))
     sender = None
     with collector.guard():
-        sender = _sender(args.get("sender"))
+        sender = parse_sender(args.get("sender"), _source("sender"))
     collector.raise_if_errors()
     return Announcement(zones=zones, priority=priority, text=text, file=file, sender=sender)
-
-
-def _sender(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_SENDER_CHARACTERS:
-        raise refused(
-            _source("sender"),
-            "bad_sender",
-            f"người gửi phải là tên tài khoản (tối đa {MAX_SENDER_CHARACTERS} ký tự)",
-        )
-    return clean_line_breaks(value).strip()

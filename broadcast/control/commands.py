@@ -10,6 +10,10 @@ from broadcast.diagnostics import Diagnostic, InputError
 STATUS = "status"  # no args → what is playing, what is next, device health, alarms
 ANNOUNCE = "announce"  # args: see broadcast.control.announce
 RELOAD = "reload"  # no args → re-read scripts_vi/, schedules.yaml and the lexicon now
+# A technician taking something off the air; args: see broadcast.control.air_requests
+SKIP = "skip"  # the item (or bulletin) playing now fades out; its program goes on
+STOP = "stop"  # the programs and bulletins playing now end
+CANCEL = "cancel"  # a priority bulletin still waiting for its gap never airs
 
 
 def require_no_args(command: str, args: Mapping[str, Any]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -40,6 +41,10 @@ class Channel:
         self.zones = frozenset(zones)
         self.playback: Playback | None = None
         self.preempted_by: Bulletin | None = None
+        # A technician's cut (``Reason.asked_by``): of the playback now (read once by the
+        # runner), and of the whole airing (nothing more plays on this channel).
+        self.cut_by: str | None = None
+        self.ended_by: str | None = None
         self.silent = threading.Event()
         self.silent.set()
 
@@ -138,6 +143,55 @@ class AirControl:
                 self._waiting_priority.append(bulletin)
                 return True
             return False
+
+    # -- a technician's requests -------------------------------------------------------
+
+    def cut(
+        self, zones: AbstractSet[str] | None, reason: str, *, end_airing: bool = False
+    ) -> list[str]:
+        """Fade out what plays on ``zones`` (``None``: everywhere), logged with ``reason``; with
+        ``end_airing`` the programs and bulletins there also play nothing more, even those
+        between items or waiting for an emergency. Returns the zones cut, sorted.
+
+        A playback is one stream per device, so it is cut on all its zones, not only on
+        ``zones``: the answer names every zone that fell silent."""
+        cut: set[str] = set()
+        with self._lock:
+            for channel in self._channels:
+                if zones is not None and not channel.overlaps(zones):
+                    continue
+                if end_airing:
+                    channel.ended_by = reason
+                    cut |= channel.zones
+                if channel.playback is not None:
+                    channel.cut_by = reason
+                    channel.playback.stop()
+                    cut |= channel.zones
+        return sorted(cut)
+
+    def take_cut(self, channel: Channel) -> str | None:
+        """Why the playback that just ended on ``channel`` was cut by a technician, if it was."""
+        with self._lock:
+            reason, channel.cut_by = channel.cut_by, None
+            return reason
+
+    def cancel_queued(self, bulletin_id: str) -> Bulletin | None:
+        """Take a priority bulletin off the queue before it airs; ``None`` if it is not there
+        (an emergency never waits there; a bulletin taken by a program is airing)."""
+        with self._lock:
+            bulletin = next((b for b in self._waiting_priority if b.id == bulletin_id), None)
+            if bulletin is not None:
+                self._waiting_priority.remove(bulletin)
+        if bulletin is not None:
+            bulletin.done.set()
+        return bulletin
+
+    def queued(self, zones: AbstractSet[str] | None = None) -> list[Bulletin]:
+        """Priority bulletins waiting for a gap on any of ``zones`` (``None``: anywhere)."""
+        with self._lock:
+            return [
+                b for b in self._waiting_priority if zones is None or not zones.isdisjoint(b.zones)
+            ]
 
     # -- stopping ----------------------------------------------------------------------
 

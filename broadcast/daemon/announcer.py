@@ -20,13 +20,15 @@ from broadcast.audio.loudness import normalize
 from broadcast.audio.wavfile import SAMPLE_RATE, read_wav
 from broadcast.config.model import SegmentKind
 from broadcast.config.tts import TtsSettings
-from broadcast.control import Announcement
+from broadcast.control import Announcement, CancelRequest
 from broadcast.daemon.air import Bulletin
-from broadcast.daemon.runner import AirContext, play_announcement
+from broadcast.daemon.runner import AirContext, play_announcement, segment_airing
+from broadcast.daemon.segment_audio import SegmentAudio
+from broadcast.daemon.technician import who
 from broadcast.diagnostics import Diagnostic, InputError
 from broadcast.media.ffmpeg import AudioDecodeError, decode
 from broadcast.paths import ProjectPaths
-from broadcast.playlog import BulletinRecord
+from broadcast.playlog import BulletinRecord, Reason
 from broadcast.schedule import PlannedSegment
 from broadcast.scripts import read_wording
 from broadcast.scripts.model import Priority
@@ -45,6 +47,9 @@ def _short_title(text: str) -> str:
 class Announcer:
     def __init__(self, paths: ProjectPaths):
         self._paths = paths
+        # Bulletins handed to the air and not yet done, by id: their zones and done flag, for
+        # what ``cancel`` tells (not their audio, which is freed once aired).
+        self._live: dict[str, tuple[tuple[str, ...], threading.Event]] = {}
 
     def bulletin(self, context: AirContext, request: Announcement) -> Bulletin:
         """Sound for the request (chime first), at broadcast loudness; ``InputError`` if the
@@ -90,6 +95,8 @@ class Announcer:
     def air(self, context: AirContext, bulletin: Bulletin, request: Announcement) -> None:
         """Put ``bulletin`` on the air (in the background); returns at once. The log keeps the
         announcement as sent first: one broadcast, whatever its zones."""
+        self._live = {key: live for key, live in self._live.items() if not live[1].is_set()}
+        self._live[bulletin.id] = (bulletin.zones, bulletin.done)
         context.log.record_bulletin(
             BulletinRecord(
                 id=bulletin.id,
@@ -116,6 +123,48 @@ class Announcer:
         threading.Thread(
             target=target, args=(context, bulletin), name=f"bulletin-{bulletin.id}", daemon=True
         ).start()
+
+    def cancel(self, context: AirContext, request: CancelRequest) -> Bulletin:
+        """Take a queued priority bulletin off the air before it starts: one ``missed`` row
+        per zone, ``cancelled_by:<who>``. ``InputError`` when it is not waiting (airing, done,
+        or unknown), saying which."""
+        bulletin = context.air.cancel_queued(request.bulletin_id)
+        if bulletin is None:
+            raise InputError([self._not_queued(context, request.bulletin_id)])
+        reason = Reason.asked_by(Reason.CANCELLED_BY, request.sender)
+        audio = SegmentAudio(bulletin.audio)
+        for zone in bulletin.zones:
+            airing = segment_airing(context, None, None, zone, audio, bulletin)
+            context.log.record_missed(airing, reason)
+        logger.warning(
+            "%s hủy bản tin ưu tiên %s trên %s trước khi phát",
+            who(request.sender),
+            bulletin.id,
+            ", ".join(bulletin.zones),
+            extra={"event": "bulletin_cancelled", "bulletin": bulletin.id},
+        )
+        return bulletin
+
+    def _not_queued(self, context: AirContext, bulletin_id: str) -> Diagnostic:
+        zones, done = self._live.get(bulletin_id, ((), None))
+        if done is not None and not done.is_set():
+            return Diagnostic(
+                "cancel",
+                None,
+                None,
+                "bulletin_airing",
+                f"bản tin {bulletin_id} đang phát, không còn chờ; muốn dừng thì dùng: "
+                f"broadcast skip --zones {','.join(zones)}",
+            )
+        waiting = ", ".join(b.id for b in context.air.queued()) or "không có"
+        return Diagnostic(
+            "cancel",
+            None,
+            None,
+            "bulletin_not_queued",
+            f"không có bản tin {bulletin_id} đang chờ phát (đã phát xong, hoặc sai mã); "
+            f"các bản tin đang chờ: {waiting}",
+        )
 
     def _air_emergency(self, context: AirContext, bulletin: Bulletin) -> None:
         cut = context.air.claim_for_emergency(bulletin)

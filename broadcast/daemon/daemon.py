@@ -24,11 +24,16 @@ from broadcast.clock import Clock, SystemClock
 from broadcast.config.tts import TtsSettings
 from broadcast.control import (
     ANNOUNCE,
+    CANCEL,
     RELOAD,
+    SKIP,
     STATUS,
+    STOP,
     ControlServer,
     Handler,
     parse_announcement,
+    parse_cancel,
+    parse_cut,
     without_args,
 )
 from broadcast.daemon.air import AirControl
@@ -36,6 +41,7 @@ from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.announcer import Announcer
 from broadcast.daemon.daemon_log import setup_daemon_logging
 from broadcast.daemon.inputs import Inputs, read_inputs
+from broadcast.daemon.notify import SystemdNotifier, status_line
 from broadcast.daemon.rehearsal import Rehearsal
 from broadcast.daemon.render_ahead import RenderAhead
 from broadcast.daemon.restart import (
@@ -46,9 +52,10 @@ from broadcast.daemon.restart import (
     upcoming_airings,
 )
 from broadcast.daemon.runner import AirContext, record_not_aired
-from broadcast.daemon.segment_audio import SegmentAudioSource
+from broadcast.daemon.segment_audio import AudioMemory, SegmentAudioSource
 from broadcast.daemon.status import HEARTBEAT_SECONDS, DaemonStatus, last_heartbeat, write_status
 from broadcast.daemon.status_snapshot import snapshot
+from broadcast.daemon.technician import take_off
 from broadcast.daemon.watcher import Changes, ChangeWatcher
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Outcome, PlayLog, Reason
@@ -64,12 +71,15 @@ DEFAULT_GRACE = timedelta(minutes=5)
 # preferred voice comes back on its own once the network does.
 DEFAULT_RENDER_RETRY = timedelta(minutes=15)
 JOB_PREFIX = "airing:"
+PREPARE_PREFIX = "prepare:"
+PREPARE_AHEAD = timedelta(seconds=20)  # an airing's audio is loaded this long before it
 PLAN_DAYS = 2  # today and tomorrow: a restart just after midnight still knows the next slots
 
 
 @dataclass(frozen=True)
 class DaemonOptions:
     grace: timedelta = DEFAULT_GRACE
+    prepare_ahead: timedelta = PREPARE_AHEAD  # an airing's audio is loaded this long before
     render_ahead: bool = True
     render_retry: timedelta = DEFAULT_RENDER_RETRY
     offline: bool = False  # render with offline engines only
@@ -119,6 +129,7 @@ class BroadcastDaemon:
         self._started: set[str] = set()
         self._announcer = Announcer(paths)
         self._render_ahead = RenderAhead(paths, self.alarms, self._render_inputs, self._rendered)
+        self._audio_memory = AudioMemory()  # levelled and read-ahead audio, kept across edits
         self.context, self._durations = self._build_context(self.inputs)
         self._scheduler = BackgroundScheduler(
             timezone=timezone,
@@ -132,6 +143,7 @@ class BroadcastDaemon:
             else ControlServer(paths, self._control_handlers(), port=self.options.control_port)
         )
         self._beating = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+        self._systemd = SystemdNotifier.from_environment()
         self.started_at: datetime | None = None
         self.zone_health: dict[str, ZoneHealth] = {}  # as of the last heartbeat
 
@@ -174,6 +186,7 @@ class BroadcastDaemon:
         if self.options.render_ahead:
             threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
         self._heartbeat()
+        self._systemd.ready()  # on air: a Type=notify unit's start is over
         self._beating.start()
         logger.info(
             "đang chạy: %d kịch bản, %d khu vực; thư mục %s",
@@ -188,6 +201,7 @@ class BroadcastDaemon:
         if self.stopped.is_set():
             return
         logger.info("đang dừng", extra={"event": "daemon_stopping"})
+        self._systemd.stopping()
         self.air.stop_everything()
         self._watcher.stop()
         if self._control is not None:
@@ -206,6 +220,9 @@ class BroadcastDaemon:
             STATUS: without_args(STATUS, lambda: self.status().to_json()),
             ANNOUNCE: self._announce,
             RELOAD: without_args(RELOAD, self.reload),
+            SKIP: lambda args: self._take_off(SKIP, args),
+            STOP: lambda args: self._take_off(STOP, args),
+            CANCEL: self._cancel,
         }
 
     # -- inputs ------------------------------------------------------------------------
@@ -217,7 +234,7 @@ class BroadcastDaemon:
         context = AirContext(
             config=inputs.config,
             scripts=inputs.by_id,
-            audio=SegmentAudioSource(self.paths, inputs.config, manifest),
+            audio=SegmentAudioSource(self.paths, inputs.config, manifest, self._audio_memory),
             sink=self.sink,
             speakers={zone.id: ZoneSpeakers.from_zone(zone) for zone in inputs.config.zones},
             log=self.log,
@@ -296,8 +313,9 @@ class BroadcastDaemon:
             now = self.clock.now()
             items = self._upcoming(now)
             for job in self._scheduler.get_jobs():
-                if job.id.startswith(JOB_PREFIX) and job.id[len(JOB_PREFIX) :] not in items:
-                    job.remove()
+                for prefix in (JOB_PREFIX, PREPARE_PREFIX):
+                    if job.id.startswith(prefix) and job.id[len(prefix) :] not in items:
+                        job.remove()
             for item_id, item in items.items():
                 # The scheduler applies the grace rule itself: a job past it (the daemon
                 # restarted late, the wall clock jumped) is a missed event, never a late play.
@@ -310,8 +328,25 @@ class BroadcastDaemon:
                     replace_existing=True,
                     misfire_grace_time=int(self.options.grace.total_seconds()),
                 )
+                # Its audio is loaded ahead: at once for an airing due soon (the first one
+                # after a start included), else by a job shortly before its instant.
+                self._scheduler.add_job(
+                    self._prepare,
+                    "date",
+                    run_date=max(now, item.start - self.options.prepare_ahead),
+                    args=[item_id],
+                    id=PREPARE_PREFIX + item_id,
+                    replace_existing=True,
+                    misfire_grace_time=None,
+                )
             self._pending = items
         logger.info("lịch: %d lượt phát sắp tới", len(items), extra={"event": "rescheduled"})
+
+    def _prepare(self, item_id: str) -> None:
+        with self._lock:
+            item, context = self._pending.get(item_id), self.context
+        if item is not None:
+            context.audio.prepare(item.segments)
 
     def _upcoming(self, now: datetime) -> dict[str, PlanItem]:
         rehearsal = self.options.rehearsal
@@ -379,6 +414,9 @@ class BroadcastDaemon:
                 self._heartbeat()
             except Exception:  # a status file that cannot be written must not stop the beat
                 logger.exception("lỗi ghi trạng thái", extra={"event": "heartbeat_failed"})
+            # Only a beat that came back (even failing) says the daemon is not hung; one stuck
+            # on the sink or a lock goes silent, and systemd's watchdog restarts the daemon.
+            self._systemd.watchdog()
 
     def _heartbeat(self, stopping: bool = False) -> None:
         if not stopping:
@@ -395,7 +433,9 @@ class BroadcastDaemon:
                         f"khu vực {health.zone_id}: {health.problem}",
                         health.zone_id,
                     )
-        write_status(self.paths, self.status(stopping=stopping))
+        status = self.status(stopping=stopping)
+        write_status(self.paths, status)
+        self._systemd.status(status_line(status))
 
     def status(self, stopping: bool = False) -> DaemonStatus:
         with self._lock:
@@ -415,3 +455,14 @@ class BroadcastDaemon:
         bulletin = self._announcer.bulletin(context, request)
         self._announcer.air(context, bulletin, request)
         return {"id": bulletin.id, "zones": list(bulletin.zones), "priority": bulletin.priority}
+
+    def _take_off(self, command: str, args: dict) -> dict[str, object]:
+        with self._lock:
+            context = self.context
+        return take_off(context, command, parse_cut(command, args, context.config))
+
+    def _cancel(self, args: dict) -> dict[str, object]:
+        with self._lock:
+            context = self.context
+        bulletin = self._announcer.cancel(context, parse_cancel(args))
+        return {"id": bulletin.id, "zones": list(bulletin.zones)}

@@ -82,6 +82,7 @@ class RenderAhead:
             return
         self.incomplete = not summary.ok or summary.fell_back > 0
         self._alarm(summary)
+        self._alarm_fallback_voice(scripts)
         self._rendered()
 
     def _alarm(self, summary: RenderSummary) -> None:
@@ -97,3 +98,21 @@ class RenderAhead:
             )
         else:
             self._alarms.clear(AlarmCode.TTS_FAILED)
+
+    def _alarm_fallback_voice(self, scripts: list[Script]) -> None:
+        """Say which scripts air in the fallback voice (gTTS unreachable): the board hears a
+        different voice, and the technician should know why."""
+        manifest = AudioManifest.load(self._paths)
+        fallen = [
+            script.id
+            for script in scripts
+            if (entry := manifest.entry(script.id)) is not None and entry.fell_back
+        ]
+        if fallen:
+            self._alarms.raise_alarm(
+                AlarmCode.VOICE_FALLBACK,
+                f"{len(fallen)} bài đang phát bằng giọng dự phòng (không tới được giọng chính, "
+                f"sẽ thử lại): {', '.join(fallen[:5])}{' …' if len(fallen) > 5 else ''}",
+            )
+        else:
+            self._alarms.clear(AlarmCode.VOICE_FALLBACK)

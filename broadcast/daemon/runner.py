@@ -142,6 +142,7 @@ def outcome_of(
     preempted_by: Bulletin | None,
     resumed: bool,
     overrun: bool,
+    cut_by: str | None = None,
 ) -> tuple[Outcome, str | None, str | None]:
     """Outcome, reason code and error text of one zone's play, for its log row."""
     if outlet.status is PlayStatus.COMPLETED:
@@ -156,6 +157,8 @@ def outcome_of(
         return outcome, Reason.DEVICE_ERROR, error
     if preempted_by is not None:
         return Outcome.PREEMPTED, Reason.preempted_by(preempted_by.id), None
+    if cut_by is not None:  # a technician's skip or stop
+        return Outcome.PARTIAL, cut_by, None
     if overrun:
         return Outcome.PARTIAL, Reason.OVERRUN, None
     return Outcome.PARTIAL, Reason.STOPPED, None
@@ -182,11 +185,14 @@ def finish_attempts(
     preempted_by: Bulletin | None = None,
     resumed: bool = False,
     overrun: bool = False,
+    cut_by: str | None = None,
 ) -> None:
     """Complete each zone's log row with what its outlet did."""
     for zone, attempt_id in attempts.items():
         outlet = result.for_zone(zone)
-        outcome, reason, error = outcome_of(outlet, audio.seconds, preempted_by, resumed, overrun)
+        outcome, reason, error = outcome_of(
+            outlet, audio.seconds, preempted_by, resumed, overrun, cut_by
+        )
         context.log.finish_attempt(
             attempt_id,
             outcome,
@@ -273,6 +279,16 @@ class ProgramRunner:
             for segment in self.item.segments:
                 if context.air.stopping.is_set():
                     break
+                if channel.ended_by is not None:  # a technician stopped the program
+                    record_not_aired(
+                        context,
+                        self.item,
+                        [segment],
+                        channel.ended_by,
+                        outcome=Outcome.MISSED,
+                        skip=self._already_aired,
+                    )
+                    continue
                 if self._overrun:
                     record_not_aired(
                         self.context, self.item, [segment], Reason.OVERRUN, "quá giờ khung phát"
@@ -347,8 +363,11 @@ class ProgramRunner:
         play_started = context.clock.monotonic()
         result = self._wait(playback, attempts, play_started, started)
         preempted_by = context.air.end(channel)
+        cut_by = context.air.take_cut(channel)
         alarm_device_errors(context, result.outcomes)
-        finish_attempts(context, attempts, result, audio, preempted_by, resumed, self._overrun)
+        finish_attempts(
+            context, attempts, result, audio, preempted_by, resumed, self._overrun, cut_by
+        )
         failed = [z for z in zones if result.for_zone(z).status is PlayStatus.DEVICE_ERROR]
         return (_Ended.PREEMPTED if preempted_by else _Ended.DONE), failed
 
@@ -397,5 +416,5 @@ def play_announcement(context: AirContext, bulletin: Bulletin, channel: Channel)
     result = channel.playback.wait()
     channel.playback = None
     alarm_device_errors(context, result.outcomes)
-    finish_attempts(context, attempts, result, audio)
+    finish_attempts(context, attempts, result, audio, cut_by=context.air.take_cut(channel))
     bulletin.done.set()

@@ -8,7 +8,8 @@ as rendered speech and kept in memory, since a program plays them again and agai
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,19 @@ class SegmentAudio:
         return len(self.samples) / SAMPLE_RATE
 
 
+READY_KEPT = 4  # scripts read ahead at most: the airings due next, not a whole day
+
+
+@dataclass
+class AudioMemory:
+    """What the daemon keeps in memory across its inputs' versions."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    # chime and media, levelled: by file, its modification time and the loudness target
+    levelled: dict[tuple[str, int, object], np.ndarray] = field(default_factory=dict)
+    ready: dict[str, SegmentAudio] = field(default_factory=dict)  # scripts read ahead
+
+
 class AudioUnavailable(Exception):
     """A segment has no playable audio; ``reason`` is a play-log reason code."""
 
@@ -54,12 +68,44 @@ def as_pcm16(samples: np.ndarray) -> np.ndarray:
 class SegmentAudioSource:
     """Finds and loads the audio of planned segments; safe to use from several threads."""
 
-    def __init__(self, paths: ProjectPaths, config: Config, manifest: AudioManifest):
+    def __init__(
+        self,
+        paths: ProjectPaths,
+        config: Config,
+        manifest: AudioManifest,
+        memory: AudioMemory | None = None,
+    ):
         self._paths = paths
         self._config = config
         self.manifest = manifest
-        self._lock = threading.Lock()
-        self._levelled: dict[tuple[str, int], np.ndarray] = {}  # chime and media, by file
+        # The daemon passes the same memory to each source it makes after an edit or a
+        # render: what was levelled or read ahead is never redone at air time.
+        self._memory = memory or AudioMemory()
+        self._lock = self._memory.lock
+        self._levelled = self._memory.levelled
+        self._ready = self._memory.ready
+
+    def prepare(self, segments: Iterable[PlannedSegment], script_limit: int = 1) -> None:
+        """Load what an airing opens with before its instant: chime and media levelled, and
+        its first ``script_limit`` scripts read, so its first sample is not late. Problems are
+        left for air time, where they are logged."""
+        scripts = 0
+        for segment in segments:
+            try:
+                if segment.kind is SegmentKind.SCRIPT:
+                    if scripts >= script_limit:
+                        continue
+                    scripts += 1
+                    script_id = segment.script_id or ""
+                    audio = self.for_script(script_id)
+                    with self._lock:
+                        self._ready[script_id] = audio
+                        while len(self._ready) > READY_KEPT:  # plans change: forget the oldest
+                            del self._ready[next(iter(self._ready))]
+                else:
+                    self.for_segment(segment)
+            except AudioUnavailable:
+                continue
 
     def for_segment(self, segment: PlannedSegment) -> SegmentAudio:
         if segment.kind is SegmentKind.CHIME:
@@ -70,8 +116,17 @@ class SegmentAudioSource:
             raise AudioUnavailable(Reason.AUDIO_MISSING, f"đoạn {segment.kind} không có tệp")
         return SegmentAudio(self._levelled_audio(segment.file, self._paths.home / segment.file))
 
+    def ready_scripts(self) -> set[str]:
+        """Scripts already read for an airing to come."""
+        with self._lock:
+            return set(self._ready)
+
     def for_script(self, script_id: str) -> SegmentAudio:
+        with self._lock:
+            ready = self._ready.pop(script_id, None)
         entry = self.manifest.entry(script_id)
+        if ready is not None and entry is not None and ready.audio_hash == entry.audio_hash:
+            return ready
         if entry is None:
             if script_id in self.manifest.failures:
                 raise AudioUnavailable(
@@ -96,7 +151,7 @@ class SegmentAudioSource:
                 stamp = path.stat().st_mtime_ns
             except OSError as exc:
                 raise AudioUnavailable(Reason.AUDIO_MISSING, f"không tìm thấy tệp {name}") from exc
-        key = (name, stamp)
+        key = (name, stamp, self._config.tts.loudness)
         with self._lock:
             cached = self._levelled.get(key)
         if cached is not None:

@@ -47,10 +47,19 @@ class Reason:
     STOPPED = "stopped"
     CLOCK_JUMP = "clock_jump"
     PREEMPTED_BY = "preempted_by"
+    # A technician's request over the control channel; the detail is the account that asked.
+    SKIPPED_BY = "skipped_by"  # the item faded out, its program went on
+    STOPPED_BY = "stopped_by"  # the program (or bulletin) ended there
+    CANCELLED_BY = "cancelled_by"  # a queued bulletin never aired
 
     @staticmethod
     def preempted_by(item_id: str) -> str:
         return f"{Reason.PREEMPTED_BY}:{item_id}"
+
+    @staticmethod
+    def asked_by(code: str, who: str | None) -> str:
+        """``skipped_by:an``: what a technician did and who asked (the code alone if unknown)."""
+        return f"{code}:{who}" if who else code
 
 
 _REASON_LABELS_VI = {
@@ -63,6 +72,11 @@ _REASON_LABELS_VI = {
     Reason.STOPPED: "người vận hành dừng",
     Reason.CLOCK_JUMP: "đồng hồ máy bị chỉnh nhảy qua giờ phát",
 }
+_ASKED_LABELS_VI = {
+    Reason.SKIPPED_BY: "bỏ qua",
+    Reason.STOPPED_BY: "dừng",
+    Reason.CANCELLED_BY: "hủy",
+}
 
 
 def reason_label_vi(reason: str | None) -> str | None:
@@ -72,6 +86,8 @@ def reason_label_vi(reason: str | None) -> str | None:
     code, _, detail = reason.partition(":")
     if code == Reason.PREEMPTED_BY:
         return f"nhường cho bản tin {detail}" if detail else "nhường cho bản tin khác"
+    if code in _ASKED_LABELS_VI:
+        return f"{_ASKED_LABELS_VI[code]} theo yêu cầu của {detail or 'người vận hành'}"
     return _REASON_LABELS_VI.get(reason, reason)
 
 

@@ -140,6 +140,10 @@ def test_gtts_failing_airs_espeak_on_time_and_gtts_comes_back_later(
         if silent is not None:
             assert silent.accepted, "gTTS never reached the silent host"
         fallback = AudioManifest.load(paths).entry("thu")
+        # status says the board hears the fallback voice (issue 13)
+        shown = _wait_until(
+            lambda: "voice_fallback" in {a.code for a in daemon.alarms.active()}, timeout=20
+        )
 
         # The service answers properly again; the daemon's next render pass uses it.
         if fault in GARBAGE:
@@ -167,6 +171,7 @@ def test_gtts_failing_airs_espeak_on_time_and_gtts_comes_back_later(
     assert swapped.engine == "gtts" and not swapped.fell_back
     assert next_airing.audio_hash == swapped.audio_hash != fallback.audio_hash
     assert "tts_failed" not in alarms
+    assert shown >= 0 and "voice_fallback" not in alarms  # raised while it aired, then cleared
     print(
         f"\n[fault:gtts-{fault}] aired_with=espeak to_air_s={to_air:.2f} "
         f"(gtts timeout {TIMEOUT} s x {RETRIES + 1} tries) gtts_back_to_swap_s={to_swap:.2f} "

@@ -30,11 +30,11 @@ def _project(tmp_path: Path) -> ProjectPaths:
     )
 
 
-def _daemon(paths: ProjectPaths, grace: timedelta) -> BroadcastDaemon:
+def _daemon(paths: ProjectPaths, grace: timedelta, **options: object) -> BroadcastDaemon:
     daemon = BroadcastDaemon(
         paths,
         FileSink(paths.home / "heard", realtime=False),
-        options=DaemonOptions(console_log=None, watch_interval=0.2, grace=grace),
+        options=DaemonOptions(console_log=None, watch_interval=0.2, grace=grace, **options),
     )
     daemon.start()
     return daemon
@@ -136,3 +136,27 @@ def test_a_zone_written_to_a_wav_file_is_logged_as_such_never_as_heard(tmp_path)
     assert row.output == str(written)
     (zone,) = shown.devices
     assert zone.to_file and "card-da-rut" in (zone.problem or "")
+
+
+def test_an_airing_s_audio_is_ready_before_its_instant_even_the_first_after_a_start(tmp_path):
+    """Issue 13, defect 9: the first airing after a start loaded its audio (and levelled its
+    chime) at air time, and started late."""
+    soon = ward_now() + timedelta(minutes=2)
+    paths = make_project(
+        tmp_path,
+        [zone_yaml("pho-1", "file", [1])],
+        {"tiep-dan.txt": FIRST},
+        slots={"sap-toi": soon},
+        segments="      - chime\n" + ONE_ITEM,
+        tts="  engines: [espeak]\n",
+    )
+    # read ahead 3 minutes before (20 s by default): due "soon" from the start
+    daemon = _daemon(paths, grace=timedelta(minutes=5), prepare_ahead=timedelta(minutes=3))
+    try:
+        deadline = time.monotonic() + 5
+        while "tiep-dan" not in daemon.context.audio.ready_scripts():
+            assert time.monotonic() < deadline, "the airing's audio was not read ahead"
+            time.sleep(0.05)
+        assert ward_now() < soon  # well before its instant
+    finally:
+        daemon.stop()

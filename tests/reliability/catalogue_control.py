@@ -103,7 +103,7 @@ CONTROL_CASES = [
         "unknown command `shutdown`",
         lambda paths: _line(paths, "shutdown"),
         "unknown_command",
-        'lệnh "shutdown" không tồn tại; các lệnh có: announce, reload, status',
+        'lệnh "shutdown" không tồn tại; các lệnh có: announce, cancel, reload, skip, status, stop',
     ),
     ControlCase(
         "control-wrong-token",

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 from pathlib import Path
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
+from broadcast.cli.daemon_requests import ask_daemon, sender, split_zones, zones_label
 from broadcast.cli.output import print_diagnostics
-from broadcast.config import load_config
-from broadcast.control import (
-    ANNOUNCE,
-    ControlClient,
-    ControlError,
-    DaemonUnavailable,
-    parse_announcement,
-)
+from broadcast.control import ANNOUNCE, parse_announcement
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
 
@@ -47,9 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     raw: dict[str, object] = {
-        "zones": [zone.strip() for zone in args.zones.split(",") if zone.strip()],
+        "zones": split_zones(args.zones),
         "priority": args.priority,
-        "sender": _sender(),
+        "sender": sender(),
     }
     if args.file is not None:
         raw["file"] = args.file
@@ -57,34 +49,12 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         raw["text"] = args.text
     try:
         request = parse_announcement(raw, base_dir=Path.cwd())
-        answer = ControlClient.from_paths(paths).call(ANNOUNCE, **request.to_args())
     except InputError as exc:
         print_diagnostics(exc.diagnostics)
         return EXIT_INPUT_ERRORS
-    except DaemonUnavailable as exc:
-        print(f"Không gửi được thông báo: {exc.message}", file=sys.stderr)
-        return EXIT_INPUT_ERRORS
-    except ControlError as exc:
-        print(f"Chương trình phát từ chối thông báo: {exc.message}", file=sys.stderr)
-        print_diagnostics(exc.diagnostics)
+    answer = ask_daemon(paths, ANNOUNCE, request.to_args(), "thông báo")
+    if answer is None:
         return EXIT_INPUT_ERRORS
     kind = "khẩn cấp" if answer["priority"] == "emergency" else "ưu tiên"
-    print(f"Đã nhận thông báo {kind} {answer['id']} cho {_zones_label(paths, answer['zones'])}.")
+    print(f"Đã nhận thông báo {kind} {answer['id']} cho {zones_label(paths, answer['zones'])}.")
     return EXIT_OK
-
-
-def _zones_label(paths: ProjectPaths, zones: list[str]) -> str:
-    """The zones by name; by id while ``schedules.yaml`` cannot be read (the daemon airs its
-    last good configuration meanwhile, so the announcement was taken all the same)."""
-    try:
-        return load_config(paths).zones_label(zones)
-    except InputError:
-        return ", ".join(zones)
-
-
-def _sender() -> str | None:
-    """The account sending the bulletin: the report says who sent each one."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in a bare service environment
-        return None

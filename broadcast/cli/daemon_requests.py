@@ -1,0 +1,81 @@
+"""What the commands that ask the running daemon share: who is asking, one request with its
+failures printed, zones named for people, and ``skip``/``stop``, which differ only in words."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
+from broadcast.cli.output import print_diagnostics
+from broadcast.config import load_config
+from broadcast.control import ControlClient, ControlError, DaemonUnavailable, parse_cut
+from broadcast.diagnostics import InputError
+from broadcast.paths import ProjectPaths
+
+
+def sender() -> str | None:
+    """The account asking: the log and the report say who sent or cut what."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare service environment
+        return None
+
+
+def ask_daemon(
+    paths: ProjectPaths, command: str, args: Mapping[str, Any], what: str
+) -> dict[str, Any] | None:
+    """The daemon's answer to ``command``; ``None`` once the reason it failed is printed
+    (``what`` names the request in the message, e.g. "thông báo")."""
+    try:
+        return ControlClient.from_paths(paths).call(command, **args)
+    except DaemonUnavailable as exc:
+        print(f"Không gửi được {what}: {exc.message}", file=sys.stderr)
+    except ControlError as exc:
+        print(f"Chương trình phát từ chối {what}: {exc.message}", file=sys.stderr)
+        print_diagnostics(exc.diagnostics)
+    return None
+
+
+def zones_label(paths: ProjectPaths, zones: list[str]) -> str:
+    """The zones by name; by id while ``schedules.yaml`` cannot be read (the daemon airs its
+    last good configuration meanwhile, so the request was taken all the same)."""
+    try:
+        return load_config(paths).zones_label(zones)
+    except InputError:
+        return ", ".join(zones)
+
+
+def split_zones(text: str) -> list[str]:
+    """``--zones "Tổ dân phố 1, tdp-2"`` as a list."""
+    return [zone.strip() for zone in text.split(",") if zone.strip()]
+
+
+def cut_air(paths: ProjectPaths, command: str, zones: str | None, what: str, done: str) -> int:
+    """``skip`` or ``stop`` (``command``) on ``zones`` (``--zones`` as typed; ``None``: every
+    zone). ``what`` names the request in messages; ``done`` says what happened, with
+    ``{zones}`` for the zones cut."""
+    raw: dict[str, object] = {"sender": sender()}
+    if zones is not None:
+        raw["zones"] = split_zones(zones)
+    try:
+        request = parse_cut(command, raw)
+    except InputError as exc:
+        print_diagnostics(exc.diagnostics)
+        return EXIT_INPUT_ERRORS
+    answer = ask_daemon(paths, command, request.to_args(), what)
+    if answer is None:
+        return EXIT_INPUT_ERRORS
+    if answer["zones"]:
+        print(done.format(zones=zones_label(paths, answer["zones"])))
+    else:
+        where = "mọi khu vực" if request.zones is None else zones_label(paths, list(request.zones))
+        print(f"Không có gì đang phát trên {where}.")
+    if answer["queued"]:
+        print(
+            "Thông báo ưu tiên đang chờ, sẽ phát ở khoảng trống kế tiếp: "
+            f"{', '.join(answer['queued'])} (muốn hủy: broadcast cancel MÃ)."
+        )
+    return EXIT_OK
