@@ -28,6 +28,7 @@ class AlarmCode(StrEnum):
     INPUT_INVALID = "input_invalid"  # an edit was refused; the last good state airs
     TTS_FAILED = "tts_failed"  # a script's audio could not be made with the preferred voice
     AUDIO_MISSING = "audio_missing"  # a planned segment has no playable audio
+    UNDERRUN = "underrun"  # a zone's device ran dry mid-play: listeners heard a gap
     VOICE_FALLBACK = "voice_fallback"  # scripts air in the offline voice: the online one failed
 
 

@@ -236,7 +236,7 @@ class BroadcastDaemon:
             scripts=inputs.by_id,
             audio=SegmentAudioSource(self.paths, inputs.config, manifest, self._audio_memory),
             sink=self.sink,
-            speakers={zone.id: ZoneSpeakers.from_zone(zone) for zone in inputs.config.zones},
+            speakers=ZoneSpeakers.all_from(inputs.config.zones),
             log=self.log,
             air=self.air,
             clock=self.clock,

@@ -165,9 +165,16 @@ def outcome_of(
 
 
 def alarm_device_errors(context: AirContext, outlets: Iterable[OutletOutcome]) -> None:
-    """An alarm per zone whose device failed; a zone that played again clears its alarm."""
+    """An alarm per zone whose device failed, or ran dry mid-play (an underrun: a gap the
+    listeners heard); a zone that played again cleanly clears it."""
     for outlet in outlets:
         for zone in outlet.zone_ids:
+            if outlet.underruns:
+                context.alarms.raise_alarm(
+                    AlarmCode.UNDERRUN, f"khu vực {zone}: {underrun_note(outlet)}", zone
+                )
+            elif outlet.status is PlayStatus.COMPLETED:
+                context.alarms.clear(AlarmCode.UNDERRUN, zone)
             if outlet.status is PlayStatus.DEVICE_ERROR:
                 message = outlet.error.message if outlet.error else "lỗi thiết bị"
                 context.alarms.raise_alarm(
@@ -199,10 +206,21 @@ def finish_attempts(
             ended_at=context.clock.now(),
             aired_seconds=round(min(outlet.aired_seconds, audio.seconds), 3),
             reason=reason,
-            error=error,
+            # underruns are recorded even on a row that played to its end
+            error="; ".join(e for e in (error, underrun_note(outlet)) if e) or None,
             output=output_used(outlet, context.speakers.get(zone)),
             to_file=outlet.to_file,
         )
+
+
+def underrun_note(outlet: OutletOutcome) -> str | None:
+    """What a play's underruns mean to a listener, for its log row; ``None`` without any."""
+    if not outlet.underruns:
+        return None
+    return (
+        f"âm thanh bị ngắt quãng {outlet.underruns} lần (máy bận, thiết bị thiếu dữ liệu; "
+        "người nghe có nghe tiếng hụt)"
+    )
 
 
 def output_used(outlet: OutletOutcome, speakers: ZoneSpeakers | None) -> str:

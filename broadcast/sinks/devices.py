@@ -3,12 +3,20 @@
 ``sounddevice`` is imported only when a device is actually needed: on Linux the import fails
 without the PortAudio library, and the rest of the program (rendering, planning, reports, the
 file sink) must keep working there.
+
+PortAudio reads the machine's device list once, when it is initialised: a USB card plugged in
+later stays invisible until PortAudio is terminated and initialised again, which would close
+every open stream. ``refresh_devices`` does it only while no stream is open; streams are opened
+and devices resolved under ``portaudio_held`` so a refresh never renumbers devices in between.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -54,11 +62,77 @@ def sounddevice_module() -> ModuleType:
     return sounddevice
 
 
+_held = threading.RLock()  # PortAudio's device list is process-wide; so is its keeper
+_open_streams = 0
+_last_refresh = float("-inf")  # time.monotonic() of the last re-read
+# A missing device is looked for again at most this often: an airing asks ``health`` and then
+# ``start`` within milliseconds, and each re-read costs ~40 ms before its sound.
+MISSING_LOOKUP_SECONDS = 1.0
+
+
+@contextmanager
+def portaudio_held() -> Iterator[None]:
+    """No refresh of the device list (hence no renumbering) until the block ends."""
+    with _held:
+        yield
+
+
+def stream_opened() -> None:
+    """Count a stream PortAudio holds open: no refresh until ``stream_closed``."""
+    global _open_streams
+    with _held:
+        _open_streams += 1
+
+
+def stream_closed() -> None:
+    global _open_streams
+    with _held:
+        _open_streams -= 1
+
+
+def refresh_devices() -> bool:
+    """Read the machine's devices again (a card plugged in, or pulled out, since the last
+    look); ``False``, doing nothing, while a stream is open: PortAudio would close it."""
+    global _last_refresh
+    with _held:
+        if _open_streams:
+            return False
+        sd = sounddevice_module()
+        # sounddevice has no public call for this; its own private pair does it cleanly
+        sd._terminate()
+        sd._initialize()
+        _last_refresh = time.monotonic()
+        return True
+
+
+def output_devices_for(wanted: Sequence[str | int]) -> list[OutputDevice]:
+    """PortAudio's devices, read again from the machine first if one of ``wanted`` is not
+    among them (and no stream is open, and no re-read just happened): a card plugged in after
+    the start is found."""
+    with _held:
+        devices = list_output_devices()
+        missing = any(_unresolved(device, devices) for device in wanted)
+        due = time.monotonic() - _last_refresh >= MISSING_LOOKUP_SECONDS
+        if missing and due and refresh_devices():
+            devices = list_output_devices()
+        return devices
+
+
+def _unresolved(device: str | int, devices: Sequence[OutputDevice]) -> bool:
+    try:
+        find_output_device(device, devices)
+    except DeviceNotFound:
+        return True
+    return False
+
+
 def list_output_devices() -> list[OutputDevice]:
     """Every device PortAudio can play on (empty when the machine has no sound card)."""
     sd = sounddevice_module()
-    hostapis = sd.query_hostapis()
-    default_index = _default_output_index(sd)
+    with _held:
+        hostapis = sd.query_hostapis()
+        default_index = _default_output_index(sd)
+        infos = sd.query_devices()
     return [
         OutputDevice(
             index=info["index"],
@@ -68,7 +142,7 @@ def list_output_devices() -> list[OutputDevice]:
             default_samplerate=float(info["default_samplerate"]),
             is_default=info["index"] == default_index,
         )
-        for info in sd.query_devices()
+        for info in infos
         if info["max_output_channels"] > 0
     ]
 

@@ -50,6 +50,7 @@ class FallbackSink:
         sample_rate: int,
         zones: Sequence[ZoneSpeakers],
         label: str = "",
+        at: float | None = None,
     ) -> Playback:
         """Start ``audio`` on the zones, each through the primary or its fallback."""
         answers = self.primary.health(zones)
@@ -58,9 +59,9 @@ class FallbackSink:
         to_primary = [z for z in zones if z not in to_fallback]
         playbacks = []
         if to_primary:
-            playbacks.append(self.primary.start(audio, sample_rate, to_primary, label))
+            playbacks.append(self.primary.start(audio, sample_rate, to_primary, label, at))
         if to_fallback:
-            playbacks.append(self.fallback.start(audio, sample_rate, to_fallback, label))
+            playbacks.append(self.fallback.start(audio, sample_rate, to_fallback, label, at))
         return Playback.together(playbacks)
 
     def _notice(self, answers: Sequence[ZoneHealth], falling: set[str]) -> None:

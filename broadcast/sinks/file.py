@@ -63,6 +63,7 @@ class FileSink:
         sample_rate: int,
         zones: Sequence[ZoneSpeakers],
         label: str = "",
+        at: float | None = None,
     ) -> Playback:
         mono = as_mono(audio)
         stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
@@ -72,11 +73,12 @@ class FileSink:
             for zone in zones
         ]
         if self.realtime:
+            paced_from = time.monotonic() if at is None else at
             threading.Thread(
-                target=_drive, args=(outlets, sample_rate, True, finished), daemon=True
+                target=_drive, args=(outlets, sample_rate, paced_from, finished), daemon=True
             ).start()
         else:
-            _drive(outlets, sample_rate, False, finished)
+            _drive(outlets, sample_rate, None, finished)
         return Playback(outlets)
 
     def _path_for(self, stamp: str, zone_id: str, label: str) -> Path:
@@ -191,17 +193,17 @@ def _as_int16(samples: np.ndarray) -> np.ndarray:
 
 
 def _drive(
-    zones: list[_ZoneFile], sample_rate: int, realtime: bool, finished: threading.Event
+    zones: list[_ZoneFile], sample_rate: int, paced_from: float | None, finished: threading.Event
 ) -> None:
-    """Write every zone's file block by block, at the pace of the real play if asked."""
+    """Write every zone's file block by block: at once (``paced_from`` is ``None``), or at the
+    pace of the real play from the ``time.monotonic()`` instant ``paced_from``."""
     block = max(1, round(BLOCK_SECONDS * sample_rate))
-    started = time.monotonic()
     written = 0
     try:
         active = list(zones)
         while active:
-            if realtime:
-                due = started + written / sample_rate
+            if paced_from is not None:
+                due = paced_from + written / sample_rate
                 time.sleep(max(0.0, due - time.monotonic()))
             active = [zone for zone in active if zone.write_block(block)]
             written += block

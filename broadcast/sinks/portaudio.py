@@ -20,9 +20,13 @@ from broadcast.sinks.devices import (
     OutputDevice,
     PortAudioMissing,
     find_output_device,
-    list_output_devices,
+    output_devices_for,
+    portaudio_held,
     sounddevice_module,
+    stream_closed,
+    stream_opened,
 )
+from broadcast.sinks.playout import Playout
 from broadcast.sinks.protocol import (
     DeviceError,
     OutletOutcome,
@@ -33,10 +37,13 @@ from broadcast.sinks.protocol import (
 )
 from broadcast.sinks.routing import RoutedProgram, as_mono, routes_for
 
-# Seconds of buffer: room for a busy Python process, short enough for a 0.5 s stop. Through
-# PulseAudio, 0.15 s also gave the quickest start (bench/timing.py); 0.1 s added ~20 ms.
-DEFAULT_LATENCY = 0.15
+# Seconds of buffer asked of PortAudio. Measured through PulseAudio with 4–8 busy processes
+# and a thread holding the GIL on 2 cores: at 0.15 s one underrun in 240 s of playing (a gap
+# and 37.5 ms skipped; the field saw two in a few minutes), at 0.25 s none in 240 s. The cost:
+# a stop is silent ~0.1 s later (fade plus buffer, ~0.55 s). The start does not depend on it.
+DEFAULT_LATENCY = 0.25
 STALL_SECONDS = 2.0  # a stream whose callback stops being called is a vanished device
+STANDARD_LAYOUTS = (2, 4, 6, 8)  # channel counts that sound servers map one to one
 
 
 class SoundDeviceSink:
@@ -49,9 +56,10 @@ class SoundDeviceSink:
         self.stall_seconds = stall_seconds
 
     def health(self, zones: Sequence[ZoneSpeakers]) -> list[ZoneHealth]:
-        """Each zone's device found, with the channels the zone needs (one look at PortAudio)."""
+        """Each zone's device found, with the channels the zone needs (one look at PortAudio,
+        two when a device is missing: a card plugged in since is found)."""
         try:
-            devices = list_output_devices()
+            devices = output_devices_for([z.device for z in zones])
         except PortAudioMissing as exc:
             return [ZoneHealth(z.zone_id, str(z.device), str(exc), playable=False) for z in zones]
         return [_zone_health(zone, devices) for zone in zones]
@@ -62,21 +70,27 @@ class SoundDeviceSink:
         sample_rate: int,
         zones: Sequence[ZoneSpeakers],
         label: str = "",
+        at: float | None = None,
     ) -> Playback:
         mono = as_mono(audio)
-        groups = _group_by_device(zones)
-        for _, _, device_zones in groups:
-            routes_for(device_zones)  # a setup error (shared channel) fails before any sound
         outlets: list[_StreamOutlet | _FailedOutlet] = []
-        for name, device, device_zones in groups:
-            zone_ids = tuple(z.zone_id for z in device_zones)
-            if isinstance(device, DeviceError):
-                outlets.append(_FailedOutlet(name, zone_ids, device))
-                continue
-            try:
-                outlets.append(_StreamOutlet(device, device_zones, mono, sample_rate, self.latency))
-            except DeviceError as exc:
-                outlets.append(_FailedOutlet(name, zone_ids, exc))
+        # Held from finding the devices to opening their streams: a refresh in between would
+        # renumber them.
+        with portaudio_held():
+            groups = _group_by_device(zones)
+            for _, _, device_zones in groups:
+                routes_for(device_zones)  # a setup error (shared channel) fails before any sound
+            for name, device, device_zones in groups:
+                zone_ids = tuple(z.zone_id for z in device_zones)
+                if isinstance(device, DeviceError):
+                    outlets.append(_FailedOutlet(name, zone_ids, device))
+                    continue
+                try:
+                    outlets.append(
+                        _StreamOutlet(device, device_zones, mono, sample_rate, self.latency, at)
+                    )
+                except DeviceError as exc:
+                    outlets.append(_FailedOutlet(name, zone_ids, exc))
         for outlet in outlets:
             if isinstance(outlet, _StreamOutlet):
                 outlet.watch(self.stall_seconds)
@@ -101,19 +115,31 @@ def _group_by_device(
     zones: Sequence[ZoneSpeakers],
 ) -> list[tuple[str, OutputDevice | DeviceError, list[ZoneSpeakers]]]:
     """Zones grouped by the device they resolve to (a name and an index may be one device)."""
+    try:
+        devices, problem = output_devices_for([z.device for z in zones]), None
+    except PortAudioMissing as exc:
+        devices, problem = [], str(exc)
     groups: dict[object, tuple[str, OutputDevice | DeviceError, list[ZoneSpeakers]]] = {}
     for zone in zones:
-        device: OutputDevice | DeviceError
+        device = _resolved(zone.device, devices, problem)
         key: object
-        try:
-            found = find_output_device(zone.device)
-            device, key, name = found, found.index, found.name
-        except (DeviceNotFound, PortAudioMissing) as exc:
-            name = str(zone.device)
-            device = DeviceError(name, getattr(exc, "message", str(exc)))
-            key = ("missing", name)
+        if isinstance(device, OutputDevice):
+            key, name = device.index, device.name
+        else:
+            key, name = ("missing", device.device), device.device
         groups.setdefault(key, (name, device, []))[2].append(zone)
     return list(groups.values())
+
+
+def _resolved(
+    wanted: str | int, devices: Sequence[OutputDevice], problem: str | None
+) -> OutputDevice | DeviceError:
+    if problem is not None:
+        return DeviceError(str(wanted), problem)
+    try:
+        return find_output_device(wanted, devices)
+    except DeviceNotFound as exc:
+        return DeviceError(str(wanted), exc.message)
 
 
 class _FailedOutlet:
@@ -145,15 +171,22 @@ def playable_rate(sd: ModuleType, device: OutputDevice, wanted: int, channels: i
 
 
 def stream_channel_count(zones: Sequence[ZoneSpeakers], device: OutputDevice) -> int:
-    """Enough channels for every zone; at least stereo where the device has it, because a mono
-    stream is copied to both speakers by many drivers and the other channel must stay silent."""
+    """Every channel the device's zones span, rounded up to a standard layout the device has
+    (stereo, quad, 5.1, 7.1). A stream of another count is remixed on its way, so a channel
+    would not carry exactly its zone: many drivers copy a mono stream to both speakers;
+    PulseAudio played a 3-channel stream's third channel on none of a 4-channel card's
+    loudspeakers, and a stereo one on the rear pair too (heard at its monitor)."""
     needed = max(max(zone.channels) for zone in zones)
     if needed > device.max_output_channels:
         raise DeviceError(
             device.name,
             f"thiết bị chỉ có {device.max_output_channels} kênh, cấu hình cần kênh {needed}",
         )
-    return max(needed, min(2, device.max_output_channels))
+    spanned = min(
+        max(needed, *(zone.device_channels for zone in zones)), device.max_output_channels
+    )
+    layouts = [n for n in STANDARD_LAYOUTS if spanned <= n <= device.max_output_channels]
+    return layouts[0] if layouts else spanned
 
 
 class _StreamOutlet:
@@ -164,13 +197,14 @@ class _StreamOutlet:
         mono: np.ndarray,
         sample_rate: int,
         latency: float | str,
+        at: float | None,
     ):
         self.device = device
         self.zone_ids = tuple(z.zone_id for z in zones)
         self.finished = threading.Event()
+        self.underruns = 0  # callbacks told of an output underflow: the device ran dry
         self._stream_done = threading.Event()
         self._error: DeviceError | None = None
-        self.first_callback_monotonic: float | None = None
         self._last_callback = time.monotonic()
         sd = self._sd = sounddevice_module()
         channels = stream_channel_count(zones, device)
@@ -190,15 +224,33 @@ class _StreamOutlet:
                 dither_off=True,  # keep int16 programmes bit-exact
                 prime_output_buffers_using_stream_callback=True,  # no leading silence
             )
+        except sd.PortAudioError as exc:
+            raise DeviceError(device.name, f"không mở được luồng âm thanh ({exc})") from exc
+        stream_opened()
+        # PortAudio's clock is time.monotonic()'s on Linux; elsewhere it may be offset.
+        self._clock_offset = self._stream.time - time.monotonic()
+        at_on_stream = None if at is None else at + self._clock_offset
+        self._playout = Playout(rate, self._stream.latency, at_on_stream)
+        try:
             self._stream.start()
         except sd.PortAudioError as exc:
+            self._close(abort=True)
             raise DeviceError(device.name, f"không mở được luồng âm thanh ({exc})") from exc
 
     def _callback(self, outdata: np.ndarray, frames: int, time_info, status) -> None:
         self._last_callback = time.monotonic()
-        if self.first_callback_monotonic is None:
-            self.first_callback_monotonic = self._last_callback
-        if self.program.read(outdata) < frames:
+        if status.output_underflow:
+            self.underruns += 1
+        now = time_info.currentTime or self._last_callback + self._clock_offset
+        dac_time = time_info.outputBufferDacTime
+        if self.program.stop_requested:
+            self._playout.start_now()  # stopped before its instant: nothing to wait for
+        silence = self._playout.silence_before_program(frames, now, dac_time)
+        outdata[:silence].fill(0)
+        written = self.program.read(outdata[silence:]) if silence < frames else 0
+        self._playout.block(frames, silence, written, now, dac_time)
+        if self._playout.all_played:
+            # Only silence is left in the buffer: closing now cuts nothing a listener hears.
             raise self._sd.CallbackStop
 
     def fade_out(self, seconds: float) -> None:
@@ -216,15 +268,20 @@ class _StreamOutlet:
                     self.device.name, "thiết bị ngừng nhận âm thanh giữa chừng"
                 )
                 break
+        self._close(abort=self._error is not None)
+        if self._error is None and not self._playout.all_played:
+            self._error = DeviceError(self.device.name, "luồng âm thanh bị ngắt giữa chừng")
+        self.finished.set()
+
+    def _close(self, abort: bool) -> None:
         try:
-            if self._error is not None:
+            if abort:
                 self._stream.abort()
             self._stream.close()
         except self._sd.PortAudioError:
             pass  # the device is gone; nothing left to release
-        if self._error is None and not self.program.finished:
-            self._error = DeviceError(self.device.name, "luồng âm thanh bị ngắt giữa chừng")
-        self.finished.set()
+        finally:
+            stream_closed()
 
     def outcome(self) -> OutletOutcome:
         if self._error is not None:
@@ -233,6 +290,12 @@ class _StreamOutlet:
             status = PlayStatus.STOPPED
         else:
             status = PlayStatus.COMPLETED
+        played = self._playout.played_program_frames(self.program.position)
         return OutletOutcome(
-            self.device.name, self.zone_ids, status, self.program.aired_seconds, self._error
+            self.device.name,
+            self.zone_ids,
+            status,
+            played / self.program.sample_rate,
+            self._error,
+            underruns=self.underruns,
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -21,7 +21,7 @@ import numpy as np
 
 from broadcast.config.model import Zone
 
-DEFAULT_FADE_SECONDS = 0.25  # with the output latency, a stop is silent within 0.5 s
+DEFAULT_FADE_SECONDS = 0.25  # with the output latency, a stop is silent within 0.6 s
 DEVICE_ERROR = "device_error"
 
 
@@ -35,6 +35,10 @@ class ZoneSpeakers:
     channels: tuple[int, ...]
     volume_db: float = 0.0
     fallback_to_file: bool = False
+    # The highest channel any zone on this device uses (0: only this zone's are known). A
+    # stream narrower than the card is remixed by a sound server: PulseAudio copied a stereo
+    # stream onto a 4-channel card's rear pair, i.e. onto another zone's loudspeakers.
+    device_channels: int = 0
 
     def __post_init__(self) -> None:
         if not self.channels or min(self.channels) < 1:
@@ -42,9 +46,22 @@ class ZoneSpeakers:
 
     @classmethod
     def from_zone(cls, zone: Zone) -> ZoneSpeakers:
-        """The playback view of a zone from ``schedules.yaml``."""
+        """The playback view of one zone from ``schedules.yaml``, alone: playing it may reach
+        its device's other zones through a sound server's remixing; ``all_from`` may not."""
         output = zone.output
         return cls(zone.id, output.device, output.channels, zone.volume_db, zone.fallback_to_file)
+
+    @classmethod
+    def all_from(cls, zones: Sequence[Zone]) -> dict[str, ZoneSpeakers]:
+        """Every zone's playback view by id, each knowing the channels its device's zones span."""
+        spans: dict[str | int, int] = {}
+        for zone in zones:
+            device = zone.output.device
+            spans[device] = max(spans.get(device, 0), *zone.output.channels)
+        return {
+            zone.id: replace(cls.from_zone(zone), device_channels=spans[zone.output.device])
+            for zone in zones
+        }
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,7 @@ class OutletOutcome:
     aired_seconds: float
     error: DeviceError | None = None
     to_file: bool = False  # ``device`` is a WAV file's path: no loudspeaker played it
+    underruns: int = 0  # times the device ran dry mid-play (a gap or skip a listener heard)
 
     @property
     def reason(self) -> str | None:
@@ -175,8 +193,14 @@ class AudioSink(Protocol):
         sample_rate: int,
         zones: Sequence[ZoneSpeakers],
         label: str = "",
+        at: float | None = None,
     ) -> Playback:
         """Start playing mono ``audio`` (int16, or float in [-1, 1]) on ``zones``; never blocks
         for the program's length. Device problems come back in the result, not as exceptions.
+
+        ``at``: the ``time.monotonic()`` instant the first sample should be heard. Called
+        ahead of it (half a second is plenty), the outlets are opened and ready before it, so
+        the start does not wait on opening a device or on a late thread; ``None``: at once.
+        A stop before ``at`` means nothing is heard.
         """
         ...

@@ -85,6 +85,11 @@ class RoutedProgram:
     def finished(self) -> bool:
         return self.position >= self._end
 
+    @property
+    def stop_requested(self) -> bool:
+        """A fade-out was asked for and the next ``read`` will begin it."""
+        return self._fade_request is not None
+
     def fade_out(self, seconds: float) -> None:
         """Ask for a linear fade to silence starting at the next block (called from any thread)."""
         self._fade_request = max(1, round(seconds * self.sample_rate))
@@ -97,7 +102,8 @@ class RoutedProgram:
             self.fading = True
             self._fade_start = self.position
             self._fade_length = request
-            self._end = min(self._end, self.position + request)
+            # Stopped before its first frame: nothing was heard, so nothing fades in and out.
+            self._end = 0 if self.position == 0 else min(self._end, self.position + request)
         count = max(0, min(len(out), self._end - self.position))
         block = self._mono[self.position : self.position + count]
         envelope = self._envelope(count)

@@ -128,8 +128,4 @@ def minutes_ago(minutes: int) -> datetime:
 def plug_in(card: virtual_card.VirtualCard, server: str) -> None:
     """Start a PulseAudio server of the virtual card again after ``card.kill_pulse(server)``:
     its ALSA device plays again from the next stream it opens, like a USB card put back."""
-    if server in card.pulse:
-        return
-    socket = card.pulse_socket(server)
-    socket.unlink(missing_ok=True)  # the killed server's socket would look like a live one
-    card.pulse[server] = virtual_card._start_pulse(socket)
+    card.plug_in(server)

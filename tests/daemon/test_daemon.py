@@ -19,6 +19,7 @@ from broadcast.control import ANNOUNCE, ControlClient
 from broadcast.daemon.segment_audio import as_pcm16
 from broadcast.daemon.status import status_file
 from broadcast.playlog import Outcome, Reason
+from broadcast.sinks.protocol import DEFAULT_FADE_SECONDS
 from tests.daemon.daemon_project import (
     make_project,
     minutes_ago,
@@ -27,7 +28,8 @@ from tests.daemon.daemon_project import (
     wait_for,
     zone_yaml,
 )
-from tests.support.virtual_card import read_capture
+from tests.support.virtual_card import SAMPLE_RATE as RATE
+from tests.support.virtual_card import heard_fade_start, read_capture
 
 SCRIPT = "Thông báo thử\n\nỦy ban nhân dân phường thông báo lịch tiếp dân ngày 15/12/2026.\n"
 LONG_SCRIPT = "Bản tin dài\n\n" + "Bà con nộp hồ sơ trực tuyến tại dịch vụ công. " * 5
@@ -35,24 +37,38 @@ LONG_SCRIPT = "Bản tin dài\n\n" + "Bà con nộp hồ sơ trực tuyến tạ
 
 def located(haystack: np.ndarray, needle: np.ndarray) -> bool:
     """``needle`` appears in ``haystack`` sample for sample (after the device's padding)."""
-    first = int(np.flatnonzero(needle)[0])
-    for start in np.flatnonzero(haystack == needle[first])[:2000] - first:
-        if start >= 0 and np.array_equal(haystack[start : start + len(needle)], needle):
-            return True
-    return False
+    return first_located(haystack, needle) is not None
 
 
-def test_a_slot_plays_the_rendered_script_bit_exactly_on_its_zone_only(tmp_path, captures):
+def first_located(haystack: np.ndarray, needle: np.ndarray) -> int | None:
+    """Where ``needle`` first appears in ``haystack`` sample for sample."""
+    last_start = len(haystack) - len(needle)
+    if last_start < 0:
+        return None
+    starts = np.arange(last_start + 1)
+    for k in np.flatnonzero(needle)[:32]:  # narrowed on the first sounding samples, then whole
+        starts = starts[haystack[starts + k] == needle[k]]
+    for start in starts:
+        if np.array_equal(haystack[start : start + len(needle)], needle):
+            return int(start)
+    return None
+
+
+@pytest.mark.realtime
+def test_a_slot_plays_the_rendered_script_bit_exactly_on_its_zone_only(tmp_path, realtime_card):
     paths = make_project(
         tmp_path,
-        [zone_yaml("pho-2", "test_card4", [2])],
+        [zone_yaml("pho-2", "test_realtime4", [2]), zone_yaml("pho-4", "test_realtime4", [4])],
         {"2026-12/tiep-dan.txt": SCRIPT},
+        slot_zones="pho-2",
     )
+    loudspeakers = realtime_card.listen("test_realtime4").start()  # what the street hears
     daemon = start_daemon(paths)
     try:
         found = wait_for(paths, lambda r: r and not r[-1].is_open)
     finally:
         daemon.stop()
+        loudspeakers.stop()
     (row,) = found
     assert (row.airing.zone, row.airing.script_id, row.outcome) == (
         "pho-2",
@@ -64,8 +80,8 @@ def test_a_slot_plays_the_rendered_script_bit_exactly_on_its_zone_only(tmp_path,
     rendered = as_pcm16(read_wav(entry.path))
     assert row.airing.audio_hash == entry.audio_hash
     assert row.aired_seconds == round(len(rendered) / 48000, 3)
-    heard = read_capture(captures["test_card4"], 4)
-    assert located(heard[:, 1], rendered)
+    heard = loudspeakers.frames
+    assert located(heard[:, 1], rendered)  # every sample, the last ones too
     assert not heard[:, [0, 2, 3]].any()  # the other zones' amplifiers stay silent
 
 
@@ -76,6 +92,7 @@ def test_emergency_preempts_and_the_program_resumes_its_item(tmp_path, realtime_
         [zone_yaml("trung-tam", "test_realtime", [1, 2])],
         {"dai.txt": LONG_SCRIPT},
     )
+    loudspeaker = realtime_card.listen("test_realtime").start()
     daemon = start_daemon(paths)
     try:
         wait_for(paths, lambda r: any(row.is_open for row in r))
@@ -89,6 +106,7 @@ def test_emergency_preempts_and_the_program_resumes_its_item(tmp_path, realtime_
         found = wait_for(paths, lambda r: any(row.outcome is Outcome.RESUMED for row in r), 90)
     finally:
         daemon.stop()
+        loudspeaker.stop()
     cut, bulletin, resumed = found
     assert cut.outcome is Outcome.PREEMPTED
     assert cut.reason == Reason.preempted_by(answer["id"])
@@ -99,6 +117,16 @@ def test_emergency_preempts_and_the_program_resumes_its_item(tmp_path, realtime_
     assert (resumed.airing.script_id, resumed.outcome) == ("dai", Outcome.RESUMED)
     assert resumed.started_at >= bulletin.ended_at
     assert resumed.aired_seconds == resumed.airing.planned_seconds  # the whole item again
+    # At the loudspeaker: the item to its fade, every sample of the fade, silence, then the
+    # bulletin; and the resumed item to its last sample.
+    rendered = as_pcm16(read_wav(AudioManifest.load(paths).entry("dai").path))
+    heard = loudspeaker.frames[:, 0]
+    began = first_located(heard, rendered[:RATE])
+    assert began is not None
+    fade = round(DEFAULT_FADE_SECONDS * RATE)
+    aired = round(cut.aired_seconds * RATE)
+    assert heard_fade_start(heard[began:], rendered, aired, fade) is not None
+    assert located(heard[began + aired :], rendered[-RATE:])
 
 
 def test_a_missing_device_is_a_device_error_and_an_alarm_while_another_zone_plays(
@@ -173,17 +201,19 @@ def test_an_invalid_edit_keeps_the_last_good_timetable_and_raises_an_alarm(tmp_p
     assert status.next["pho-1"][0].title == "Thông báo thử"
 
 
+@pytest.mark.realtime
 @pytest.mark.slow  # the daemon as a subprocess, from start to SIGTERM
 def test_run_end_to_end_drop_a_script_start_the_daemon_and_stop_it_with_sigterm(
-    tmp_path, captures, child_env
+    tmp_path, realtime_card, child_env
 ):
-    paths = make_project(tmp_path, [zone_yaml("pho-1", "test_card4", [3])], {})
+    paths = make_project(tmp_path, [zone_yaml("pho-1", "test_realtime4", [3])], {})
     (paths.scripts_dir / "2026-12").mkdir(parents=True)
     (paths.scripts_dir / "2026-12" / "moi.md").write_text(
         "---\ntitle: Lịch thu gom rác\ntopic: thong-bao\n---\nTừ ngày 01/12, xe thu gom rác "
         "đi qua tổ dân phố lúc 17h30.\n",
         encoding="utf-8",
     )
+    loudspeakers = realtime_card.listen("test_realtime4").start()
     daemon = subprocess.Popen(
         [sys.executable, "-m", "broadcast", "--home", str(paths.home), "run", "--offline"],
         env=child_env,
@@ -195,6 +225,7 @@ def test_run_end_to_end_drop_a_script_start_the_daemon_and_stop_it_with_sigterm(
     finally:
         daemon.send_signal(signal.SIGTERM)
         output, _ = daemon.communicate(timeout=30)
+        loudspeakers.stop()
     assert daemon.returncode == 0, output.decode()
     (row,) = found
     assert (row.airing.script_id, row.airing.title, row.outcome) == (
@@ -203,17 +234,19 @@ def test_run_end_to_end_drop_a_script_start_the_daemon_and_stop_it_with_sigterm(
         Outcome.PLAYED,
     )
     assert row.airing.topic == "thong-bao"
-    heard = read_capture(captures["test_card4"], 4)
-    assert heard[:, 2].any() and not heard[:, [0, 1, 3]].any()
+    rendered = as_pcm16(read_wav(AudioManifest.load(paths).entry("2026-12/moi").path))
+    heard = loudspeakers.frames
+    assert located(heard[:, 2], rendered) and not heard[:, [0, 1, 3]].any()
     assert b"daemon_stopped" in output
     assert not (paths.data_dir / "control.json").exists()  # a clean stop tidies up
 
 
 @pytest.mark.realtime
-def test_sigterm_during_a_play_completes_its_log_row(tmp_path, realtime_card, captures, child_env):
+def test_sigterm_during_a_play_completes_its_log_row(tmp_path, realtime_card, child_env):
     paths = make_project(
         tmp_path, [zone_yaml("trung-tam", "test_realtime", [1])], {"dai.txt": LONG_SCRIPT}
     )
+    loudspeaker = realtime_card.listen("test_realtime").start()
     daemon = subprocess.Popen(
         [sys.executable, "-m", "broadcast", "--home", str(paths.home), "run", "--offline"],
         env=child_env,
@@ -226,9 +259,16 @@ def test_sigterm_during_a_play_completes_its_log_row(tmp_path, realtime_card, ca
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(timeout=30)
+        loudspeaker.stop()
     assert daemon.returncode == 0
     (row,) = rows(paths)
     assert (row.outcome, row.reason) == (Outcome.PARTIAL, Reason.STOPPED)
     assert 0.5 < row.aired_seconds < row.airing.planned_seconds
     assert row.ended_at - row.started_at < timedelta(seconds=10)
-    assert os.path.getsize(captures["test_realtime"]) > 0
+    # The listener heard the item up to the fade, then every sample of the fade to silence.
+    rendered = as_pcm16(read_wav(AudioManifest.load(paths).entry("dai").path))
+    heard = loudspeaker.frames[:, 0]
+    began = first_located(heard, rendered[:RATE])
+    assert began is not None
+    aired, fade = round(row.aired_seconds * RATE), round(DEFAULT_FADE_SECONDS * RATE)
+    assert heard_fade_start(heard[began:], rendered, aired, fade) is not None

@@ -10,11 +10,17 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
+
 from broadcast.control import ControlClient
+from broadcast.daemon.alarms import AlarmCode
 from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions
+from broadcast.daemon.runner import alarm_device_errors, finish_attempts, start_attempts
+from broadcast.daemon.segment_audio import SegmentAudio
 from broadcast.paths import ProjectPaths
-from broadcast.playlog import Outcome, PlayLog
+from broadcast.playlog import Airing, Outcome, PlayLog
 from broadcast.sinks.file import FileSink
+from broadcast.sinks.protocol import OutletOutcome, PlayResult, PlayStatus
 from broadcast.sinks.spec import FALLBACK_FOLDER, station_sink
 from tests.daemon.daemon_project import make_project, rows, wait_for, ward_now, zone_yaml
 
@@ -160,3 +166,25 @@ def test_an_airing_s_audio_is_ready_before_its_instant_even_the_first_after_a_st
         assert ward_now() < soon  # well before its instant
     finally:
         daemon.stop()
+
+
+def test_underruns_a_listener_heard_are_in_the_row_and_raise_the_zone_s_alarm(tmp_path):
+    """Issue 13, defect 7: underruns were neither detected nor logged. The sink counts them
+    (tests/sinks/test_portaudio_sink.py); here the daemon's record and alarm of that count."""
+    paths = _project(tmp_path)
+    daemon = _daemon(paths, grace=timedelta(minutes=5))
+    try:
+        context = daemon.context
+        audio = SegmentAudio(np.zeros(48000, dtype=np.int16))
+        at = context.clock.now()
+        airing = Airing(zone="pho-1", scheduled_at=at, title="Bản tin", script_id="x")
+        attempts = start_attempts(context, ["pho-1"], lambda zone: airing, at)
+        heard = OutletOutcome("card", ("pho-1",), PlayStatus.COMPLETED, 1.0, underruns=2)
+        finish_attempts(context, attempts, PlayResult((heard,)), audio)
+        alarm_device_errors(context, [heard])
+        alarms = {(a.code, a.zone) for a in daemon.alarms.active()}
+    finally:
+        daemon.stop()
+    row = next(r for r in rows(paths) if r.airing.script_id == "x")
+    assert row.outcome is Outcome.PLAYED and "ngắt quãng 2 lần" in (row.error or "")
+    assert (AlarmCode.UNDERRUN, "pho-1") in alarms

@@ -3,16 +3,18 @@
 Run against each implementation (the way APScheduler runs one suite over every data store):
 the PortAudio sink through the virtual sound card, the WAV file sink (written at once and at
 the real pace), and the fallback sink made of the two. Each case knows how to read back what a
-zone really received — the ALSA capture, or the WAV file — so "completed" is checked against
-the samples delivered, not against the sink's own word.
+zone really received — the sound server's monitor (what the loudspeaker played), the WAV file,
+or, for the fast card that has no server, what ALSA was handed — so "completed" is checked
+against the samples delivered, not against the sink's own word.
 """
 
 from __future__ import annotations
 
 import time
 import wave
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +24,14 @@ from broadcast.sinks.fallback import FallbackSink
 from broadcast.sinks.file import FileSink
 from broadcast.sinks.portaudio import SoundDeviceSink
 from broadcast.sinks.protocol import AudioSink, PlayStatus, ZoneSpeakers
-from tests.support.virtual_card import SAMPLE_RATE, read_capture, sine, trim_silence
+from tests.support.virtual_card import (
+    SAMPLE_RATE,
+    MonitorRecording,
+    VirtualCard,
+    read_capture,
+    sine,
+    trim_silence,
+)
 
 
 @dataclass
@@ -33,6 +42,25 @@ class SinkCase:
     realtime: bool  # plays at the real pace, so a stop lands mid-program
     broken: ZoneSpeakers  # a zone that cannot play (a missing device, a folder not writable)
     broken_sink: AudioSink  # the same sink where a zone can break alone; else one that broke
+    # around a play whose sound is then read back: the monitor records only while inside
+    listening: Callable[[], AbstractContextManager[object]] = field(default=nullcontext)
+
+
+@dataclass
+class _Loudspeaker:
+    """What the real-time card's loudspeaker played, recorded at the sound server's monitor."""
+
+    card: VirtualCard
+    recording: MonitorRecording | None = None
+
+    @contextmanager
+    def listening(self) -> Iterator[None]:
+        with self.card.listen("test_realtime") as self.recording:
+            yield
+
+    def heard(self) -> np.ndarray:
+        assert self.recording is not None, "play inside case.listening()"
+        return trim_silence(self.recording.frames)[:, 0]
 
 
 def _wav_heard(folder: Path) -> Callable[[], np.ndarray]:
@@ -55,7 +83,8 @@ def _unwritable(tmp_path: Path) -> Path:
     return blocker / "wav"
 
 
-def _portaudio(tmp_path, captures) -> SinkCase:
+def _portaudio(tmp_path, captures, card: VirtualCard) -> SinkCase:
+    """The fast card: no sound server behind it, so what ALSA was handed stands for heard."""
     sink = SoundDeviceSink()
     return SinkCase(
         sink,
@@ -67,20 +96,22 @@ def _portaudio(tmp_path, captures) -> SinkCase:
     )
 
 
-def _portaudio_realtime(tmp_path, captures) -> SinkCase:
+def _portaudio_realtime(tmp_path, captures, card: VirtualCard) -> SinkCase:
     sink = SoundDeviceSink()
+    loudspeaker = _Loudspeaker(card)
     return SinkCase(
         sink,
         ZoneSpeakers("phuong", "test_realtime", (1,)),
-        _captured(captures["test_realtime"]),
+        loudspeaker.heard,
         realtime=True,
         broken=ZoneSpeakers("to-9", "khong-co-card-nay", (1,)),
         broken_sink=sink,
+        listening=loudspeaker.listening,
     )
 
 
 def _file(realtime: bool) -> Callable[..., SinkCase]:
-    def make(tmp_path, captures) -> SinkCase:
+    def make(tmp_path, captures, card: VirtualCard) -> SinkCase:
         folder = tmp_path / "wav"
         return SinkCase(
             FileSink(folder, realtime=realtime),
@@ -95,7 +126,7 @@ def _file(realtime: bool) -> Callable[..., SinkCase]:
     return make
 
 
-def _fallback(tmp_path, captures) -> SinkCase:
+def _fallback(tmp_path, captures, card: VirtualCard) -> SinkCase:
     """The station's sink: the card first; a zone whose card is missing and that allows it
     goes to WAV files. The broken zone allows no fallback, so nothing takes its sound."""
     folder = tmp_path / "fallback"
@@ -124,15 +155,16 @@ MARKS = {"portaudio-realtime": [pytest.mark.realtime], "file-realtime": [pytest.
 
 
 @pytest.fixture(params=[pytest.param(name, marks=MARKS.get(name, [])) for name in CASES])
-def case(request, tmp_path, captures) -> SinkCase:
+def case(request, tmp_path, captures, card) -> SinkCase:
     if request.param == "portaudio-realtime":
         request.getfixturevalue("realtime_card")
-    return CASES[request.param](tmp_path, captures)
+    return CASES[request.param](tmp_path, captures, card)
 
 
 def test_every_sample_reaches_the_zone_and_completed_means_delivered(case):
     program = sine(0.6)
-    result = case.sink.start(program, SAMPLE_RATE, [case.zone], "hop-le").wait(10)
+    with case.listening():
+        result = case.sink.start(program, SAMPLE_RATE, [case.zone], "hop-le").wait(10)
     outcome = result.for_zone(case.zone.zone_id)
     assert outcome.status is PlayStatus.COMPLETED
     assert outcome.aired_seconds == pytest.approx(0.6, abs=0.005)
@@ -152,16 +184,33 @@ def test_a_stop_fades_out_and_says_how_far_it_got(case):
     if not case.realtime:
         pytest.skip("this sink finishes before a stop can reach it")
     program = sine(3.0)
-    playback = case.sink.start(program, SAMPLE_RATE, [case.zone])
-    time.sleep(0.6)
-    playback.stop(fade_seconds=0.2)
-    outcome = playback.wait(5).for_zone(case.zone.zone_id)
+    with case.listening():
+        playback = case.sink.start(program, SAMPLE_RATE, [case.zone])
+        time.sleep(0.6)
+        playback.stop(fade_seconds=0.2)
+        outcome = playback.wait(5).for_zone(case.zone.zone_id)
     assert outcome.status is PlayStatus.STOPPED
     assert 0.4 < outcome.aired_seconds < 2.0
     heard = case.heard()
     assert len(heard) < len(program)
+    # aired is what the zone received, the whole fade included (the faded-out last few samples
+    # round to zero and are trimmed with the silence)
+    assert len(heard) / SAMPLE_RATE == pytest.approx(outcome.aired_seconds, abs=0.01)
     tail = np.abs(heard[-round(0.02 * SAMPLE_RATE) :].astype(np.int32))
     assert tail.max() < 0.2 * np.abs(program).max()  # faded, not cut
+
+
+def test_a_stop_before_the_instant_asked_means_nothing_is_heard(case):
+    if not case.realtime:
+        pytest.skip("this sink plays at once, whatever the instant")
+    with case.listening():
+        playback = case.sink.start(sine(1.0), SAMPLE_RATE, [case.zone], at=time.monotonic() + 1)
+        time.sleep(0.3)
+        playback.stop()
+        outcome = playback.wait(5).for_zone(case.zone.zone_id)
+    assert outcome.status is PlayStatus.STOPPED
+    assert outcome.aired_seconds == 0
+    assert len(case.heard()) == 0
 
 
 def test_a_zone_that_cannot_play_is_an_outcome_not_an_exception(case):
@@ -176,7 +225,8 @@ def test_a_broken_zone_never_holds_up_the_others(case):
     if case.broken_sink is not case.sink:
         pytest.skip("every zone of this sink shares one outlet")
     program = sine(0.4)
-    result = case.sink.start(program, SAMPLE_RATE, [case.zone, case.broken]).wait(10)
+    with case.listening():
+        result = case.sink.start(program, SAMPLE_RATE, [case.zone, case.broken]).wait(10)
     assert result.for_zone(case.broken.zone_id).status is PlayStatus.DEVICE_ERROR
     assert result.for_zone(case.zone.zone_id).status is PlayStatus.COMPLETED
     assert np.array_equal(case.heard(), program)

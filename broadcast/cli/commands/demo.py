@@ -58,7 +58,7 @@ def _sound_notice(paths: ProjectPaths) -> None:
     project = load_project(paths)
     if project is None:
         return  # ``run`` says why it cannot start
-    speakers = [ZoneSpeakers.from_zone(zone) for zone in project.config.zones]
+    speakers = list(ZoneSpeakers.all_from(project.config.zones).values())
     answers = station_sink(None, paths).health(speakers)
     to_files = [h for h in answers if h.to_file]
     silent = [h for h in answers if not h.playable]

@@ -98,7 +98,7 @@ def _configured_zones(paths: ProjectPaths) -> tuple[list[ZoneSpeakers], int]:
     project = load_project(paths, otherwise="chỉ liệt kê thiết bị")
     if project is None:
         return [], EXIT_INPUT_ERRORS
-    return [ZoneSpeakers.from_zone(zone) for zone in project.config.zones], EXIT_OK
+    return list(ZoneSpeakers.all_from(project.config.zones).values()), EXIT_OK
 
 
 def _zone_json(zone: ZoneSpeakers, health: ZoneHealth) -> dict[str, object]:

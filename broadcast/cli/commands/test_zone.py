@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if zone is None:
         print(f"Lỗi: {_not_a_zone(config, args.zone, reference)}", file=sys.stderr)
         return EXIT_INPUT_ERRORS
-    result = play_zone_test(sink, ZoneSpeakers.from_zone(zone), zone.name)
+    result = play_zone_test(sink, ZoneSpeakers.all_from(config.zones)[zone.id], zone.name)
     outcome = result.for_zone(zone.id)
     if outcome.error is not None:
         print(f"Lỗi thiết bị {outcome.device}: {outcome.error.message}", file=sys.stderr)
