@@ -21,6 +21,10 @@ if [ "${1:-}" = "--test" ]; then
     if ! command -v pulseaudio >/dev/null 2>&1; then
         needed+=(pulseaudio)
     fi
+    # parec: the tests and bench/timing.py record what reaches the sound server's monitor.
+    if ! command -v parec >/dev/null 2>&1; then
+        needed+=(pulseaudio-utils)
+    fi
     if ! compgen -G '/usr/lib/*/alsa-lib/libasound_module_pcm_pulse.so' >/dev/null; then
         needed+=(libasound2-plugins)
     fi
