@@ -3,6 +3,7 @@ failures printed, zones named for people, and ``skip``/``stop``, which differ on
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import sys
 from collections.abc import Mapping
@@ -46,6 +47,15 @@ def zones_label(paths: ProjectPaths, zones: list[str]) -> str:
         return load_config(paths).zones_label(zones)
     except InputError:
         return ", ".join(zones)
+
+
+def add_zones_option(parser: argparse.ArgumentParser) -> None:
+    """``--zones`` of the commands that cut what is on the air (default: every zone)."""
+    parser.add_argument(
+        "--zones",
+        help="only what plays on these zones or groups, by id or name, comma-separated "
+        "(default: every zone)",
+    )
 
 
 def split_zones(text: str) -> list[str]:

@@ -1,13 +1,12 @@
 """The log's tables and their versions: ``PRAGMA user_version`` plus one function per step.
 
-A later issue that needs a column appends a function to ``MIGRATIONS``; ``migrate`` runs the
+A later issue that needs a column appends its statements to ``MIGRATIONS``; ``migrate`` runs the
 missing steps in one transaction each, so a database is always at a version this code knows.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 
 GENESIS_HASH = "0" * 64
 
@@ -83,12 +82,6 @@ _V1_STATEMENTS = (
 )
 
 
-def _create_v1(conn: sqlite3.Connection) -> None:
-    # One statement at a time: ``executescript`` would commit the migration's transaction.
-    for statement in _V1_STATEMENTS:
-        conn.execute(statement)
-
-
 _V2_STATEMENTS = (
     # one announcement is one broadcast on all its zones: its rows share the bulletin's id
     "ALTER TABLE attempts ADD COLUMN bulletin_id TEXT",
@@ -122,11 +115,6 @@ _V2_STATEMENTS = (
 )
 
 
-def _add_v2(conn: sqlite3.Connection) -> None:
-    for statement in _V2_STATEMENTS:
-        conn.execute(statement)
-
-
 _V3_STATEMENTS = (
     # Where a play's sound went, as known when it started; not chained (the chained ``output``
     # and ``to_file`` are written when it ends). A row a crash left open is closed with them,
@@ -136,12 +124,8 @@ _V3_STATEMENTS = (
 )
 
 
-def _add_v3(conn: sqlite3.Connection) -> None:
-    for statement in _V3_STATEMENTS:
-        conn.execute(statement)
-
-
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _add_v2, _add_v3)
+# One step per version: the statements that bring the version before to it.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_STATEMENTS, _V2_STATEMENTS, _V3_STATEMENTS)
 LATEST_VERSION = len(MIGRATIONS)
 
 
@@ -165,7 +149,9 @@ def migrate(conn: sqlite3.Connection) -> int:
             # database at the same moment, and only one of them may create it.
             version = schema_version(conn)
             if version < LATEST_VERSION:
-                MIGRATIONS[version](conn)
+                # One statement at a time: ``executescript`` would commit the transaction.
+                for statement in MIGRATIONS[version]:
+                    conn.execute(statement)
                 version += 1
                 conn.execute(f"PRAGMA user_version = {version}")
         except BaseException:

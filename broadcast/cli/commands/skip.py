@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from broadcast.cli.daemon_requests import cut_air
+from broadcast.cli.daemon_requests import add_zones_option, cut_air
 from broadcast.control import SKIP
 from broadcast.paths import ProjectPaths
 
@@ -19,11 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "sau. Nhật ký ghi mục đó là phát dở, bỏ qua theo yêu cầu của tài khoản đang gõ lệnh. "
         "Một mục phát chung một thiết bị với khu vực khác thì tắt trên cả khu vực đó.",
     )
-    parser.add_argument(
-        "--zones",
-        help="only what plays on these zones or groups, by id or name, comma-separated "
-        "(default: every zone)",
-    )
+    add_zones_option(parser)
     parser.set_defaults(handler=run)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from broadcast.cli.daemon_requests import cut_air
+from broadcast.cli.daemon_requests import add_zones_option, cut_air
 from broadcast.control import STOP
 from broadcast.paths import ProjectPaths
 
@@ -20,11 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "đang gõ lệnh. Chương trình phát vẫn chạy: các khung giờ sau phát theo lịch. Một "
         "chương trình phát chung một thiết bị với khu vực khác thì dừng trên cả khu vực đó.",
     )
-    parser.add_argument(
-        "--zones",
-        help="only what plays on these zones or groups, by id or name, comma-separated "
-        "(default: every zone)",
-    )
+    add_zones_option(parser)
     parser.set_defaults(handler=run)
 
 
