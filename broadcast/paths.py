@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 HOME_ENV = "BROADCAST_HOME"
+LAST_GOOD_FOLDER = "last-good"  # under the data folder
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,12 @@ class ProjectPaths:
     def data_dir(self) -> Path:
         """Database, daemon log, control token: machine state, never edited by hand."""
         return self.data_override or self.home / "data"
+
+    def last_good(self) -> ProjectPaths:
+        """The project as its files last read valid: copies kept below ``data/last-good/`` in
+        the project's own layout, so a copy read from there gets the id and the source name of
+        the file it stands for."""
+        return ProjectPaths(self.data_dir / LAST_GOOD_FOLDER)
 
     def with_data_dir(self, data_dir: Path) -> ProjectPaths:
         """The same project with its machine state kept in ``data_dir``."""

@@ -102,6 +102,31 @@ def test_logs_mark_rows_written_to_a_wav_file_instead_of_a_loudspeaker(logged, c
     assert (by_zone["tdp-1"]["to_file"], by_zone["tdp-1"]["heard"]) == (False, True)
 
 
+def test_logs_show_where_a_resumed_play_began_and_the_gaps_listeners_heard(paths, capsys):
+    """The rest of an item after a bulletin says where it began; a play with underruns says
+    how often the sound broke up; a clean play says neither. JSON carries the numbers."""
+    with PlayLog.open(paths) as log:
+        rest = Airing("tdp-1", MORNING, "Bản tin sáng", resumed_from_seconds=65.4)
+        row = log.start_attempt(rest, MORNING + timedelta(minutes=2))
+        log.finish_attempt(row, Outcome.RESUMED, ended_at=MORNING, aired_seconds=30, underruns=2)
+        row = log.start_attempt(Airing("tdp-2", MORNING, "Bản tin sáng"), MORNING)
+        log.finish_attempt(row, Outcome.PLAYED, ended_at=MORNING, aired_seconds=95, underruns=0)
+    _, out, _ = _logs(capsys, paths)
+    (resumed,) = [line for line in out.splitlines() if "Tổ dân phố 1" in line]
+    assert "phát tiếp từ 1:05; ngắt quãng 2 lần" in resumed
+    (clean,) = [line for line in out.splitlines() if "Tổ dân phố 2" in line]
+    assert "phát tiếp từ" not in clean and "ngắt quãng" not in clean
+
+    _, out, _ = _logs(capsys, paths, "--csv")
+    notes = {row["Vùng loa"]: row["Ghi chú"] for row in csv.DictReader(io.StringIO(out))}
+    assert notes == {"Tổ dân phố 1": "phát tiếp từ 1:05; ngắt quãng 2 lần", "Tổ dân phố 2": ""}
+
+    _, out, _ = _logs(capsys, paths, "--json")
+    by_zone = {row["zone"]: row for row in json.loads(out)}
+    assert (by_zone["tdp-1"]["resumed_from_seconds"], by_zone["tdp-1"]["underruns"]) == (65.4, 2)
+    assert (by_zone["tdp-2"]["resumed_from_seconds"], by_zone["tdp-2"]["underruns"]) == (None, 0)
+
+
 @pytest.mark.parametrize(
     ("given", "zones"),
     [

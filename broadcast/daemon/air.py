@@ -1,10 +1,11 @@
 """Who has the air on each zone: running programs, urgent announcements, and stopping.
 
-An emergency bulletin pre-empts every program playing on one of its zones: the program's
-current playback fades out, the program waits until the bulletin has aired, then plays
-again the item it was on. A priority bulletin waits for the item in progress to end and
-airs between items. All of it is decided under one lock so a bulletin can never slip in
-between a program's check and its start.
+An emergency bulletin pre-empts programs on its zones only: the program fades out there, its
+other zones play on (as zone priority works in PRAESENSA or TOA systems). The cut zones wait
+until the bulletin has aired, then take up the item where they were cut (the runner decides
+where exactly) and go on with the program on their own. A priority bulletin waits for the
+item in progress to end and airs between items. All of it is decided under one lock so a
+bulletin can never slip in between a program's check and its start.
 """
 
 from __future__ import annotations
@@ -35,21 +36,29 @@ class Bulletin:
 
 
 class Channel:
-    """A program's hold on its zones while it plays; the air control can pre-empt it."""
+    """A program's hold on its zones while it plays; the air control can pre-empt it.
+
+    Per zone, because a cut on some zones leaves the others playing: what pre-empted the
+    playback now, which technician cut it, and the zones a technician ended the airing on."""
 
     def __init__(self, zones: Iterable[str]):
         self.zones = frozenset(zones)
         self.playback: Playback | None = None
-        self.preempted_by: Bulletin | None = None
-        # A technician's cut (``Reason.asked_by``): of the playback now (read once by the
-        # runner), and of the whole airing (nothing more plays on this channel).
-        self.cut_by: str | None = None
-        self.ended_by: str | None = None
-        self.silent = threading.Event()
-        self.silent.set()
+        self.playing: frozenset[str] = frozenset()  # zones of ``playback``
+        self.preempted: dict[str, Bulletin] = {}
+        self.cut_by: dict[str, str] = {}  # a technician's cut (``Reason.asked_by``)
+        self.ended_by: dict[str, str] = {}  # nothing more plays there on this channel
 
     def overlaps(self, zones: Iterable[str]) -> bool:
         return not self.zones.isdisjoint(zones)
+
+
+@dataclass(frozen=True)
+class PlaybackEnd:
+    """How a playback's zones were cut, if they were: by an emergency, or by a technician."""
+
+    preempted: dict[str, Bulletin]
+    cut_by: dict[str, str]
 
 
 class AirControl:
@@ -72,6 +81,25 @@ class AirControl:
         with self._lock:
             self._channels.discard(channel)
 
+    def narrow(self, channel: Channel, zones: AbstractSet[str]) -> None:
+        """``channel`` holds only ``zones`` from now on (the others went their own way)."""
+        with self._lock:
+            channel.zones = frozenset(zones) & channel.zones
+
+    def take_ended(self, channel: Channel) -> dict[str, str]:
+        """Zones of ``channel`` a technician ended the airing on, with why; they leave it."""
+        with self._lock:
+            ended = {z: why for z, why in channel.ended_by.items() if z in channel.zones}
+            channel.zones -= set(ended)
+            channel.ended_by = {}
+            return ended
+
+    def held(self, zones: Iterable[str]) -> frozenset[str]:
+        """Those of ``zones`` an emergency bulletin holds now."""
+        zones = frozenset(zones)
+        with self._lock:
+            return frozenset(z for a in self._emergencies for z in a.zones if z in zones)
+
     def wait_until_clear(self, zones: Iterable[str]) -> None:
         """Block while an emergency bulletin holds any of ``zones``."""
         zones = frozenset(zones)
@@ -82,23 +110,50 @@ class AirControl:
                 return
             blocking.done.wait(0.5)
 
-    def begin(self, channel: Channel, start: Callable[[], Playback]) -> Playback | None:
-        """Start a playback on ``channel`` unless an emergency or a stop came first."""
+    def begin(
+        self, channel: Channel, zones: Iterable[str], start: Callable[[], Playback]
+    ) -> Playback | None:
+        """Start a playback on ``zones`` of ``channel`` unless an emergency holds one of them
+        or the daemon is stopping."""
+        zones = frozenset(zones)
         with self._lock:
-            if self.stopping.is_set() or any(channel.overlaps(a.zones) for a in self._emergencies):
+            if self.stopping.is_set() or any(zones & set(a.zones) for a in self._emergencies):
                 return None
-            channel.preempted_by = None
+            return self.attach(channel, zones, start)
+
+    def attach(
+        self, channel: Channel, zones: Iterable[str], start: Callable[[], Playback]
+    ) -> Playback:
+        """Start a playback on ``channel`` whatever holds its zones (a bulletin's own)."""
+        with self._lock:
+            channel.preempted, channel.cut_by = {}, {}
+            channel.playing = frozenset(zones)
             channel.playback = start()
-            channel.silent.clear()
             return channel.playback
 
-    def end(self, channel: Channel) -> Bulletin | None:
-        """The playback on ``channel`` has finished; returns what pre-empted it, if anything."""
+    def end(self, channel: Channel) -> PlaybackEnd:
+        """The playback on ``channel`` has finished: how its zones were cut, if they were."""
         with self._lock:
-            channel.playback = None
-            channel.silent.set()
-            preempted_by, channel.preempted_by = channel.preempted_by, None
-            return preempted_by
+            ended = PlaybackEnd(channel.preempted, channel.cut_by)
+            channel.playback, channel.playing = None, frozenset()
+            channel.preempted, channel.cut_by = {}, {}
+            return ended
+
+    def release_silent(self, channel: Channel) -> PlaybackEnd:
+        """Zones of the playback on ``channel`` that were cut and are silent by now: they
+        leave the playback (its other zones play on) and are returned with how they were cut.
+        Their channel keeps them until the runner decides where they go."""
+        with self._lock:
+            playback = channel.playback
+            cut = (set(channel.preempted) | set(channel.cut_by)) & channel.playing
+            if playback is None or not cut:
+                return PlaybackEnd({}, {})
+            silent = {zone for zone in cut if playback.silent({zone})}
+            channel.playing -= silent
+            return PlaybackEnd(
+                {z: channel.preempted.pop(z) for z in silent if z in channel.preempted},
+                {z: channel.cut_by.pop(z) for z in silent if z in channel.cut_by},
+            )
 
     def take_priority(self, zones: Iterable[str]) -> list[Bulletin]:
         """Priority announcements waiting for a gap on any of ``zones``, oldest first."""
@@ -111,17 +166,19 @@ class AirControl:
 
     # -- announcements -----------------------------------------------------------------
 
-    def claim_for_emergency(self, bulletin: Bulletin) -> list[Channel]:
-        """Hold the bulletin's zones and fade out what plays there; returns the channels
-        that were cut (wait for them with ``wait_silent``)."""
+    def claim_for_emergency(self, bulletin: Bulletin) -> list[Playback]:
+        """Hold the bulletin's zones and fade out what plays there (only there); returns the
+        playbacks that were cut (wait for them with ``wait_silent``)."""
         with self._lock:
             self._emergencies.append(bulletin)
             cut = []
             for channel in self._channels:
-                if channel.playback is not None and channel.overlaps(bulletin.zones):
-                    channel.preempted_by = bulletin
-                    channel.playback.stop()
-                    cut.append(channel)
+                hit = channel.playing & frozenset(bulletin.zones)
+                if channel.playback is not None and hit:
+                    for zone in hit:
+                        channel.preempted[zone] = bulletin
+                    channel.playback.stop(zones=hit)
+                    cut.append(channel.playback)
             return cut
 
     def release_emergency(self, bulletin: Bulletin) -> None:
@@ -131,9 +188,12 @@ class AirControl:
         bulletin.done.set()
 
     @staticmethod
-    def wait_silent(channels: Iterable[Channel]) -> None:
-        for channel in channels:
-            channel.silent.wait(SILENT_WAIT_SECONDS)
+    def wait_silent(playbacks: Iterable[Playback], zones: Iterable[str]) -> None:
+        """Until nothing cut is heard on ``zones`` any more (the fade has reached the
+        loudspeaker); a device that never answers is not waited on for long."""
+        zones = frozenset(zones)
+        for playback in playbacks:
+            playback.wait_silent(zones, SILENT_WAIT_SECONDS)
 
     def queue_priority(self, bulletin: Bulletin) -> bool:
         """Queue for the next gap when a program plays on its zones; ``False`` when the zones
@@ -151,29 +211,23 @@ class AirControl:
     ) -> list[str]:
         """Fade out what plays on ``zones`` (``None``: everywhere), logged with ``reason``; with
         ``end_airing`` the programs and bulletins there also play nothing more, even those
-        between items or waiting for an emergency. Returns the zones cut, sorted.
-
-        A playback is one stream per device, so it is cut on all its zones, not only on
-        ``zones``: the answer names every zone that fell silent."""
+        between items or waiting for an emergency. Other zones play on. Returns the zones
+        cut, sorted."""
         cut: set[str] = set()
         with self._lock:
             for channel in self._channels:
-                if zones is not None and not channel.overlaps(zones):
+                hit = channel.zones if zones is None else channel.zones & zones
+                if not hit:
                     continue
                 if end_airing:
-                    channel.ended_by = reason
-                    cut |= channel.zones
-                if channel.playback is not None:
-                    channel.cut_by = reason
-                    channel.playback.stop()
-                    cut |= channel.zones
+                    channel.ended_by.update(dict.fromkeys(hit, reason))
+                    cut |= hit
+                stopping = hit & channel.playing
+                if channel.playback is not None and stopping:
+                    channel.cut_by.update(dict.fromkeys(stopping, reason))
+                    channel.playback.stop(zones=stopping)
+                    cut |= stopping
         return sorted(cut)
-
-    def take_cut(self, channel: Channel) -> str | None:
-        """Why the playback that just ended on ``channel`` was cut by a technician, if it was."""
-        with self._lock:
-            reason, channel.cut_by = channel.cut_by, None
-            return reason
 
     def cancel_queued(self, bulletin_id: str) -> Bulletin | None:
         """Take a priority bulletin off the queue before it airs; ``None`` if it is not there
@@ -207,4 +261,4 @@ class AirControl:
 
     def busy_zones(self) -> set[str]:
         with self._lock:
-            return {zone for c in self._channels if c.playback for zone in c.zones}
+            return {zone for c in self._channels if c.playback for zone in c.playing}

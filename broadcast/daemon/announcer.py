@@ -2,8 +2,9 @@
 
 Text goes through the same pipeline as scripts (normalize, engine, loudness), with the
 offline engines only: an emergency must start within seconds, not wait for a network. An
-emergency fades out whatever plays on its zones, airs, and lets the programs resume; a
-priority bulletin airs at the next gap between items, or at once where its zones are idle.
+emergency fades out whatever plays on its zones (only there), airs, and lets the programs take
+up where they were cut; a priority bulletin airs at the next gap between items, or at once
+where its zones are idle.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from broadcast.config.model import SegmentKind
 from broadcast.config.tts import TtsSettings
 from broadcast.control import Announcement, CancelRequest
 from broadcast.daemon.air import Bulletin
-from broadcast.daemon.runner import AirContext, play_announcement, segment_airing
+from broadcast.daemon.attempts import segment_airing
+from broadcast.daemon.context import AirContext
+from broadcast.daemon.runner import play_announcement
 from broadcast.daemon.segment_audio import SegmentAudio
 from broadcast.daemon.technician import who
 from broadcast.diagnostics import Diagnostic, InputError
@@ -175,7 +178,7 @@ class Announcer:
             len(cut),
             extra={"event": "emergency_started", "bulletin": bulletin.id},
         )
-        context.air.wait_silent(cut)
+        context.air.wait_silent(cut, bulletin.zones)
         try:
             self._air_now(context, bulletin)
         finally:

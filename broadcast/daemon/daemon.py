@@ -1,8 +1,8 @@
 """``broadcast run``: the daemon that puts the plan on the air at the planned second.
 
-APScheduler (memory job store) holds one date job per planned airing of today and tomorrow;
-the jobs are made again from the plan whenever the inputs change, so a restart needs no saved
-state. What plays is always decided by the planner (``plan_days``), the same code that
+It builds and holds what airings need (inputs, play log, sink, ``AirContext``), hands the
+timetable to ``AiringScheduler`` (``airings.py``), serves the control channel and beats the
+heartbeat. What plays is always decided by the planner (``plan_days``), the same code that
 ``broadcast plan`` shows. Scripts are rendered ahead in the background after every change; at
 start, those with no audio at all first get the offline voice, so no slot waits on a network.
 """
@@ -14,10 +14,6 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
-from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.schedulers.background import BackgroundScheduler
 
 from broadcast.audio.manifest import AudioManifest
 from broadcast.clock import Clock, SystemClock
@@ -37,30 +33,23 @@ from broadcast.control import (
     without_args,
 )
 from broadcast.daemon.air import AirControl
+from broadcast.daemon.airings import AiringScheduler, Current
 from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.announcer import Announcer
+from broadcast.daemon.context import DEFAULT_RESUME_BACK_SECONDS, AirContext
 from broadcast.daemon.daemon_log import setup_daemon_logging
 from broadcast.daemon.inputs import Inputs, read_inputs
 from broadcast.daemon.notify import SystemdNotifier, status_line
 from broadcast.daemon.rehearsal import Rehearsal
 from broadcast.daemon.render_ahead import RenderAhead
-from broadcast.daemon.restart import (
-    begin_airing,
-    missed_while_down,
-    note_arrivals,
-    note_arrivals_at_start,
-    upcoming_airings,
-)
-from broadcast.daemon.runner import AirContext, record_not_aired
+from broadcast.daemon.restart import missed_while_down, note_arrivals, note_arrivals_at_start
 from broadcast.daemon.segment_audio import AudioMemory, SegmentAudioSource
 from broadcast.daemon.status import HEARTBEAT_SECONDS, DaemonStatus, last_heartbeat, write_status
 from broadcast.daemon.status_snapshot import snapshot
 from broadcast.daemon.technician import take_off
 from broadcast.daemon.watcher import Changes, ChangeWatcher
 from broadcast.paths import ProjectPaths
-from broadcast.playlog import Outcome, PlayLog, Reason
-from broadcast.playlog.history import plan_days
-from broadcast.schedule import Plan, PlanItem
+from broadcast.playlog import PlayLog
 from broadcast.scripts.model import Script
 from broadcast.sinks.protocol import AudioSink, ZoneHealth, ZoneSpeakers
 
@@ -70,16 +59,18 @@ DEFAULT_GRACE = timedelta(minutes=5)
 # Audio made by a fallback engine (gTTS unreachable) is rendered again this often, so the
 # preferred voice comes back on its own once the network does.
 DEFAULT_RENDER_RETRY = timedelta(minutes=15)
-JOB_PREFIX = "airing:"
-PREPARE_PREFIX = "prepare:"
 PREPARE_AHEAD = timedelta(seconds=20)  # an airing's audio is loaded this long before it
-PLAN_DAYS = 2  # today and tomorrow: a restart just after midnight still knows the next slots
+# An airing starts this long before its instant: its stream is opened and primed with silence,
+# and its first sample is played on the instant by the device's clock (bench/timing.py).
+START_AHEAD = timedelta(seconds=0.5)
 
 
 @dataclass(frozen=True)
 class DaemonOptions:
     grace: timedelta = DEFAULT_GRACE
     prepare_ahead: timedelta = PREPARE_AHEAD  # an airing's audio is loaded this long before
+    start_ahead: timedelta = START_AHEAD
+    resume_back_seconds: float = DEFAULT_RESUME_BACK_SECONDS  # see AirContext
     render_ahead: bool = True
     render_retry: timedelta = DEFAULT_RENDER_RETRY
     offline: bool = False  # render with offline engines only
@@ -124,19 +115,20 @@ class BroadcastDaemon:
         self.stopped = threading.Event()
         self.stop_requested = threading.Event()  # set by signals, or by a rehearsal's end
         self._lock = threading.RLock()
-        self._pending: dict[str, PlanItem] = {}  # scheduled, not started
-        self._running: dict[str, PlanItem] = {}
-        self._started: set[str] = set()
         self._announcer = Announcer(paths)
         self._render_ahead = RenderAhead(paths, self.alarms, self._render_inputs, self._rendered)
         self._audio_memory = AudioMemory()  # levelled and read-ahead audio, kept across edits
         self.context, self._durations = self._build_context(self.inputs)
-        self._scheduler = BackgroundScheduler(
+        self._airings = AiringScheduler(
+            self._current,
+            lock=self._lock,
             timezone=timezone,
-            executors={"default": ThreadPoolExecutor(8)},
-            job_defaults={"coalesce": True, "max_instances": 1},
+            grace=self.options.grace,
+            prepare_ahead=self.options.prepare_ahead,
+            start_ahead=self.options.start_ahead,
+            rehearsal=self.options.rehearsal,
+            finished=self.stop_requested,
         )
-        self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
         self._control = (
             None
             if self.options.rehearsal is not None
@@ -154,7 +146,7 @@ class BroadcastDaemon:
         self.started_at = self.clock.now()
         if self.options.render_ahead:
             self._render_ahead.first_pass()  # audio is never made at air time if avoidable
-        self._scheduler.start()
+        self._airings.start(self.started_at)
         if self.options.rehearsal is None:
             with self._lock:
                 context, durations = self.context, self._durations
@@ -171,18 +163,11 @@ class BroadcastDaemon:
             self._watcher.start(self._on_changes)
             if self._control is not None:
                 self._control.start()
-            self._scheduler.add_job(
-                self._reschedule, "cron", hour=0, minute=0, second=30, id="replan-daily"
-            )
+            self._airings.replan_daily()
             if self.options.render_ahead:
-                self._scheduler.add_job(
-                    self._retry_render,
-                    "interval",
-                    seconds=self.options.render_retry.total_seconds(),
-                    id="render-retry",
-                )
+                self._airings.every(self.options.render_retry, self._retry_render, "render-retry")
         self._alarm_input_problems(self.inputs)  # e.g. started on the last good timetable
-        self._reschedule()
+        self._airings.reschedule()
         if self.options.render_ahead:
             threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
         self._heartbeat()
@@ -206,8 +191,7 @@ class BroadcastDaemon:
         self._watcher.stop()
         if self._control is not None:
             self._control.stop()
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=True)  # running programs finish their item's logging
+        self._airings.shutdown()  # running programs finish their item's logging
         if self._beating.is_alive():
             self._beating.join()
         self._heartbeat(stopping=True)
@@ -242,6 +226,7 @@ class BroadcastDaemon:
             clock=self.clock,
             alarms=self.alarms,
             excerpt_seconds=rehearsal.excerpt_seconds if rehearsal else None,
+            resume_back_seconds=self.options.resume_back_seconds,
         )
         return context, manifest.planning_durations()
 
@@ -253,7 +238,7 @@ class BroadcastDaemon:
             self.inputs = inputs
             self.context, self._durations = self._build_context(inputs)
         self._alarm_input_problems(inputs)
-        self._reschedule()
+        self._airings.reschedule()
         if self.options.render_ahead:
             threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
         return {"ok": not inputs.problems, "problems": [str(p) for p in inputs.problems]}
@@ -278,7 +263,7 @@ class BroadcastDaemon:
 
     def _render(self) -> None:
         self._render_ahead.run()
-        self._reschedule()
+        self._airings.reschedule()
 
     def _retry_render(self) -> None:
         """Audio left to a fallback engine (or none): try the preferred engine again."""
@@ -295,112 +280,8 @@ class BroadcastDaemon:
         with self._lock:
             self.context, self._durations = self._build_context(self.inputs)
 
-    # -- the timetable -----------------------------------------------------------------
-
-    def _plan(self, first_day, days: int) -> Plan:
-        with self._lock:
-            inputs, durations, manifest = self.inputs, self._durations, self.context.audio.manifest
-        scripts = manifest.airable(inputs.scripts)
-        return plan_days(
-            inputs.config, scripts, first_day, self.log, days=days, durations=durations
-        )
-
-    def _reschedule(self) -> None:
-        """Make the scheduler's jobs match the plan of today and tomorrow."""
-        if not self._scheduler.running or self.air.stopping.is_set():
-            return
-        with self._lock:
-            now = self.clock.now()
-            items = self._upcoming(now)
-            for job in self._scheduler.get_jobs():
-                for prefix in (JOB_PREFIX, PREPARE_PREFIX):
-                    if job.id.startswith(prefix) and job.id[len(prefix) :] not in items:
-                        job.remove()
-            for item_id, item in items.items():
-                # The scheduler applies the grace rule itself: a job past it (the daemon
-                # restarted late, the wall clock jumped) is a missed event, never a late play.
-                self._scheduler.add_job(
-                    self._air,
-                    "date",
-                    run_date=item.start,
-                    args=[item_id],
-                    id=JOB_PREFIX + item_id,
-                    replace_existing=True,
-                    misfire_grace_time=int(self.options.grace.total_seconds()),
-                )
-                # Its audio is loaded ahead: at once for an airing due soon (the first one
-                # after a start included), else by a job shortly before its instant.
-                self._scheduler.add_job(
-                    self._prepare,
-                    "date",
-                    run_date=max(now, item.start - self.options.prepare_ahead),
-                    args=[item_id],
-                    id=PREPARE_PREFIX + item_id,
-                    replace_existing=True,
-                    misfire_grace_time=None,
-                )
-            self._pending = items
-        logger.info("lịch: %d lượt phát sắp tới", len(items), extra={"event": "rescheduled"})
-
-    def _prepare(self, item_id: str) -> None:
-        with self._lock:
-            item, context = self._pending.get(item_id), self.context
-        if item is not None:
-            context.audio.prepare(item.segments)
-
-    def _upcoming(self, now: datetime) -> dict[str, PlanItem]:
-        rehearsal = self.options.rehearsal
-        if rehearsal is not None:
-            if self._started:
-                return self._pending  # a rehearsal is planned once
-            return {item.id: item for item in self._rehearsal_items(now, rehearsal)}
-        plan = self._plan(now.date(), PLAN_DAYS).items
-        return upcoming_airings(
-            plan, now, self.options.grace, self.log, pending=self._pending, started=self._started
-        )
-
-    def _rehearsal_items(self, now: datetime, rehearsal: Rehearsal) -> list[PlanItem]:
-        items = rehearsal.items(self._plan(now.date(), 1).items, now, self.context)
-        if not items:
-            self.stop_requested.set()  # nothing to air (or all held back): the rehearsal is over
-        return items
-
-    def _air(self, item_id: str) -> None:
-        with self._lock:
-            item = self._pending.pop(item_id, None)
-            if item is None or item_id in self._started or self.air.stopping.is_set():
-                return
-            self._started.add(item_id)
-            context = self.context
-        try:
-            runner = begin_airing(context, item)
-            with self._lock:
-                self._running[item_id] = runner.item
-            runner.run()
-        except Exception:
-            logger.exception("lỗi khi phát %s", item_id, extra={"event": "program_failed"})
-        finally:
-            with self._lock:
-                self._running.pop(item_id, None)
-                finished = self.options.rehearsal is not None and not (
-                    self._pending or self._running
-                )
-        if finished:
-            self.stop_requested.set()
-
-    def _on_missed(self, event: JobExecutionEvent) -> None:
-        """A job past its grace time (the wall clock jumped): logged, never played late."""
-        if not event.job_id.startswith(JOB_PREFIX):
-            return
-        item_id = event.job_id[len(JOB_PREFIX) :]
-        with self._lock:
-            item = self._pending.pop(item_id, None)
-            self._started.add(item_id)
-        if item is not None:
-            # Due before this start: a restart just past the grace period, not the clock.
-            down = self.started_at is not None and item.start < self.started_at
-            reason = Reason.DAEMON_DOWN if down else Reason.CLOCK_JUMP
-            record_not_aired(self.context, item, item.segments, reason, outcome=Outcome.MISSED)
+    def _current(self) -> Current:
+        return Current(self.inputs, self.context, self._durations)
 
     # -- what the technician sees ------------------------------------------------------
 
@@ -409,7 +290,7 @@ class BroadcastDaemon:
         the wall clock was stepped back. Each beat also wakes the scheduler, which otherwise
         sleeps until its next job and would oversleep a wall clock stepped forward."""
         while not self.air.stopping.wait(HEARTBEAT_SECONDS):
-            self._scheduler.wakeup()
+            self._airings.wakeup()
             try:
                 self._heartbeat()
             except Exception:  # a status file that cannot be written must not stop the beat
@@ -441,8 +322,8 @@ class BroadcastDaemon:
         with self._lock:
             return snapshot(
                 self,
-                pending=list(self._pending.values()),
-                running=list(self._running.values()),
+                pending=self._airings.pending(),
+                running=self._airings.running(),
                 stopping=stopping,
                 pid=os.getpid(),
             )

@@ -12,20 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from broadcast.daemon.runner import (
-    LOGGED_KINDS,
-    OVERRUN_TOLERANCE_SECONDS,
-    AirContext,
-    content_key,
-    record_not_aired,
-)
+from broadcast.daemon.attempts import LOGGED_KINDS, Part, content_key, record_not_aired
+from broadcast.daemon.context import AirContext
+from broadcast.daemon.runner import OVERRUN_TOLERANCE_SECONDS
 from broadcast.playlog import COMPLETED_OUTCOMES, Attempt, Outcome, PlayLog, Reason
 from broadcast.schedule import Plan, PlanItem
 
 MAX_DAYS_BACK = 7  # a PC off for longer is reported for its last week only
 
 Planner = Callable[[date, int], Plan]
-Part = tuple[str | None, str]  # (script id or media file, zone)
 
 
 def _rows_of(log: PlayLog, item: PlanItem) -> list[Attempt]:
@@ -37,20 +32,40 @@ def _rows_of(log: PlayLog, item: PlanItem) -> list[Attempt]:
     ]
 
 
+def _part(row: Attempt) -> Part:
+    return (row.airing.script_id or row.airing.title, row.airing.zone)
+
+
+def _cut_by_technician(row: Attempt) -> bool:
+    reason = row.reason or ""
+    return reason.startswith((Reason.SKIPPED_BY, Reason.STOPPED_BY))
+
+
 def aired_parts(log: PlayLog, item: PlanItem) -> set[Part]:
-    """Parts of ``item`` that the log shows as completed."""
+    """Parts of ``item`` not to play again: completed, or cut by a technician on purpose."""
     return {
-        (row.airing.script_id or row.airing.title, row.airing.zone)
+        _part(row)
         for row in _rows_of(log, item)
-        if row.outcome in COMPLETED_OUTCOMES
+        if row.outcome in COMPLETED_OUTCOMES or _cut_by_technician(row)
     }
+
+
+def heard_parts(log: PlayLog, item: PlanItem) -> dict[Part, float]:
+    """Parts of ``item`` cut part-way (by a crash, a stop, an emergency, a device): how far
+    into each the listeners got, the furthest any of its rows reached. An airing taken up
+    after a restart plays each from there, not again from its start."""
+    furthest: dict[Part, float] = {}
+    for row in _rows_of(log, item):
+        if row.outcome in COMPLETED_OUTCOMES or not row.aired_seconds:
+            continue
+        reached = (row.airing.resumed_from_seconds or 0.0) + row.aired_seconds
+        furthest[_part(row)] = max(furthest.get(_part(row), 0.0), reached)
+    return furthest
 
 
 def logged_parts(log: PlayLog, item: PlanItem) -> set[Part]:
     """Parts of ``item`` with any row at all: aired, cut, failed or already marked missed."""
-    return {
-        (row.airing.script_id or row.airing.title, row.airing.zone) for row in _rows_of(log, item)
-    }
+    return {_part(row) for row in _rows_of(log, item)}
 
 
 def _on_air_window(grace: timedelta, slot_seconds: float) -> timedelta:

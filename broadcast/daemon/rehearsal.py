@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from broadcast.config.model import QuietHours
 from broadcast.config.timing import quiet_label
-from broadcast.daemon.runner import AirContext
+from broadcast.daemon.context import AirContext
 from broadcast.paths import ProjectPaths
 from broadcast.schedule import PlanItem
 

@@ -16,8 +16,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from broadcast.config import Config
-from broadcast.daemon.downtime import account_for_downtime, aired_parts
-from broadcast.daemon.runner import AirContext, ProgramRunner
+from broadcast.daemon.context import AirContext
+from broadcast.daemon.downtime import account_for_downtime, aired_parts, heard_parts
+from broadcast.daemon.runner import ProgramRunner
 from broadcast.playlog import PlayLog
 from broadcast.playlog.history import plan_as_known
 from broadcast.schedule import Plan, PlanItem
@@ -95,13 +96,14 @@ def upcoming_airings(
 
 def begin_airing(context: AirContext, item: PlanItem) -> ProgramRunner:
     """``item`` as it starts now: its plan recorded in the log — or, if it started before a
-    restart, the plan recorded then — and only the parts not yet aired left to play."""
+    restart, the plan recorded then — and only the parts not yet aired left to play, those
+    cut part-way taken up where they were cut."""
     log = context.log
     if not log.record_aired_plan(item, context.clock.now()):
         item = log.aired_plans(since=item.start, until=item.end).get(item.id, item)
     # Asked even for an airing not yet due: after a restart with the wall clock set back,
     # the log may already hold it, and it must not play twice.
-    return ProgramRunner(context, item, aired_parts(log, item))
+    return ProgramRunner(context, item, aired_parts(log, item), heard_parts(log, item))
 
 
 def plan_known(

@@ -5,252 +5,80 @@ sound starts and completed when it ends, with a heartbeat in between so a crash 
 how far it got. Chimes, intros and outros are played but not logged: they are not items of
 the plan. A device error is retried once on the zones that failed; other zones are never
 held up by it.
+
+An emergency bulletin cuts the program on its own zones only. Those zones split off as a
+group of their own: once the bulletin has aired they take up the item where it was cut (back
+to the pause before the cut sentence, ``audio.pauses``), logged as ``resumed``, and go on with
+the rest of the program, while the zones the bulletin did not touch never stopped. The same
+taking-up serves an airing cut by a restart within the grace period.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import threading
+import time
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum
 
 import numpy as np
 
+from broadcast.audio.pauses import resume_point
 from broadcast.audio.wavfile import SAMPLE_RATE
-from broadcast.clock import Clock
-from broadcast.config import Config
-from broadcast.config.model import SegmentKind
-from broadcast.daemon.air import AirControl, Bulletin, Channel
-from broadcast.daemon.alarms import AlarmCode, Alarms
-from broadcast.daemon.segment_audio import AudioUnavailable, SegmentAudio, SegmentAudioSource
-from broadcast.playlog import Airing, Outcome, PlayLog, Reason
-from broadcast.schedule import PlanItem, PlannedSegment
-from broadcast.scripts.model import Script
-from broadcast.sinks.protocol import (
-    AudioSink,
-    OutletOutcome,
-    Playback,
-    PlayResult,
-    PlayStatus,
-    ZoneSpeakers,
+from broadcast.daemon.air import Bulletin, Channel, PlaybackEnd
+from broadcast.daemon.alarms import AlarmCode
+from broadcast.daemon.attempts import (
+    LOGGED_KINDS,
+    Part,
+    alarm_device_errors,
+    content_key,
+    finish_attempts,
+    record_not_aired,
+    segment_airing,
+    start_attempts,
 )
+from broadcast.daemon.context import AirContext
+from broadcast.daemon.segment_audio import AudioUnavailable, SegmentAudio
+from broadcast.playlog import Outcome, Reason
+from broadcast.schedule import PlanItem, PlannedSegment
+from broadcast.sinks.protocol import Playback, PlayResult, PlayStatus
 
 logger = logging.getLogger("broadcast.daemon")
 
-LOGGED_KINDS = (SegmentKind.SCRIPT, SegmentKind.AUDIO)
 HEARTBEAT_SECONDS = 1.0
+RELEASE_POLL_SECONDS = 0.05  # how soon a zone cut mid-play is let go after it falls silent
+# Started at most this long before its instant, an airing's first play waits for it on the
+# device's clock; a start further ahead (a fake clock, a clock stepped) starts at once.
+MAX_START_AHEAD_SECONDS = 2.0
 OVERRUN_TOLERANCE_SECONDS = 30.0  # a slot may run this much past its maximum before a cut
 DEVICE_RETRIES = 1
 
 
-@dataclass(frozen=True)
-class AirContext:
-    """Everything a program needs to air; replaced as a whole when the inputs change."""
+@dataclass
+class _Play:
+    """One playback of a segment on some zones, while it lasts."""
 
-    config: Config
-    scripts: Mapping[str, Script]
-    audio: SegmentAudioSource
-    sink: AudioSink  # the daemon's one sink; fallbacks, if any, are inside it
-    speakers: Mapping[str, ZoneSpeakers]  # by zone id
-    log: PlayLog
-    air: AirControl
-    clock: Clock
-    alarms: Alarms
-    excerpt_seconds: float | None = None  # rehearsals play only the start of each segment
-
-    def play(self, samples: np.ndarray, zones: Sequence[str], label: str) -> Playback:
-        """Start ``samples`` (mono, SAMPLE_RATE) on these zones."""
-        return self.sink.start(samples, SAMPLE_RATE, [self.speakers[z] for z in zones], label)
+    channel: Channel
+    index: int  # of the segment in the program
+    playback: Playback
+    rest: SegmentAudio  # what is played: the segment from ``start`` seconds
+    start: float
+    attempts: dict[str, int]  # the open row of each zone still playing
 
 
-class _Ended(Enum):
-    DONE = "done"
-    PREEMPTED = "preempted"
+class _Refused(Enum):
+    HELD = "held"  # an emergency took the air first, or the daemon is stopping
 
 
-def segment_airing(
-    context: AirContext,
-    item: PlanItem | None,
-    segment: PlannedSegment | None,
-    zone: str,
-    audio: SegmentAudio,
-    bulletin: Bulletin | None = None,
-) -> Airing:
-    """The play-log view of one zone's share of a segment (or of a bulletin: all its zones
-    share its id and the moment it was received, so it counts as one broadcast)."""
-    script = context.scripts.get(segment.script_id) if segment and segment.script_id else None
-    if item and segment:
-        scheduled = item.start + timedelta(seconds=segment.offset_seconds)
-    else:
-        scheduled = bulletin.received_at if bulletin else context.clock.now()
-    if bulletin is not None:
-        title = bulletin.title
-    else:
-        title = (script.title if script else (segment.file if segment else "")) or ""
-    return Airing(
-        zone=zone,
-        scheduled_at=scheduled,
-        title=title,
-        script_id=segment.script_id if segment else None,
-        topic=script.topic if script else None,
-        slot_id=item.slot_id if item else None,
-        program=item.program_id if item else None,
-        planned_seconds=round(audio.seconds, 3),
-        audio_hash=audio.audio_hash,
-        engine=audio.engine,
-        voice=audio.voice,
-        bulletin_id=bulletin.id if bulletin else None,
-    )
-
-
-def content_key(segment: PlannedSegment) -> str | None:
-    """What a logged segment is called in the log: its script id, or its media file."""
-    return segment.script_id or segment.file
-
-
-def record_not_aired(
-    context: AirContext,
-    item: PlanItem,
-    segments: Iterable[PlannedSegment],
-    reason: str,
-    error: str | None = None,
-    outcome: Outcome = Outcome.FAILED,
-    skip: AbstractSet[tuple[str | None, str]] = frozenset(),
-) -> None:
-    """One log row per zone for content segments that never sounded, with the reason."""
-    empty = SegmentAudio(np.zeros(0, dtype=np.int16))
-    for segment in segments:
-        if segment.kind not in LOGGED_KINDS:
-            continue
-        for zone in segment.zones:
-            if (content_key(segment), zone) in skip:
-                continue
-            airing = segment_airing(context, item, segment, zone, empty)
-            context.log.record_missed(airing, reason, error=error, outcome=outcome)
-
-
-# A sink's count of frames and the audio's length may differ by a block's rounding.
-SHORT_TOLERANCE_SECONDS = 0.05
-SHORT_DELIVERY = "âm thanh tới thiết bị thiếu so với bài"
-
-
-def outcome_of(
-    outlet: OutletOutcome,
-    planned_seconds: float,
-    preempted_by: Bulletin | None,
-    resumed: bool,
-    overrun: bool,
-    cut_by: str | None = None,
-) -> tuple[Outcome, str | None, str | None]:
-    """Outcome, reason code and error text of one zone's play, for its log row."""
-    if outlet.status is PlayStatus.COMPLETED:
-        if outlet.aired_seconds + SHORT_TOLERANCE_SECONDS < planned_seconds:
-            # What was delivered decides, whatever the sink said: less than planned is never
-            # "played".
-            return Outcome.PARTIAL, Reason.DEVICE_ERROR, SHORT_DELIVERY
-        return (Outcome.RESUMED if resumed else Outcome.PLAYED), None, None
-    if outlet.status is PlayStatus.DEVICE_ERROR:
-        error = outlet.error.message if outlet.error else None
-        outcome = Outcome.PARTIAL if outlet.aired_seconds > 0.5 else Outcome.FAILED
-        return outcome, Reason.DEVICE_ERROR, error
-    if preempted_by is not None:
-        return Outcome.PREEMPTED, Reason.preempted_by(preempted_by.id), None
-    if cut_by is not None:  # a technician's skip or stop
-        return Outcome.PARTIAL, cut_by, None
-    if overrun:
-        return Outcome.PARTIAL, Reason.OVERRUN, None
-    return Outcome.PARTIAL, Reason.STOPPED, None
-
-
-def alarm_device_errors(context: AirContext, outlets: Iterable[OutletOutcome]) -> None:
-    """An alarm per zone whose device failed, or ran dry mid-play (an underrun: a gap the
-    listeners heard); a zone that played again cleanly clears it."""
-    for outlet in outlets:
-        for zone in outlet.zone_ids:
-            if outlet.underruns:
-                context.alarms.raise_alarm(
-                    AlarmCode.UNDERRUN, f"khu vực {zone}: {underrun_note(outlet)}", zone
-                )
-            elif outlet.status is PlayStatus.COMPLETED:
-                context.alarms.clear(AlarmCode.UNDERRUN, zone)
-            if outlet.status is PlayStatus.DEVICE_ERROR:
-                message = outlet.error.message if outlet.error else "lỗi thiết bị"
-                context.alarms.raise_alarm(
-                    AlarmCode.DEVICE_ERROR, f"khu vực {zone}: {message}", zone
-                )
-            elif outlet.status is PlayStatus.COMPLETED:
-                context.alarms.clear(AlarmCode.DEVICE_ERROR, zone)
-
-
-def finish_attempts(
-    context: AirContext,
-    attempts: Mapping[str, int],
-    result: PlayResult,
-    audio: SegmentAudio,
-    preempted_by: Bulletin | None = None,
-    resumed: bool = False,
-    overrun: bool = False,
-    cut_by: str | None = None,
-) -> None:
-    """Complete each zone's log row with what its outlet did."""
-    for zone, attempt_id in attempts.items():
-        outlet = result.for_zone(zone)
-        outcome, reason, error = outcome_of(
-            outlet, audio.seconds, preempted_by, resumed, overrun, cut_by
-        )
-        context.log.finish_attempt(
-            attempt_id,
-            outcome,
-            ended_at=context.clock.now(),
-            aired_seconds=round(min(outlet.aired_seconds, audio.seconds), 3),
-            reason=reason,
-            # underruns are recorded even on a row that played to its end
-            error="; ".join(e for e in (error, underrun_note(outlet)) if e) or None,
-            output=output_used(outlet, context.speakers.get(zone)),
-            to_file=outlet.to_file,
-        )
-
-
-def underrun_note(outlet: OutletOutcome) -> str | None:
-    """What a play's underruns mean to a listener, for its log row; ``None`` without any."""
-    if not outlet.underruns:
-        return None
-    return (
-        f"âm thanh bị ngắt quãng {outlet.underruns} lần (máy bận, thiết bị thiếu dữ liệu; "
-        "người nghe có nghe tiếng hụt)"
-    )
-
-
-def output_used(outlet: OutletOutcome, speakers: ZoneSpeakers | None) -> str:
-    """What the log says the sound went to: the WAV file, or the device and its channels."""
-    return _output_text(outlet.device, outlet.to_file, speakers)
-
-
-def _output_text(name: str, to_file: bool, speakers: ZoneSpeakers | None) -> str:
-    if to_file or speakers is None:
-        return name
-    return f"{name}, kênh {','.join(str(c) for c in speakers.channels)}"
-
-
-def start_attempts(
-    context: AirContext, zones: Sequence[str], airing: Callable[[str], Airing], now: datetime
-) -> dict[str, int]:
-    """One open row per zone, each noting where its sound goes as the sink answers now: a
-    crash leaves the row open, and it is closed with that (a cut play written to a WAV file
-    is never counted as heard)."""
-    going = {h.zone_id: h for h in context.sink.health([context.speakers[z] for z in zones])}
-    attempts = {}
-    for zone in zones:
-        health = going.get(zone)
-        output = (
-            _output_text(health.outlet, health.to_file, context.speakers[zone]) if health else None
-        )
-        attempts[zone] = context.log.start_attempt(
-            airing(zone), now, output=output, to_file=bool(health and health.to_file)
-        )
-    return attempts
+def _rest_of(audio: SegmentAudio, start: float) -> SegmentAudio:
+    """``audio`` from ``start`` seconds (a view: nothing is copied)."""
+    if start <= 0:
+        return audio
+    samples = audio.samples[round(start * SAMPLE_RATE) :]
+    return SegmentAudio(samples, audio.audio_hash, audio.engine, audio.voice)
 
 
 class ProgramRunner:
@@ -258,12 +86,18 @@ class ProgramRunner:
         self,
         context: AirContext,
         item: PlanItem,
-        already_aired: AbstractSet[tuple[str | None, str]] = frozenset(),
+        already_aired: AbstractSet[Part] = frozenset(),
+        heard_before: Mapping[Part, float] = {},
     ):
         self.context = context
         self.item = item
         self._already_aired = already_aired  # (content, zone) completed before a restart
+        # (content, zone) cut before a restart: how far into the item the zone had heard
+        self._heard_before = dict(heard_before)
         self._overrun = False
+        self._started = 0.0
+        self._groups: list[threading.Thread] = []
+        self._first_at: float | None = None  # when the first play is to be heard
 
     @property
     def _max_seconds(self) -> float | None:
@@ -284,8 +118,8 @@ class ProgramRunner:
         if self._fully_aired():
             logger.info("%s đã phát xong trước đó", self.item.id, extra={"event": "already_aired"})
             return
-        channel = context.air.open_channel(self.item.zones)
-        started = context.clock.monotonic()
+        self._started = context.clock.monotonic()
+        self._first_at = self._instant_of(self.item.start)
         logger.info(
             "bắt đầu %s (%s) trên %s",
             self.item.slot_name,
@@ -294,56 +128,149 @@ class ProgramRunner:
             extra={"event": "program_started", "item": self.item.id},
         )
         try:
-            for segment in self.item.segments:
-                if context.air.stopping.is_set():
-                    break
-                if channel.ended_by is not None:  # a technician stopped the program
+            self._run_group(frozenset(self.item.zones), 0, self._heard_before)
+        finally:
+            while self._groups:  # a group may split again while another is joined
+                self._groups.pop().join()
+        logger.info("kết thúc %s", self.item.id, extra={"event": "program_ended"})
+
+    def _instant_of(self, moment: datetime) -> float | None:
+        """``moment`` on ``time.monotonic()``'s clock (the sinks'), if it is just ahead."""
+        ahead = (moment - self.context.clock.now()).total_seconds()
+        if 0 < ahead <= MAX_START_AHEAD_SECONDS:
+            return time.monotonic() + ahead
+        return None
+
+    # -- zones that go through the program together ------------------------------------
+
+    def _run_group(self, zones: frozenset[str], index: int, heard: Mapping[Part, float]) -> None:
+        """Air the program from segment ``index`` on ``zones``; ``heard``: how far each part
+        was heard before it was cut (it is taken up there)."""
+        context = self.context
+        heard = dict(heard)
+        segments = self.item.segments
+        channel = context.air.open_channel(zones)
+        try:
+            while index < len(segments) and channel.zones and not context.air.stopping.is_set():
+                segment = segments[index]
+                if channel.ended_by:  # a technician ended the airing on some zones
+                    self._end_zones(channel, segments[index:])
+                    continue
+                held = context.air.held(channel.zones)
+                if held == channel.zones:
+                    context.air.wait_until_clear(held)
+                    continue
+                if held:  # they take it up from here once the emergency has aired
+                    self._split(channel, held, index, heard)
+                    continue
+                playing = self._zones_to_play(channel, segment)
+                starts = {zone: heard.get((content_key(segment), zone), 0.0) for zone in playing}
+                if len(set(starts.values())) > 1:  # cut at different points: apart
+                    first = starts[playing[0]]
+                    self._split(channel, {z for z in playing if starts[z] != first}, index, heard)
+                    continue
+                if self._overrun:
                     record_not_aired(
                         context,
                         self.item,
                         [segment],
-                        channel.ended_by,
-                        outcome=Outcome.MISSED,
-                        skip=self._already_aired,
+                        Reason.OVERRUN,
+                        "quá giờ khung phát",
+                        zones=channel.zones,
                     )
+                    index += 1
                     continue
-                if self._overrun:
-                    record_not_aired(
-                        self.context, self.item, [segment], Reason.OVERRUN, "quá giờ khung phát"
-                    )
-                    continue
-                self._air_segment(channel, segment, started)
-                self._air_waiting_priority(channel)
+                cut = self._air_segment(channel, index, playing, heard)
+                if cut and cut != channel.zones:
+                    self._split(channel, cut, index, heard)
+                if cut != channel.zones:
+                    index += 1
+                    self._air_waiting_priority(channel)
         finally:
             context.air.close_channel(channel)
-        logger.info("kết thúc %s", self.item.id, extra={"event": "program_ended"})
+
+    def _zones_to_play(self, channel: Channel, segment: PlannedSegment) -> list[str]:
+        key = content_key(segment)
+        return [
+            zone
+            for zone in segment.zones
+            if zone in channel.zones and (key, zone) not in self._already_aired
+        ]
+
+    def _split(
+        self, channel: Channel, zones: AbstractSet[str], index: int, heard: Mapping[Part, float]
+    ) -> None:
+        """``zones`` leave ``channel`` and go on from segment ``index`` in their own thread."""
+        zones = frozenset(zones) & channel.zones
+        self.context.air.narrow(channel, channel.zones - zones)
+        group = threading.Thread(
+            target=self._run_group,
+            args=(zones, index, dict(heard)),
+            name=f"program-{self.item.id}-{'-'.join(sorted(zones))}",
+            daemon=True,
+        )
+        self._groups.append(group)
+        group.start()
+
+    def _end_zones(self, channel: Channel, rest: Sequence[PlannedSegment]) -> None:
+        """Zones a technician ended the airing on: the rest is logged as not aired there."""
+        ended = self.context.air.take_ended(channel)
+        for reason in set(ended.values()):
+            record_not_aired(
+                self.context,
+                self.item,
+                rest,
+                reason,
+                outcome=Outcome.MISSED,
+                skip=self._already_aired,
+                zones={z for z, why in ended.items() if why == reason},
+            )
 
     # -- one segment -------------------------------------------------------------------
 
-    def _air_segment(self, channel: Channel, segment: PlannedSegment, started: float) -> None:
-        zones = [z for z in segment.zones if (content_key(segment), z) not in self._already_aired]
+    def _air_segment(
+        self, channel: Channel, index: int, zones: list[str], heard: dict[Part, float]
+    ) -> frozenset[str]:
+        """Play segment ``index`` on ``zones``; returns the zones an emergency cut that are
+        still on ``channel`` (``heard`` then says how far they got)."""
+        segment = self.item.segments[index]
         if not zones:
-            return
+            return frozenset()
         try:
             audio = self.context.audio.for_segment(segment)
         except AudioUnavailable as exc:
             self.context.alarms.raise_alarm(AlarmCode(exc.reason), f"{self.item.id}: {exc.message}")
-            record_not_aired(self.context, self.item, [segment], exc.reason, exc.message)
-            return
+            record_not_aired(
+                self.context, self.item, [segment], exc.reason, exc.message, zones=set(zones)
+            )
+            return frozenset()
         audio = self._excerpt(audio)
-        resumed = False
+        key = content_key(segment)
+        cut_at = heard.get((key, zones[0]), 0.0)
+        start = (
+            resume_point(audio.samples, SAMPLE_RATE, cut_at, self.context.resume_back_seconds)
+            if cut_at > 0
+            else 0.0
+        )
         retries = DEVICE_RETRIES
         while zones and not self.context.air.stopping.is_set():
-            self.context.air.wait_until_clear(zones)
-            ended, failed = self._play(channel, segment, audio, zones, resumed, started)
-            if ended is _Ended.PREEMPTED:
-                resumed = True  # the item it was on plays again, whole, once the air is free
-                continue
+            played = self._play(channel, index, audio, zones, start, heard)
+            if played is _Refused.HELD:
+                return frozenset(zones)
+            result, ended = played
+            for zone in ended.preempted:
+                heard[(key, zone)] = start + result.for_zone(zone).aired_seconds
+            failed = [
+                z
+                for z in zones
+                if result.for_zone(z).status is PlayStatus.DEVICE_ERROR and z not in ended.preempted
+            ]
             if failed and retries > 0 and not self._overrun:
                 retries -= 1
                 zones = failed
                 continue
-            break
+            return frozenset(ended.preempted)
+        return frozenset()
 
     def _excerpt(self, audio: SegmentAudio) -> SegmentAudio:
         limit = self.context.excerpt_seconds
@@ -358,62 +285,95 @@ class ProgramRunner:
     def _play(
         self,
         channel: Channel,
-        segment: PlannedSegment,
+        index: int,
         audio: SegmentAudio,
         zones: list[str],
-        resumed: bool,
-        started: float,
-    ) -> tuple[_Ended, list[str]]:
+        start: float,
+        heard: dict[Part, float],
+    ) -> tuple[PlayResult, PlaybackEnd] | _Refused:
+        """One playback of ``audio`` from ``start`` seconds on ``zones``, logged per zone."""
         context = self.context
+        segment = self.item.segments[index]
+        rest = _rest_of(audio, start)
         label = segment.script_id or segment.kind.value
-        playback = context.air.begin(channel, lambda: context.play(audio.samples, zones, label))
-        if playback is None:  # an emergency took the air first, or the daemon is stopping
-            return _Ended.PREEMPTED, []
-        logged = segment.kind in LOGGED_KINDS
+        at, self._first_at = self._first_at, None
+        playback = context.air.begin(
+            channel, zones, lambda: context.play(rest.samples, zones, label, at)
+        )
+        if playback is None:
+            return _Refused.HELD
         now = context.clock.now()
+        if at is not None:  # the row says when the sound starts, not when it was readied
+            now = max(now, self.item.start)
+            time.sleep(max(0.0, at - time.monotonic()))
+        logged = segment.kind in LOGGED_KINDS
+        resumed_from = start if start > 0 else None
         attempts = (
             start_attempts(
-                context, zones, lambda z: segment_airing(context, self.item, segment, z, audio), now
+                context,
+                zones,
+                lambda z: segment_airing(context, self.item, segment, z, rest, None, resumed_from),
+                now,
             )
             if logged
             else {}
         )
-        play_started = context.clock.monotonic()
-        result = self._wait(playback, attempts, play_started, started)
-        preempted_by = context.air.end(channel)
-        cut_by = context.air.take_cut(channel)
+        play = _Play(channel, index, playback, rest, start, attempts)
+        result = self._wait(play, heard)
+        ended = context.air.end(channel)
         alarm_device_errors(context, result.outcomes)
-        finish_attempts(
-            context, attempts, result, audio, preempted_by, resumed, self._overrun, cut_by
-        )
-        failed = [z for z in zones if result.for_zone(z).status is PlayStatus.DEVICE_ERROR]
-        return (_Ended.PREEMPTED if preempted_by else _Ended.DONE), failed
+        finish_attempts(context, attempts, result, rest, ended, start > 0, self._overrun)
+        return result, ended
 
-    def _wait(
-        self, playback, attempts: Mapping[str, int], play_started: float, started: float
-    ) -> PlayResult:
+    def _wait(self, play: _Play, heard: dict[Part, float]) -> PlayResult:
         context = self.context
         limit = self._max_seconds
+        play_started = context.clock.monotonic()
+        beat: float | None = None  # the first poll is a beat: the row shows it is on air
         while True:
             try:
-                return playback.wait(timeout=HEARTBEAT_SECONDS)
+                return play.playback.wait(timeout=RELEASE_POLL_SECONDS)
             except TimeoutError:
                 pass
+            self._release_cut_zones(play, heard)
+            if beat is not None and context.clock.monotonic() - beat < HEARTBEAT_SECONDS:
+                continue
+            beat = context.clock.monotonic()
             # A device that failed is an alarm now, not when the other zones finish the item.
-            alarm_device_errors(context, playback.finished_so_far())
+            alarm_device_errors(context, play.playback.finished_so_far())
             now = context.clock.now()
-            elapsed = context.clock.monotonic() - play_started
-            for attempt_id in attempts.values():
-                context.log.progress(attempt_id, elapsed, now)
-            over = limit is not None and (
-                context.clock.monotonic() - started > limit + OVERRUN_TOLERANCE_SECONDS
-            )
+            for attempt_id in play.attempts.values():
+                context.log.progress(attempt_id, beat - play_started, now)
+            over = limit is not None and beat - self._started > limit + OVERRUN_TOLERANCE_SECONDS
             if over and not self._overrun:
                 self._overrun = True
                 logger.warning(
                     "%s quá giờ khung phát, dừng", self.item.id, extra={"event": "overrun"}
                 )
-                playback.stop()
+                play.playback.stop()
+
+    def _release_cut_zones(self, play: _Play, heard: dict[Part, float]) -> None:
+        """Zones cut mid-play (an emergency, a technician) whose sound has ended, while the
+        playback goes on elsewhere: their rows close now, as they fell silent, and they go
+        their own way at once — back to this item after the emergency, or on to the next."""
+        context = self.context
+        cut = context.air.release_silent(play.channel)
+        zones = set(cut.preempted) | set(cut.cut_by)
+        if not zones:
+            return
+        outcomes = {zone: play.playback.outcome_for(zone) for zone in zones}
+        attempts = {zone: play.attempts.pop(zone) for zone in zones if zone in play.attempts}
+        result = PlayResult(tuple(outcomes.values()))
+        finish_attempts(context, attempts, result, play.rest, cut, play.start > 0, self._overrun)
+        key = content_key(self.item.segments[play.index])
+        for zone in cut.preempted:
+            heard[(key, zone)] = play.start + outcomes[zone].aired_seconds
+        if cut.preempted:
+            self._split(play.channel, set(cut.preempted), play.index, heard)
+        # Zones a technician stopped stay: the program logs the rest there as not aired.
+        skipped = set(cut.cut_by) - set(cut.preempted) - set(play.channel.ended_by)
+        if skipped:
+            self._split(play.channel, skipped, play.index + 1, heard)
 
     # -- announcements between items ---------------------------------------------------
 
@@ -430,9 +390,11 @@ def play_announcement(context: AirContext, bulletin: Bulletin, channel: Channel)
     attempts = start_attempts(
         context, zones, lambda z: segment_airing(context, None, None, z, audio, bulletin), now
     )
-    channel.playback = context.play(audio.samples, zones, bulletin.id)
-    result = channel.playback.wait()
-    channel.playback = None
+    playback = context.air.attach(
+        channel, zones, lambda: context.play(audio.samples, zones, bulletin.id)
+    )
+    result = playback.wait()
+    ended = context.air.end(channel)
     alarm_device_errors(context, result.outcomes)
-    finish_attempts(context, attempts, result, audio, cut_by=context.air.take_cut(channel))
+    finish_attempts(context, attempts, result, audio, ended)
     bulletin.done.set()

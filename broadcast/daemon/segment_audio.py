@@ -17,7 +17,7 @@ import numpy as np
 from broadcast.audio.chime import builtin_chime
 from broadcast.audio.loudness import normalize
 from broadcast.audio.manifest import AudioManifest
-from broadcast.audio.wavfile import SAMPLE_RATE, intact_frames, read_wav
+from broadcast.audio.wavfile import SAMPLE_RATE, read_pcm16
 from broadcast.config import Config
 from broadcast.config.model import SegmentKind
 from broadcast.media.ffmpeg import AudioDecodeError, decode
@@ -136,13 +136,12 @@ class SegmentAudioSource:
             raise AudioUnavailable(
                 Reason.AUDIO_MISSING, f'bài "{script_id}" chưa được tạo âm thanh'
             )
-        if intact_frames(entry.path) != entry.frames:
+        samples = read_pcm16(entry.path)
+        if samples is None or len(samples) != entry.frames:
             raise AudioUnavailable(
                 Reason.AUDIO_MISSING, f'tệp âm thanh của bài "{script_id}" bị hỏng hoặc mất'
             )
-        return SegmentAudio(
-            as_pcm16(read_wav(entry.path)), entry.audio_hash, entry.engine, entry.voice
-        )
+        return SegmentAudio(samples, entry.audio_hash, entry.engine, entry.voice)
 
     def _levelled_audio(self, name: str, path: Path | None) -> np.ndarray:
         stamp = 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from broadcast.control import SKIP, CutRequest
-from broadcast.daemon.runner import AirContext
+from broadcast.daemon.context import AirContext
 from broadcast.playlog import Reason
 
 logger = logging.getLogger("broadcast.daemon")

@@ -35,34 +35,47 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from broadcast.playlog.schema import (
+    ADDED_FIELDS,
     CHAINED_FIELDS,
     END_FIELDS,
-    END_FIELDS_V2,
     GENESIS_HASH,
     START_FIELDS,
-    START_FIELDS_V2,
 )
 
 START = "start"
 END = "end"
-_END_ONLY = frozenset(END_FIELDS + END_FIELDS_V2)
+_END_ONLY = frozenset(END_FIELDS + tuple(name for _, end in ADDED_FIELDS for name in end))
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _positions(kind: str) -> tuple[slice, tuple[slice, ...]]:
+    """Where an event's fields sit in ``CHAINED_FIELDS``: the version-1 ones, then each group
+    added later (for a start event, only the group's start fields)."""
+    first = len(START_FIELDS + END_FIELDS)
+    groups, at = [], first
+    for start, end in ADDED_FIELDS:
+        groups.append(slice(at, at + len(start) + (len(end) if kind == END else 0)))
+        at += len(start) + len(end)
+    return slice(len(START_FIELDS) if kind == START else first), tuple(groups)
+
+
+_POSITIONS = {START: _positions(START), END: _positions(END)}
 
 
 def event_hash(prev_hash: str, seq: int, kind: str, chained: Sequence[object]) -> str:
     """Hash of one event: previous hash, number, kind and the row's ``CHAINED_FIELDS`` values.
 
     A start event covers only the start fields. The values are encoded as one compact JSON
-    array in the fixed column order, which is unambiguous and fast. The version-2 fields are
-    appended as one more array only when one of them is set: rows written before they existed
-    hash as they did, and setting one on such a row later changes its hash.
+    array in the fixed column order, which is unambiguous and fast. Each group of fields added
+    in a later version (``ADDED_FIELDS``) is appended as one more array, up to the last group
+    that has a value set: rows written before a group existed hash as they did, setting one on
+    such a row later changes its hash, and a group's place never depends on the others.
     """
-    first = len(START_FIELDS + END_FIELDS)
-    added = chained[first : first + len(START_FIELDS_V2)] if kind == START else chained[first:]
-    values: list[object] = list(chained[: len(START_FIELDS)] if kind == START else chained[:first])
-    if any(value is not None for value in added):
-        values.append(list(added))
-    text = _ENCODER.encode([prev_hash, seq, kind, values])
+    base, group_slices = _POSITIONS[kind]
+    groups = [list(chained[where]) for where in group_slices]
+    while groups and all(value is None for value in groups[-1]):
+        groups.pop()
+    text = _ENCODER.encode([prev_hash, seq, kind, [*chained[base], *groups]])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -121,6 +121,9 @@ class Airing:
     engine: str | None = None
     voice: str | None = None
     bulletin_id: str | None = None  # the announcement this row airs, all its zones sharing it
+    # where in the item's audio this play begins: the rest of an item a bulletin or a restart
+    # cut (``None``: from the beginning)
+    resumed_from_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,9 @@ class Attempt:
     error: str | None
     output: str | None = None  # the device (and channels) or WAV file the sound went to
     to_file: bool = False  # written to a WAV file: no loudspeaker played it
+    # times the device ran dry mid-play, each a gap listeners heard; ``None`` when not known
+    # (the row never played, or a crash closed it)
+    underruns: int | None = None
 
     @property
     def heard(self) -> bool:

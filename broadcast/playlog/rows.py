@@ -31,6 +31,8 @@ ATTEMPT_COLUMNS = (
     "bulletin_id",
     "output",
     "to_file",
+    "resumed_from",
+    "underruns",
 )
 
 
@@ -46,7 +48,7 @@ def moment(text: str | None) -> datetime | None:
 def attempt_from_row(row: tuple) -> Attempt:
     (id_, zone, scheduled, title, script_id, topic, slot_id, program, planned, audio_hash,
      engine, voice, started, ended, aired, outcome, reason, error, bulletin_id, output,
-     to_file) = row  # fmt: skip
+     to_file, resumed_from, underruns) = row  # fmt: skip
     airing = Airing(
         zone=zone,
         scheduled_at=datetime.fromisoformat(scheduled),
@@ -60,6 +62,7 @@ def attempt_from_row(row: tuple) -> Attempt:
         engine=engine,
         voice=voice,
         bulletin_id=bulletin_id,
+        resumed_from_seconds=resumed_from,
     )
     return Attempt(
         id=id_,
@@ -72,4 +75,5 @@ def attempt_from_row(row: tuple) -> Attempt:
         error=error,
         output=output,
         to_file=bool(to_file),
+        underruns=underruns,
     )

@@ -28,11 +28,17 @@ START_FIELDS = (
 )
 # …and the ones filled in when it ends.
 END_FIELDS = ("ended_at", "aired_seconds", "outcome", "reason", "error")
-# Added in version 2. Rows written before have NULL in all of them, and a hash covers them only
-# when one is set (``chain.event_hash``), so the chain of an older log still verifies.
+# Fields added later, one (start fields, end fields) group per version, in the order they are
+# hashed. Rows written before a group existed have NULL in all of it, and a hash covers a group
+# only when it or a later one has a value (``chain.event_hash``), so an older chain verifies.
 START_FIELDS_V2 = ("bulletin_id",)
 END_FIELDS_V2 = ("output", "to_file")
-CHAINED_FIELDS = START_FIELDS + END_FIELDS + START_FIELDS_V2 + END_FIELDS_V2
+START_FIELDS_V4 = ("resumed_from",)
+END_FIELDS_V4 = ("underruns",)
+ADDED_FIELDS = ((START_FIELDS_V2, END_FIELDS_V2), (START_FIELDS_V4, END_FIELDS_V4))
+CHAINED_FIELDS = (
+    START_FIELDS + END_FIELDS + tuple(name for start, end in ADDED_FIELDS for name in start + end)
+)
 
 
 class SchemaTooNew(RuntimeError):
@@ -124,8 +130,23 @@ _V3_STATEMENTS = (
 )
 
 
+_V4_STATEMENTS = (
+    # seconds into the item's audio where this play began: NULL from the beginning, set for
+    # the rest of an item cut by a bulletin or a restart
+    "ALTER TABLE attempts ADD COLUMN resumed_from REAL CHECK (resumed_from >= 0)",
+    # times the device ran dry during this play (each a gap a listener heard): 0 for a play
+    # whose sink reported none, NULL when unknown (never played, or closed after a crash)
+    "ALTER TABLE attempts ADD COLUMN underruns INTEGER CHECK (underruns >= 0)",
+)
+
+
 # One step per version: the statements that bring the version before to it.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_STATEMENTS, _V2_STATEMENTS, _V3_STATEMENTS)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _V1_STATEMENTS,
+    _V2_STATEMENTS,
+    _V3_STATEMENTS,
+    _V4_STATEMENTS,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 

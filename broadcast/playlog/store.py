@@ -137,9 +137,12 @@ class PlayLog(PlayRecords):
         error: str | None = None,
         output: str | None = None,
         to_file: bool = False,
+        underruns: int | None = None,
     ) -> None:
         """Playback ended; the row is completed once and never changes again. ``output``: the
-        device (and channels) or WAV file the sound really went to (``to_file`` for a file)."""
+        device (and channels) or WAV file the sound really went to (``to_file`` for a file).
+        ``underruns``: times the device ran dry during the play, as the sink counted them (0
+        for none; ``None`` only when not known)."""
         with self._write():
             self._complete(
                 attempt_id,
@@ -150,6 +153,7 @@ class PlayLog(PlayRecords):
                 error,
                 output=output,
                 to_file=to_file,
+                underruns=underruns,
             )
 
     def record_missed(
@@ -169,7 +173,8 @@ class PlayLog(PlayRecords):
             return attempt_id
 
     def repair_interrupted(self) -> list[int]:
-        """Close rows left open by a crash as ``interrupted``; returns their ids."""
+        """Close rows left open by a crash as ``interrupted``; returns their ids. A row keeps
+        where it began (``resumed_from``); its underruns died with the sink and stay unknown."""
         with self._write():
             rows = self._conn.execute(
                 "SELECT id, started_at, progress_seconds, progress_at, started_output, "
@@ -301,12 +306,7 @@ class PlayLog(PlayRecords):
         seq, prev_hash = self.chain_head()
         seq += 1
         seq_column, hash_column = (
-            ("start_seq", "start_hash")
-            if kind == START
-            else (
-                "end_seq",
-                "end_hash",
-            )
+            ("start_seq", "start_hash") if kind == START else ("end_seq", "end_hash")
         )
         self._conn.execute(f"UPDATE attempts SET {seq_column} = ? WHERE id = ?", (seq, attempt_id))
         chained = self._conn.execute(
@@ -322,8 +322,8 @@ class PlayLog(PlayRecords):
         cursor = self._conn.execute(
             "INSERT INTO attempts (slot_id, program, script_id, title, topic, audio_hash, "
             "engine, voice, zone, scheduled_at, started_at, planned_seconds, bulletin_id, "
-            "start_seq, start_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "(SELECT seq + 1 FROM chain_head WHERE id = 1), '')",
+            "resumed_from, start_seq, start_hash) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT seq + 1 FROM chain_head), '')",
             (
                 clean_text(airing.slot_id),
                 clean_text(airing.program),
@@ -338,6 +338,7 @@ class PlayLog(PlayRecords):
                 None if started_at is None else self._stamp(started_at),
                 _seconds(airing.planned_seconds),
                 clean_text(airing.bulletin_id),
+                _seconds(airing.resumed_from_seconds),
             ),
         )
         attempt_id = cursor.lastrowid
@@ -357,10 +358,11 @@ class PlayLog(PlayRecords):
         *,
         output: str | None = None,
         to_file: bool = False,
+        underruns: int | None = None,
     ) -> None:
         stamp = None if ended_at is None else self._stamp(ended_at)
         self._complete_stamped(
-            attempt_id, outcome, stamp, aired_seconds, reason, error, output, to_file
+            attempt_id, outcome, stamp, aired_seconds, reason, error, output, to_file, underruns
         )
 
     def _complete_stamped(
@@ -373,10 +375,11 @@ class PlayLog(PlayRecords):
         error: str | None,
         output: str | None = None,
         to_file: bool = False,
+        underruns: int | None = None,
     ) -> None:
         cursor = self._conn.execute(
             "UPDATE attempts SET ended_at = ?, aired_seconds = ?, outcome = ?, reason = ?, "
-            "error = ?, output = ?, to_file = ? WHERE id = ? AND end_seq IS NULL",
+            "error = ?, output = ?, to_file = ?, underruns = ? WHERE id = ? AND end_seq IS NULL",
             (
                 ended_at,
                 float(aired_seconds),
@@ -385,6 +388,7 @@ class PlayLog(PlayRecords):
                 clean_text(error),
                 clean_text(output),
                 1 if to_file else None,  # NULL, not 0: an older row's hash stays as it was
+                None if underruns is None else int(underruns),
                 attempt_id,
             ),
         )

@@ -14,6 +14,7 @@ import threading
 import time
 import wave
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -122,9 +123,10 @@ class _ZoneFile:
     ):
         self.path = path
         self.zone_id = zone.zone_id
+        self.zone_ids: tuple[str, ...] = (zone.zone_id,)
         self.finished = finished
         self.program = RoutedProgram(
-            mono, [ChannelRoute((0,), db_to_gain(zone.volume_db))], 1, sample_rate
+            mono, [ChannelRoute(zone.zone_id, (0,), db_to_gain(zone.volume_db))], 1, sample_rate
         )
         self.error: DeviceError | None = None
         self._writer: wave.Wave_write | None = None
@@ -157,32 +159,37 @@ class _ZoneFile:
             except OSError as exc:
                 self.error = self.error or DeviceError(str(self.path), str(exc))
 
-    def fade_out(self, seconds: float) -> None:
-        self.program.fade_out(seconds)
+    def fade_out(self, seconds: float, zones: AbstractSet[str] | None = None) -> None:
+        self.program.fade_out(seconds, zones)
+
+    def silent(self, zones: AbstractSet[str]) -> bool:
+        # Written at the pace of the real play: what is not written yet is not "heard" yet.
+        return self.finished.is_set() or self.program.zones_end(zones) is not None
+
+    def outcome_for(self, zone_id: str) -> OutletOutcome:
+        (outcome,) = self.outcomes()
+        return outcome
 
     def fail(self, problem: str) -> None:
         """The writer stopped for a reason ``write_block`` did not expect."""
         self.error = self.error or DeviceError(str(self.path), problem)
 
-    def outcome(self) -> OutletOutcome:
+    def outcomes(self) -> list[OutletOutcome]:
+        stopped = self.program.zone_stopped(self.zone_id)
         # Completed only when every frame was written: a writer that died early is an error
         # however it died, never "played" (with 0:00 aired).
-        if self.error is None and not self.program.fading and not self.program.finished:
+        if self.error is None and not stopped and not self.program.finished:
             self.fail("ghi tệp âm thanh bị ngắt giữa chừng")
         if self.error is not None:
             status = PlayStatus.DEVICE_ERROR
-        elif self.program.fading:
+        elif stopped:
             status = PlayStatus.STOPPED
         else:
             status = PlayStatus.COMPLETED
-        return OutletOutcome(
-            str(self.path),
-            (self.zone_id,),
-            status,
-            self.program.aired_seconds,
-            self.error,
-            to_file=True,
-        )
+        aired = self.program.zone_frames(self.zone_id) / self.program.sample_rate
+        return [
+            OutletOutcome(str(self.path), (self.zone_id,), status, aired, self.error, to_file=True)
+        ]
 
 
 def _as_int16(samples: np.ndarray) -> np.ndarray:

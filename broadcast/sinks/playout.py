@@ -72,6 +72,12 @@ class Playout:
         end = self.program_end + self._safety_frames
         return self.played >= end and self.handed - self.program_end >= self._latency_frames
 
+    def has_played(self, program_frame: int) -> bool:
+        """The program's frames before ``program_frame`` have all reached the device."""
+        if self.program_start is None:
+            return program_frame == 0
+        return self.played >= self.program_start + program_frame + self._safety_frames
+
     def played_program_frames(self, program_position: int) -> int:
         """Of the ``program_position`` program frames handed over, those played."""
         if self.program_start is None:

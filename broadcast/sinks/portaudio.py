@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from types import ModuleType
 
 import numpy as np
@@ -146,15 +148,22 @@ class _FailedOutlet:
     """A device that could not even start; finished from the outset."""
 
     def __init__(self, device: str, zone_ids: tuple[str, ...], error: DeviceError):
+        self.zone_ids = zone_ids
         self._outcome = OutletOutcome(device, zone_ids, PlayStatus.DEVICE_ERROR, 0.0, error)
         self.finished = threading.Event()
         self.finished.set()
 
-    def fade_out(self, seconds: float) -> None:
+    def fade_out(self, seconds: float, zones: AbstractSet[str] | None = None) -> None:
         pass
 
-    def outcome(self) -> OutletOutcome:
-        return self._outcome
+    def outcomes(self) -> list[OutletOutcome]:
+        return [self._outcome]
+
+    def silent(self, zones: AbstractSet[str]) -> bool:
+        return True
+
+    def outcome_for(self, zone_id: str) -> OutletOutcome:
+        return replace(self._outcome, zone_ids=(zone_id,))
 
 
 def playable_rate(sd: ModuleType, device: OutputDevice, wanted: int, channels: int, dtype) -> int:
@@ -243,7 +252,8 @@ class _StreamOutlet:
             self.underruns += 1
         now = time_info.currentTime or self._last_callback + self._clock_offset
         dac_time = time_info.outputBufferDacTime
-        if self.program.stop_requested:
+        self.program.take_requests()
+        if self.program.finished:
             self._playout.start_now()  # stopped before its instant: nothing to wait for
         silence = self._playout.silence_before_program(frames, now, dac_time)
         outdata[:silence].fill(0)
@@ -253,8 +263,14 @@ class _StreamOutlet:
             # Only silence is left in the buffer: closing now cuts nothing a listener hears.
             raise self._sd.CallbackStop
 
-    def fade_out(self, seconds: float) -> None:
-        self.program.fade_out(seconds)
+    def fade_out(self, seconds: float, zones: AbstractSet[str] | None = None) -> None:
+        self.program.fade_out(seconds, zones)
+
+    def silent(self, zones: AbstractSet[str]) -> bool:
+        if self.finished.is_set():
+            return True
+        end = self.program.zones_end(zones)
+        return end is not None and self._playout.has_played(end)
 
     def watch(self, stall_seconds: float) -> None:
         threading.Thread(
@@ -283,17 +299,25 @@ class _StreamOutlet:
         finally:
             stream_closed()
 
-    def outcome(self) -> OutletOutcome:
+    def outcomes(self) -> list[OutletOutcome]:
+        return [
+            self._outcome(zone_ids, stopped, frames)
+            for zone_ids, stopped, frames in self.program.fates()
+        ]
+
+    def outcome_for(self, zone_id: str) -> OutletOutcome:
+        stopped = self.program.zone_stopped(zone_id)
+        return self._outcome((zone_id,), stopped, self.program.zone_frames(zone_id))
+
+    def _outcome(self, zone_ids: tuple[str, ...], stopped: bool, frames: int) -> OutletOutcome:
         if self._error is not None:
             status = PlayStatus.DEVICE_ERROR
-        elif self.program.fading:
-            status = PlayStatus.STOPPED
         else:
-            status = PlayStatus.COMPLETED
-        played = self._playout.played_program_frames(self.program.position)
+            status = PlayStatus.STOPPED if stopped else PlayStatus.COMPLETED
+        played = self._playout.played_program_frames(frames)
         return OutletOutcome(
             self.device.name,
-            self.zone_ids,
+            zone_ids,
             status,
             played / self.program.sample_rate,
             self._error,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
@@ -23,6 +24,7 @@ from broadcast.config.model import Zone
 
 DEFAULT_FADE_SECONDS = 0.25  # with the output latency, a stop is silent within 0.6 s
 DEVICE_ERROR = "device_error"
+SILENT_POLL_SECONDS = 0.005
 
 
 @dataclass(frozen=True)
@@ -138,11 +140,23 @@ class Outlet(Protocol):
     """One stream of a playback (a device, or a zone's file), as a sink implements it."""
 
     finished: threading.Event
+    zone_ids: tuple[str, ...]
 
-    def fade_out(self, seconds: float) -> None: ...
+    def fade_out(self, seconds: float, zones: AbstractSet[str] | None = None) -> None:
+        """Fade ``zones`` (``None``: all) to silence; zones it does not carry are ignored."""
+        ...
 
-    def outcome(self) -> OutletOutcome:
-        """Only called once ``finished`` is set."""
+    def outcomes(self) -> list[OutletOutcome]:
+        """One per group of zones that fared alike; only called once ``finished`` is set."""
+        ...
+
+    def silent(self, zones: AbstractSet[str]) -> bool:
+        """Nothing more of the program will be heard on ``zones`` (their fade, if any, has
+        reached the loudspeaker); zones it does not carry are silent."""
+        ...
+
+    def outcome_for(self, zone_id: str) -> OutletOutcome:
+        """What this zone got, once ``silent`` for it (while other zones may still play)."""
         ...
 
 
@@ -157,10 +171,33 @@ class Playback:
         """One playback of several started separately (e.g. some zones to a fallback sink)."""
         return cls([outlet for playback in playbacks for outlet in playback._outlets])
 
-    def stop(self, fade_seconds: float = DEFAULT_FADE_SECONDS) -> None:
-        """Fade out every outlet; returns at once (``wait`` tells when it is silent)."""
+    def stop(
+        self, fade_seconds: float = DEFAULT_FADE_SECONDS, zones: AbstractSet[str] | None = None
+    ) -> None:
+        """Fade out ``zones`` (``None``: every zone); the others play on. Returns at once
+        (``wait`` tells when the playback has ended everywhere)."""
         for outlet in self._outlets:
-            outlet.fade_out(fade_seconds)
+            outlet.fade_out(fade_seconds, zones)
+
+    def silent(self, zones: AbstractSet[str]) -> bool:
+        """Nothing more will be heard on ``zones``."""
+        return all(outlet.silent(zones) for outlet in self._outlets)
+
+    def wait_silent(self, zones: AbstractSet[str], timeout: float) -> bool:
+        """Block until nothing more is heard on ``zones`` (the others may play on); ``False``
+        if ``timeout`` passed first."""
+        deadline = time.monotonic() + timeout
+        while not self.silent(zones):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(SILENT_POLL_SECONDS)
+        return True
+
+    def outcome_for(self, zone_id: str) -> OutletOutcome:
+        """One zone's outcome once it is silent, before the others have finished: a zone cut
+        by an emergency is logged when its sound ended, not when the program's did."""
+        outlet = next(o for o in self._outlets if zone_id in o.zone_ids)
+        return outlet.outcome_for(zone_id)
 
     def done(self) -> bool:
         return all(outlet.finished.is_set() for outlet in self._outlets)
@@ -168,7 +205,12 @@ class Playback:
     def finished_so_far(self) -> list[OutletOutcome]:
         """Outcomes of the outlets already finished while others may still play: a device
         that failed is known long before the program ends on the other zones."""
-        return [outlet.outcome() for outlet in self._outlets if outlet.finished.is_set()]
+        return [
+            outcome
+            for outlet in self._outlets
+            if outlet.finished.is_set()
+            for outcome in outlet.outcomes()
+        ]
 
     def wait(self, timeout: float | None = None) -> PlayResult:
         """Block until every outlet has finished; ``TimeoutError`` if ``timeout`` passes first."""
@@ -177,7 +219,7 @@ class Playback:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             if not outlet.finished.wait(remaining):
                 raise TimeoutError("playback still running")
-        return PlayResult(tuple(outlet.outcome() for outlet in self._outlets))
+        return PlayResult(tuple(o for outlet in self._outlets for o in outlet.outcomes()))
 
 
 class AudioSink(Protocol):

@@ -113,12 +113,16 @@ def test_emergency_preempts_and_the_program_resumes_its_item(tmp_path, realtime_
     assert 0.5 < cut.aired_seconds < 8
     assert bulletin.outcome is Outcome.PLAYED and bulletin.airing.slot_id is None
     assert bulletin.airing.title.startswith("Khẩn cấp: bão số 3")
-    assert bulletin.started_at >= cut.ended_at  # the bulletin waited for the fade-out
+    # the bulletin waited for the fade-out to be heard (checked at the loudspeaker below; the
+    # cut row closes a few ms later, once its stream has been shut)
+    assert bulletin.started_at >= cut.started_at + timedelta(seconds=cut.aired_seconds)
     assert (resumed.airing.script_id, resumed.outcome) == ("dai", Outcome.RESUMED)
     assert resumed.started_at >= bulletin.ended_at
-    assert resumed.aired_seconds == resumed.airing.planned_seconds  # the whole item again
+    # the rest of the item, from a pause before the cut, to its end
+    assert 0 < resumed.airing.resumed_from_seconds < cut.aired_seconds
+    assert resumed.aired_seconds == resumed.airing.planned_seconds
     # At the loudspeaker: the item to its fade, every sample of the fade, silence, then the
-    # bulletin; and the resumed item to its last sample.
+    # bulletin; and the rest of the item to its last sample.
     rendered = as_pcm16(read_wav(AudioManifest.load(paths).entry("dai").path))
     heard = loudspeaker.frames[:, 0]
     began = first_located(heard, rendered[:RATE])

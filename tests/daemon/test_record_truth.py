@@ -14,8 +14,8 @@ import numpy as np
 
 from broadcast.control import ControlClient
 from broadcast.daemon.alarms import AlarmCode
+from broadcast.daemon.attempts import alarm_device_errors, finish_attempts, start_attempts
 from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions
-from broadcast.daemon.runner import alarm_device_errors, finish_attempts, start_attempts
 from broadcast.daemon.segment_audio import SegmentAudio
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Airing, Outcome, PlayLog
@@ -186,5 +186,5 @@ def test_underruns_a_listener_heard_are_in_the_row_and_raise_the_zone_s_alarm(tm
     finally:
         daemon.stop()
     row = next(r for r in rows(paths) if r.airing.script_id == "x")
-    assert row.outcome is Outcome.PLAYED and "ngắt quãng 2 lần" in (row.error or "")
+    assert row.outcome is Outcome.PLAYED and row.underruns == 2
     assert (AlarmCode.UNDERRUN, "pho-1") in alarms

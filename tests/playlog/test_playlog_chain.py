@@ -11,14 +11,16 @@ T0 = datetime(2023, 3, 6, 6, 0, tzinfo=TZ)
 
 @pytest.fixture
 def filled(paths, airing):
-    """Five finished plays on two zones, interleaved as the daemon writes them, one open."""
+    """Five finished plays on two zones, interleaved as the daemon writes them, one open.
+    The second zone's rows are the rest of an item from 0:12.5, with gaps listeners heard."""
     with PlayLog.open(paths) as log:
         for n in range(5):
             at = T0 + timedelta(days=n)
             first = log.start_attempt(airing(zone="to-1", at=at), at)
-            second = log.start_attempt(airing(zone="to-2", at=at), at)
-            log.finish_attempt(first, Outcome.PLAYED, ended_at=at, aired_seconds=60)
-            log.finish_attempt(second, Outcome.PARTIAL, ended_at=at, aired_seconds=20)
+            rest = airing(zone="to-2", at=at, resumed_from_seconds=12.5)
+            second = log.start_attempt(rest, at)
+            log.finish_attempt(first, Outcome.PLAYED, ended_at=at, aired_seconds=60, underruns=0)
+            log.finish_attempt(second, Outcome.RESUMED, ended_at=at, aired_seconds=20, underruns=2)
         log.record_missed(airing(at=T0 + timedelta(days=6)), Reason.DAEMON_DOWN)
         log.start_attempt(airing(at=T0 + timedelta(days=7)), T0 + timedelta(days=7))
     return paths
@@ -44,7 +46,17 @@ def test_an_untouched_log_verifies(filled):
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("title", "Bản tin khác"), ("aired_seconds", 600.0), ("outcome", "played"), ("zone", "x")],
+    [
+        ("title", "Bản tin khác"),
+        ("aired_seconds", 600.0),
+        ("outcome", "played"),
+        ("zone", "x"),
+        # hiding the gaps listeners heard, or that only the rest of the item was aired
+        ("underruns", 0),
+        ("underruns", None),
+        ("resumed_from", 0.0),
+        ("resumed_from", None),
+    ],
 )
 def test_editing_a_chained_column_names_the_row(filled, column, value):
     tamper(filled, f"UPDATE attempts SET {column} = ? WHERE id = 4", value)
@@ -63,6 +75,20 @@ def test_the_first_changed_row_in_the_chain_is_named(filled):
 def test_giving_an_open_row_an_outcome_is_caught(filled):
     tamper(filled, "UPDATE attempts SET outcome = 'played', aired_seconds = 60 WHERE id = 12")
     assert verify(filled).problem.attempt_id == 12
+
+
+@pytest.mark.parametrize(
+    ("row", "change"),
+    [
+        (3, "underruns = 1"),  # a clean play given a gap
+        (11, "underruns = 0"),  # a missed row (never played: unknown) made to look clean
+        (1, "resumed_from = 30"),  # a play from the start made the rest of one
+        (12, "underruns = 0"),  # an open row given an end value
+    ],
+)
+def test_setting_underruns_or_a_resume_point_where_there_was_none_is_caught(filled, row, change):
+    tamper(filled, f"UPDATE attempts SET {change} WHERE id = ?", row)
+    assert verify(filled).problem.attempt_id == row
 
 
 @pytest.mark.parametrize("removed", [1, 5, 11, 12])

@@ -95,3 +95,18 @@ def test_a_row_a_crash_left_open_keeps_where_its_sound_was_going(paths):
         assert reopened.verify().ok
     assert row.outcome is Outcome.INTERRUPTED
     assert (row.output, row.to_file, row.heard) == ("data/fallback_wav", True, False)
+
+
+def test_the_rest_of_an_item_cut_by_a_crash_keeps_where_it_began(paths):
+    """Closed on the next start, a resumed row still says where in the item it began; its
+    underruns died with the sink and are unknown, not zero."""
+    at = datetime(2026, 4, 8, 6, 0, tzinfo=WARD_TIMEZONE)
+    log = PlayLog.open(paths)
+    rest = Airing("to-1", at, "Bản tin", script_id="a", resumed_from_seconds=53.0)
+    log.progress(log.start_attempt(rest, at), 7.5, at)
+    log.close()  # as if killed
+    with PlayLog.open(paths) as reopened:
+        (row,) = reopened.attempts()
+        assert reopened.verify().ok
+    assert (row.outcome, row.aired_seconds) == (Outcome.INTERRUPTED, 7.5)
+    assert (row.airing.resumed_from_seconds, row.underruns) == (53.0, None)

@@ -33,6 +33,28 @@ def test_a_play_is_stored_with_everything_the_reviewer_needs(log, paths, airing)
     assert raw.fetchone()[0] == "2023-01-02T06:00:02.000+07:00"
 
 
+def test_the_rest_of_an_item_and_the_gaps_listeners_heard_are_stored(log, airing):
+    """Where a resumed play began and how often the device ran dry are columns, not prose:
+    0 for a play the sink counted none in, unknown (``None``) for a row that never played."""
+    first = log.start_attempt(airing(), T0)
+    log.finish_attempt(
+        first, Outcome.PREEMPTED, ended_at=T0, aired_seconds=41.5, reason="preempted_by:b"
+    )
+    rest_airing = airing(resumed_from_seconds=38.5)
+    rest = log.start_attempt(rest_airing, T0 + timedelta(minutes=2))
+    log.finish_attempt(rest, Outcome.RESUMED, ended_at=T0, aired_seconds=21.5, underruns=3)
+    clean = log.start_attempt(airing(zone="to-2"), T0)
+    log.finish_attempt(clean, Outcome.PLAYED, ended_at=T0, aired_seconds=60, underruns=0)
+    log.record_missed(airing(zone="to-3"), Reason.DAEMON_DOWN)
+    rows = {row.id: row for row in log.attempts()}
+    assert (rows[first].airing.resumed_from_seconds, rows[first].underruns) == (None, None)
+    assert rows[rest].airing == rest_airing
+    assert (rows[rest].airing.resumed_from_seconds, rows[rest].underruns) == (38.5, 3)
+    assert rows[clean].underruns == 0
+    assert [row.underruns for row in rows.values() if row.outcome is Outcome.MISSED] == [None]
+    assert log.verify().ok
+
+
 def test_times_from_another_zone_are_stored_in_ward_time(log, airing):
     attempt_id = log.start_attempt(airing(), T0.astimezone(UTC))
     log.finish_attempt(attempt_id, Outcome.PLAYED, ended_at=T0, aired_seconds=1)

@@ -11,6 +11,7 @@ sent plays in real time, so the bulletin really fades it out.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,13 @@ import numpy as np
 
 from broadcast.clock import FakeClock
 from broadcast.sinks.file import FileSink
-from broadcast.sinks.protocol import Playback, PlayResult, ZoneHealth, ZoneSpeakers
+from broadcast.sinks.protocol import (
+    OutletOutcome,
+    Playback,
+    PlayResult,
+    ZoneHealth,
+    ZoneSpeakers,
+)
 
 
 class Crash(BaseException):
@@ -41,8 +48,17 @@ class _TimedPlayback:
             self._clock.advance(timedelta(seconds=result.aired_seconds))
         return result
 
-    def stop(self, fade_seconds: float = 0.25) -> None:
-        self._inner.stop(fade_seconds)
+    def stop(self, fade_seconds: float = 0.25, zones: AbstractSet[str] | None = None) -> None:
+        self._inner.stop(fade_seconds, zones)
+
+    def silent(self, zones: AbstractSet[str]) -> bool:
+        return self._inner.silent(zones)
+
+    def wait_silent(self, zones: AbstractSet[str], timeout: float) -> bool:
+        return self._inner.wait_silent(zones, timeout)
+
+    def outcome_for(self, zone_id: str) -> OutletOutcome:
+        return self._inner.outcome_for(zone_id)
 
     def done(self) -> bool:
         return self._inner.done()
@@ -126,7 +142,12 @@ class SimulatedCard:
         return [self._sinks[zone.zone_id].health([zone])[0] for zone in zones]
 
     def start(
-        self, audio: np.ndarray, sample_rate: int, zones: Sequence[ZoneSpeakers], label: str = ""
+        self,
+        audio: np.ndarray,
+        sample_rate: int,
+        zones: Sequence[ZoneSpeakers],
+        label: str = "",
+        at: float | None = None,  # the fake clock's plays start when they are asked to
     ) -> Playback:
         now = self._clock.now()
         end = now + timedelta(seconds=len(audio) / sample_rate)

@@ -31,6 +31,7 @@ from broadcast.control import parse_announcement
 from broadcast.daemon.air import AirControl
 from broadcast.daemon.alarms import Alarms
 from broadcast.daemon.announcer import Announcer
+from broadcast.daemon.context import AirContext
 from broadcast.daemon.inputs import Inputs, read_inputs
 from broadcast.daemon.restart import (
     begin_airing,
@@ -39,7 +40,6 @@ from broadcast.daemon.restart import (
     note_arrivals_at_start,
     upcoming_airings,
 )
-from broadcast.daemon.runner import AirContext
 from broadcast.daemon.segment_audio import SegmentAudioSource
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import PlayLog
@@ -282,7 +282,7 @@ class SimulatedDaemon:
     def _airable(self) -> list:
         return self.context.audio.manifest.airable(self.inputs.scripts)
 
-    # -- BroadcastDaemon.reload, _reschedule, _air ----------------------------------------
+    # -- BroadcastDaemon.reload, AiringScheduler.reschedule and _air ----------------------
 
     def _arrive(self, arrival: Arrival) -> None:
         write_scripts(self.paths, arrival.files, arrival.moment)

@@ -82,6 +82,21 @@ def test_realtime_file_sink_takes_the_programs_time_and_can_be_faded_out(tmp_pat
     assert np.abs(samples[-RATE // 20 :]).max() < 0.25 * np.abs(program).max()
 
 
+@pytest.mark.slow  # paced at the real rate
+def test_a_stop_on_one_zone_leaves_the_others_writing_to_the_end(tmp_path):
+    program = sine(1.5)
+    zones = [ZoneSpeakers("ward", 0, (1,)), ZoneSpeakers("street", 0, (2,))]
+    playback = FileSink(tmp_path, clock=WARD_TIME).start(program, RATE, zones)
+    time.sleep(0.4)
+    playback.stop(zones={"street"})
+    result = playback.wait(3)
+    ward, street = result.for_zone("ward"), result.for_zone("street")
+    assert ward.status is PlayStatus.COMPLETED
+    assert np.array_equal(read_wav(ward.device)[0], program)
+    assert street.status is PlayStatus.STOPPED and 0.3 <= street.aired_seconds <= 1.0
+    assert len(read_wav(street.device)[0]) / RATE == pytest.approx(street.aired_seconds)
+
+
 def test_unwritable_folder_is_a_device_error(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")

@@ -259,3 +259,32 @@ def test_two_zones_on_one_channel_are_refused_before_any_sound(captures):
     with pytest.raises(ValueError, match="share channel 2"):
         SoundDeviceSink().start(sine(0.2), RATE, zones)
     assert not captures["test_card4"].exists()
+
+
+@pytest.mark.realtime
+def test_a_stop_on_one_zone_of_a_card_leaves_the_other_zone_playing_to_its_end(realtime_card):
+    """Issue 13, defect 2: an emergency for one zone stopped the whole card's stream, so every
+    zone of the programme fell silent. Now only the zone asked for fades; the other plays on."""
+    program = sine(2.0)
+    fade = 0.25
+    zones = [
+        ZoneSpeakers("ward", "test_realtime4", (1,)),
+        ZoneSpeakers("street-2", "test_realtime4", (2,)),
+    ]
+    with realtime_card.listen("test_realtime4") as heard:
+        playback = SoundDeviceSink().start(program, RATE, zones)
+        time.sleep(0.6)
+        playback.stop(fade, zones={"ward"})
+        result = playback.wait(5)
+    ward, street = result.for_zone("ward"), result.for_zone("street-2")
+    assert ward.status is PlayStatus.STOPPED and 0.5 < ward.aired_seconds < 1.4
+    assert street.status is PlayStatus.COMPLETED
+    assert street.aired_seconds == pytest.approx(2.0, abs=0.005)
+    first, _ = heard.sound_bounds()
+    sound = heard.frames[first:]
+    assert np.array_equal(trim_silence(sound[:, 1:2])[:, 0], program)  # whole, bit-exact
+    aired = round(ward.aired_seconds * RATE)
+    assert np.array_equal(
+        sound[:aired, 0], faded(program, aired - round(fade * RATE), round(fade * RATE))
+    )
+    assert not sound[aired:, 0].any()

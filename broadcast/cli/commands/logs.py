@@ -85,6 +85,18 @@ def _outcome_label(attempt: Attempt) -> str:
     return f"{label} ({TO_FILE_NOTE})" if attempt.to_file else label
 
 
+def _notes(attempt: Attempt) -> str | None:
+    """Where a play of the rest of an item began, the gaps listeners heard, then the error."""
+    notes = []
+    if attempt.airing.resumed_from_seconds is not None:
+        notes.append(f"phát tiếp từ {minutes_seconds(attempt.airing.resumed_from_seconds)}")
+    if attempt.underruns:
+        notes.append(f"ngắt quãng {attempt.underruns} lần")
+    if attempt.error:
+        notes.append(attempt.error)
+    return "; ".join(notes) or None
+
+
 def _row(attempt: Attempt, labels: Labels) -> dict[str, object]:
     airing = attempt.airing
     return {
@@ -98,7 +110,7 @@ def _row(attempt: Attempt, labels: Labels) -> dict[str, object]:
         "outcome": _outcome_label(attempt),
         "output": attempt.output,
         "reason": reason_label_vi(attempt.reason),
-        "error": attempt.error,
+        "error": _notes(attempt),
     }
 
 
@@ -120,7 +132,9 @@ def _json_row(attempt: Attempt) -> dict[str, object]:
         "started_at": attempt.started_at,
         "ended_at": attempt.ended_at,
         "planned_seconds": airing.planned_seconds,
+        "resumed_from_seconds": airing.resumed_from_seconds,
         "aired_seconds": attempt.aired_seconds,
+        "underruns": attempt.underruns,
         "outcome": attempt.outcome,
         "output": attempt.output,
         "to_file": attempt.to_file,

@@ -37,6 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="after a restart, a slot missed by less than this still plays (5)",
     )
     parser.add_argument(
+        "--resume-back",
+        type=float,
+        metavar="SECONDS",
+        help="an item cut by an emergency or a restart is taken up at the last pause at most "
+        "SECONDS before the cut, so the sentence is heard whole (5; 0: exactly at the cut)",
+    )
+    parser.add_argument(
         "--offline", action="store_true", help="render with offline engines only (no gTTS)"
     )
     parser.add_argument(
@@ -68,8 +75,12 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     from broadcast.daemon.instance import AlreadyRunning, InstanceLock
     from broadcast.daemon.rehearsal import rehearsal_paths
 
-    if args.grace < 0 or (args.excerpt is not None and args.excerpt <= 0):
-        print("--grace và --excerpt phải là số dương", file=sys.stderr)
+    if (
+        args.grace < 0
+        or (args.resume_back is not None and args.resume_back < 0)
+        or (args.excerpt is not None and args.excerpt <= 0)
+    ):
+        print("--grace, --resume-back và --excerpt phải là số dương", file=sys.stderr)
         return EXIT_USAGE
     if args.ignore_quiet_hours and not args.rehearsal:
         print(
@@ -121,6 +132,7 @@ def _run_alone(args: argparse.Namespace, paths: ProjectPaths) -> int:
         ),
         control_port=args.port,
         sink_label=args.sink or "sound",
+        **({} if args.resume_back is None else {"resume_back_seconds": args.resume_back}),
     )
     try:
         daemon = BroadcastDaemon(paths, sink, options=options)

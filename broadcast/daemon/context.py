@@ -1,0 +1,46 @@
+"""What an airing needs from the daemon, handed to it as one value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from broadcast.audio.wavfile import SAMPLE_RATE
+from broadcast.clock import Clock
+from broadcast.config import Config
+from broadcast.daemon.air import AirControl
+from broadcast.daemon.alarms import Alarms
+from broadcast.daemon.segment_audio import SegmentAudioSource
+from broadcast.playlog import PlayLog
+from broadcast.scripts.model import Script
+from broadcast.sinks.protocol import AudioSink, Playback, ZoneSpeakers
+
+DEFAULT_RESUME_BACK_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class AirContext:
+    """Everything a program needs to air; replaced as a whole when the inputs change."""
+
+    config: Config
+    scripts: Mapping[str, Script]
+    audio: SegmentAudioSource
+    sink: AudioSink  # the daemon's one sink; fallbacks, if any, are inside it
+    speakers: Mapping[str, ZoneSpeakers]  # by zone id
+    log: PlayLog
+    air: AirControl
+    clock: Clock
+    alarms: Alarms
+    excerpt_seconds: float | None = None  # rehearsals play only the start of each segment
+    # How far back from its cut an item may be taken up (to the last pause in that reach).
+    resume_back_seconds: float = DEFAULT_RESUME_BACK_SECONDS
+
+    def play(
+        self, samples: np.ndarray, zones: Sequence[str], label: str, at: float | None = None
+    ) -> Playback:
+        """Start ``samples`` (mono, SAMPLE_RATE) on these zones, heard from the
+        ``time.monotonic()`` instant ``at`` (``None``: at once)."""
+        speakers = [self.speakers[z] for z in zones]
+        return self.sink.start(samples, SAMPLE_RATE, speakers, label, at)
