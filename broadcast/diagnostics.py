@@ -47,6 +47,11 @@ class InputError(Exception):
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
+def thousands(number: int) -> str:
+    """``number`` as Vietnamese writes it in a message: "1.300.000" (dots group digits)."""
+    return f"{number:,}".replace(",", ".")
+
+
 def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity is Severity.ERROR]
 

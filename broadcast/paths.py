@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -49,6 +50,17 @@ class ProjectPaths:
     def data_dir(self) -> Path:
         """Database, daemon log, control token: machine state, never edited by hand."""
         return self.data_override or self.home / "data"
+
+    def make_private_data_dir(self) -> None:
+        """Create the data folder for this user alone (``0700``), or narrow one made before:
+        the play log holds announcements as sent and who sent them, the daemon's log names
+        files, and other users of the PC may not read them. Windows has no such modes: there
+        the folder keeps the rights of the profile it lives in."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.name != "nt":
+            # Another user's folder (``--data``) is not ours to change: the station airs anyway.
+            with contextlib.suppress(OSError):
+                self.data_dir.chmod(0o700)
 
     def last_good(self) -> ProjectPaths:
         """The project as its files last read valid: copies kept below ``data/last-good/`` in

@@ -210,8 +210,8 @@ def _too_deep(file: str) -> InputError:
     return InputError([Diagnostic(file, None, None, "yaml_too_deep", message)])
 
 
-def read_file(path: Path, source: str) -> str:
-    """The text of an edited YAML file: UTF-8 (with or without BOM), at most ``MAX_FILE_BYTES``.
+def read_file(path: Path, source: str, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of an edited YAML file: UTF-8 (with or without BOM), at most ``limit`` bytes.
 
     ``FileNotFoundError`` is passed on (a missing file means different things to different
     readers); anything else that makes the file unusable is an ``InputError`` naming it.
@@ -222,9 +222,8 @@ def read_file(path: Path, source: str) -> str:
                 [Diagnostic(source, None, None, "not_a_file", "đây không phải một tệp")]
             )
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // 1024 // 1024
-            message = f"tệp quá lớn ({size / 1024 / 1024:.1f} MB, tối đa {limit} MB)"
+        if size > limit:
+            message = f"tệp quá lớn ({_size(size, 1)}, tối đa {_size(limit, 0)})"
             raise InputError([Diagnostic(source, None, None, "too_large", message)])
         data = path.read_bytes()
     except FileNotFoundError:
@@ -233,6 +232,13 @@ def read_file(path: Path, source: str) -> str:
         message = f"không đọc được tệp ({exc.strerror or exc})"
         raise InputError([Diagnostic(source, None, None, "unreadable_file", message)]) from exc
     return _decoded(data, source)
+
+
+def _size(size: int, decimals: int) -> str:
+    """In MB, or in KB below a megabyte."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.{decimals}f} MB"
+    return f"{size / 1024:.0f} KB"
 
 
 def _decoded(data: bytes, source: str) -> str:

@@ -22,6 +22,7 @@ RANKS = {
     "clock": 0,
     "paths": 0,
     "media": 0,
+    "processes": 0,
     "yamlsource": 1,
     "scripts": 2,
     "textnorm": 2,

@@ -75,11 +75,14 @@ def is_cache_file(path: Path) -> bool:
     return bool(_AUDIO_NAME.fullmatch(path.name)) or path.name.startswith(TEMP_PREFIX)
 
 
+DISK_FULL = "ổ đĩa đầy"  # begins the problem of a write the disk refused for lack of space
+
+
 def cache_write_problem(cache_dir: Path, exc: OSError, what: str = "tệp âm thanh") -> str:
     """Why a file could not be stored in the cache, for the board and the technician."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return (
-            f"ổ đĩa đầy: không ghi được {what} vào thư mục {cache_dir.name}; "
+            f"{DISK_FULL}: không ghi được {what} vào thư mục {cache_dir.name}; "
             "hãy giải phóng dung lượng đĩa (vẫn phát bản âm thanh trước đó nếu có)"
         )
     return f"không ghi được {what} vào thư mục {cache_dir.name}: {exc.strerror or exc}"

@@ -2,8 +2,8 @@
 
 Each subcommand lives in its own module under ``broadcast.cli.commands`` and exposes
 ``register(subparsers)``; the subparser's ``handler(args, paths) -> int`` does the work.
-Exit codes: 0 ok, 1 input errors found, 2 usage error (argparse's own), 141 the reader of
-the output went away (``broadcast logs | head``).
+Exit codes: 0 ok, 1 input errors found (or a play log that cannot be read), 2 usage error
+(argparse's own), 141 the reader of the output went away (``broadcast logs | head``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from broadcast import __version__
 from broadcast.cli import commands
 from broadcast.paths import HOME_ENV, ProjectPaths
+from broadcast.playlog import PlayLogUnreadable
 
 EXIT_OK = 0
 EXIT_INPUT_ERRORS = 1
@@ -27,6 +28,10 @@ EXIT_USAGE = 2
 # What a shell reports for a Unix tool ended by SIGPIPE (128 + 13): with ``set -o pipefail``
 # a script sees the output was cut short; without it the pipeline's status stays the reader's.
 EXIT_BROKEN_PIPE = 141
+DAMAGED_LOG_HINT = (
+    "Tệp được giữ nguyên để kiểm tra. Khi khởi động, chương trình phát cất tệp hỏng sang bên "
+    "(playlog.damaged-….sqlite3), mở nhật ký mới và báo động."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +94,13 @@ def _run(argv: Sequence[str] | None) -> int:
     paths = ProjectPaths.resolve(args.home)
     if args.data:
         paths = paths.with_data_dir(Path(args.data).expanduser())
-    return int(args.handler(args, paths))
+    try:
+        return int(args.handler(args, paths))
+    except PlayLogUnreadable as exc:  # every command reading the log: a verdict, no traceback
+        print(f"{exc}.", file=sys.stderr)
+        if exc.damaged:
+            print(DAMAGED_LOG_HINT, file=sys.stderr)
+        return EXIT_INPUT_ERRORS
 
 
 def main(argv: Sequence[str] | None = None) -> int:

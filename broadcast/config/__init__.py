@@ -25,6 +25,9 @@ from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError
 from broadcast.paths import ProjectPaths
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+# A ward's timetable is a few kilobytes. PyYAML reads about 4 µs a byte, so the daemon and
+# ``check`` judge the largest file allowed within about half a second (bench/timetable.py).
+MAX_SCHEDULES_BYTES = 128 * 1024
 
 # Top-level sections; each is validated by its own function below.
 KNOWN_SECTIONS = (
@@ -177,7 +180,7 @@ def read_config_text(paths: ProjectPaths) -> tuple[str, str]:
     """``schedules.yaml``'s text and its name for messages; ``InputError`` when unreadable."""
     source = paths.relative(paths.schedules_file)
     try:
-        return yamlsource.read_file(paths.schedules_file, source), source
+        return yamlsource.read_file(paths.schedules_file, source, MAX_SCHEDULES_BYTES), source
     except FileNotFoundError as exc:
         raise InputError(
             [Diagnostic(source, None, None, "missing_file", "không tìm thấy tệp lịch phát")]

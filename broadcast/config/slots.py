@@ -11,7 +11,7 @@ from broadcast.config.model import Program, QuietHours, Slot
 from broadcast.config.programs import positive_minutes
 from broadcast.config.values import clock_time, raw_text, weekdays
 from broadcast.config.zones import resolve_zones
-from broadcast.diagnostics import DiagnosticCollector
+from broadcast.diagnostics import DiagnosticCollector, thousands
 from broadcast.scripts.dates import located_date
 from broadcast.yamlsource import Located
 
@@ -30,6 +30,10 @@ SLOT_KEYS = (
 )
 QUIET_KEYS = ("from", "until")
 EVERY_DAY = frozenset(range(7))
+# Each airing of a week on each of its zones: what checking for overlaps and planning grow
+# with. A large ward airs a few thousand; more is a generated file, refused before the
+# overlap check and the planner spend seconds on it (bench/timetable.py).
+MAX_ZONE_AIRINGS_PER_WEEK = 20_000
 
 
 def parse_slots(
@@ -45,6 +49,17 @@ def parse_slots(
         slot = _slot(entry, programs, zone_ids, groups, collector)
         if len(collector.errors) == errors_before:
             slots.append(slot)
+    airings = sum(len(slot.weekdays) * len(slot.times) * len(slot.zones) for slot in slots)
+    if section is not None and airings > MAX_ZONE_AIRINGS_PER_WEEK:
+        collector.add(
+            section.diagnostic(
+                "too_many_airings",
+                f"các khung giờ có {thousands(airings)} lượt phát mỗi tuần tính theo từng khu "
+                f"vực, tối đa {thousands(MAX_ZONE_AIRINGS_PER_WEEK)}; hãy bớt khung giờ, giờ "
+                "phát hoặc khu vực",
+            )
+        )
+        return ()
     return tuple(slots)
 
 

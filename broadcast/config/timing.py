@@ -4,10 +4,14 @@ two at once on one zone. Times are compared as minutes of the week so midnight i
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import time
-from itertools import combinations
+from itertools import islice
+from typing import NamedTuple
 
 from broadcast.config.model import QuietHours, Slot
 from broadcast.config.values import WEEKDAY_LABELS_VI
@@ -37,8 +41,7 @@ def check_timing(
         found.extend(_next_airing(slot, source))
         if quiet:
             found.extend(_quiet_hours(slot, quiet, source))
-    for first, second in combinations(slots, 2):
-        found.extend(_overlap(first, second, source))
+    found.extend(_overlaps(slots, source))
     return found
 
 
@@ -87,17 +90,25 @@ def _quiet_hours(slot: Slot, quiet: QuietHours, source: str) -> Iterator[Diagnos
             )
 
 
-def _week_intervals(slot: Slot) -> list[tuple[int, int, int, time]]:
-    """(start, end, weekday, time) in minutes of the week; a run past Sunday wraps to Monday."""
+class _Run(NamedTuple):
+    """One airing of a slot in the week, in minutes of the week."""
+
+    start: int
+    end: int
+    place: int  # of its slot in the file
+    day: int
+    moment: time
+
+
+def _runs(index: int, slot: Slot) -> Iterator[_Run]:
+    """A slot's airings of the week; one running past Sunday also wraps to Monday."""
     length = math.ceil(slot.max_seconds / 60)
-    found = []
-    for day in sorted(slot.weekdays):
+    for day in slot.weekdays:
         for moment in slot.times:
             start = day * DAY + minutes(moment)
-            found.append((start, start + length, day, moment))
+            yield _Run(start, start + length, index, day, moment)
             if start + length > WEEK:
-                found.append((start - WEEK, start + length - WEEK, day, moment))
-    return found
+                yield _Run(start - WEEK, start + length - WEEK, index, day, moment)
 
 
 def _dates_meet(first: Slot, second: Slot) -> bool:
@@ -106,20 +117,82 @@ def _dates_meet(first: Slot, second: Slot) -> bool:
     return not (second.date_until and first.date_from and second.date_until < first.date_from)
 
 
-def _overlap(first: Slot, second: Slot, source: str) -> Iterator[Diagnostic]:
-    shared = [z for z in first.zones if z in second.zones]
-    if not shared or not _dates_meet(first, second):
-        return
-    for a_start, a_end, _, a_time in _week_intervals(first):
-        for b_start, b_end, b_day, b_time in _week_intervals(second):
-            if a_start < b_end and b_start < a_end:
-                yield Diagnostic(
-                    source,
-                    second.line,
-                    None,
-                    "slot_overlap",
-                    f'khung giờ "{second.id}" ({WEEKDAY_LABELS_VI[b_day]} {hhmm(b_time)}) trùng '
-                    f'giờ với khung giờ "{first.id}" lúc {hhmm(a_time)} (dòng {first.line}) '
-                    f"trên khu vực {', '.join(shared)}",
-                )
-                return
+def _overlaps(slots: tuple[Slot, ...], source: str) -> Iterator[Diagnostic]:
+    """Each slot that overlaps one written before it on a shared zone, once, with its first
+    clash in the week. One sweep over the week in time order, each zone's airings apart: two
+    slots are compared only when their airings meet, never every slot with every other."""
+    runs = sorted(
+        (run, zone)
+        for index, slot in enumerate(slots)
+        for run in _runs(index, slot)
+        for zone in slot.zones
+    )
+    sweeps: dict[str, _ZoneSweep] = defaultdict(lambda: _ZoneSweep(slots))
+    clashes: dict[int, tuple[_Run, _Run]] = {}  # later slot -> its airing, the earlier one's
+    for run, zone in runs:
+        sweeps[zone].add(run, clashes)
+    for index in sorted(clashes):
+        run, other = clashes[index]
+        second, first = slots[index], slots[other.place]
+        shared = set(second.zones)
+        yield Diagnostic(
+            source,
+            second.line,
+            None,
+            "slot_overlap",
+            f'khung giờ "{second.id}" ({WEEKDAY_LABELS_VI[run.day]} {hhmm(run.moment)}) trùng '
+            f'giờ với khung giờ "{first.id}" lúc {hhmm(other.moment)} (dòng {first.line}) '
+            f"trên khu vực {', '.join(z for z in first.zones if z in shared)}",
+        )
+
+
+class _ZoneSweep:
+    """The airings on one zone's air as the sweep reaches each start.
+
+    ``going``: each slot's airing still on the air; ``ends``: when each stops (entries made
+    stale by a longer airing of the same slot are skipped); ``order``: their slots by place in
+    the file; ``waiting``: those of them with no clash yet. Without date windows a step costs
+    a few bisections."""
+
+    def __init__(self, slots: tuple[Slot, ...]):
+        self.slots = slots
+        self.going: dict[int, _Run] = {}
+        self.ends: list[tuple[int, int]] = []
+        self.order: list[int] = []
+        self.waiting: list[int] = []
+
+    def add(self, run: _Run, clashes: dict[int, tuple[_Run, _Run]]) -> None:
+        """``run`` starts: note the clashes it makes (``clashes`` keeps each slot's first)."""
+        going, slot = self.going, self.slots[run.place]
+        while self.ends and self.ends[0][0] <= run.start:
+            end, index = heapq.heappop(self.ends)
+            if index in going and going[index].end == end:
+                del going[index]
+                _discard(self.order, index)
+                _discard(self.waiting, index)
+        if run.place in going:  # its own airings meet: slot_too_long says so
+            if run.end > going[run.place].end:
+                going[run.place] = run
+                heapq.heappush(self.ends, (run.end, run.place))
+            return
+        if run.place not in clashes:  # with a slot written before it
+            for index in islice(self.order, bisect.bisect_left(self.order, run.place)):
+                if _dates_meet(self.slots[index], slot):
+                    clashes[run.place] = (run, going[index])
+                    break
+        later = bisect.bisect_right(self.waiting, run.place)  # slots written after it
+        for index in self.waiting[later:]:
+            if index not in clashes and _dates_meet(self.slots[index], slot):
+                clashes[index] = (going[index], run)
+        self.waiting[later:] = [i for i in self.waiting[later:] if i not in clashes]
+        going[run.place] = run
+        heapq.heappush(self.ends, (run.end, run.place))
+        bisect.insort(self.order, run.place)
+        if run.place not in clashes:
+            bisect.insort(self.waiting, run.place)
+
+
+def _discard(ordered: list[int], value: int) -> None:
+    at = bisect.bisect_left(ordered, value)
+    if at < len(ordered) and ordered[at] == value:
+        del ordered[at]

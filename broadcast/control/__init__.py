@@ -1,8 +1,9 @@
 """The local control channel between the running daemon and the commands (and the web page).
 
 Newline-delimited JSON over TCP on 127.0.0.1, authenticated with a token file in the data
-folder that only the daemon's user can read. The daemon runs a ``ControlServer`` with one
-handler per command; commands use ``ControlClient.from_paths(paths).call(command, **args)``.
+folder that only the daemon's user can read: each side proves it holds the token before the
+other sends anything that matters (``handshake.py``). The daemon runs a ``ControlServer`` with
+one handler per command; commands use ``ControlClient.from_paths(paths).call(command, **args)``.
 """
 
 from broadcast.control.air_requests import CancelRequest, CutRequest, parse_cancel, parse_cut
@@ -11,6 +12,7 @@ from broadcast.control.announce import (
     ANNOUNCE_SUFFIXES,
     MAX_ANNOUNCE_CHARACTERS,
     Announcement,
+    new_request_id,
     parse_announcement,
 )
 from broadcast.control.client import ControlClient, ControlError, DaemonUnavailable
@@ -21,12 +23,14 @@ from broadcast.control.commands import (
     SKIP,
     STATUS,
     STOP,
+    Handler,
+    once_per_request_id,
     require_no_args,
     without_args,
 )
 from broadcast.control.endpoint import Endpoint, endpoint_file, read_endpoint, token_file
 from broadcast.control.protocol import MAX_REQUEST_BYTES, ErrorCode
-from broadcast.control.server import ControlServer, ControlStartError, Handler
+from broadcast.control.server import ControlServer, ControlStartError
 
 __all__ = [
     "ANNOUNCE",
@@ -51,6 +55,8 @@ __all__ = [
     "ErrorCode",
     "Handler",
     "endpoint_file",
+    "new_request_id",
+    "once_per_request_id",
     "parse_announcement",
     "parse_cancel",
     "parse_cut",

@@ -1,13 +1,17 @@
 """Checking the arguments of ``announce`` — on the command line before sending, and again in the
 daemon before anything airs (the channel also serves the web page, so the daemon trusts no one).
 
-Wire form: ``{"text": "…"}`` or ``{"file": "/absolute/path.docx"}``, plus ``"zones": [...]``
-and ``"priority": "priority" | "emergency"`` (default ``priority``).
+Wire form: ``{"text": "…"}`` or ``{"file": "/absolute/path.docx"}``, plus ``"zones": [...]``,
+``"priority": "priority" | "emergency"`` (default ``priority``) and ``"request_id"``: chosen by
+the client (``new_request_id``) and kept across its retries, so the daemon airs a request once
+however often it arrives (``broadcast.control.commands.once_per_request_id``).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,7 +29,8 @@ from broadcast.scripts.reader import TEXT_SUFFIXES, WORD_SUFFIX
 MAX_ANNOUNCE_CHARACTERS = 5_000  # about six minutes aloud; longer belongs in scripts_vi/
 ANNOUNCE_SUFFIXES = TEXT_SUFFIXES | {WORD_SUFFIX, ".wav", ".mp3"}
 ANNOUNCE_PRIORITIES = (Priority.PRIORITY, Priority.EMERGENCY)
-ANNOUNCE_ARGUMENTS = ("text", "file", "zones", "priority", "sender")
+ANNOUNCE_ARGUMENTS = ("text", "file", "zones", "priority", "sender", "request_id")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Announcement:
     text: str | None = None  # NFC, cleaned of control characters; set when file is None
     file: Path | None = None  # absolute; an existing regular file with an accepted suffix
     sender: str | None = None  # the account that sent it, as the client says (for the report)
+    request_id: str | None = None  # the client's, kept across its retries
 
     def to_args(self) -> dict[str, Any]:
         """The arguments for ``ControlClient.call("announce", **...)``."""
@@ -45,7 +51,26 @@ class Announcement:
             args["text"] = self.text
         if self.sender is not None:
             args["sender"] = self.sender
+        if self.request_id is not None:
+            args["request_id"] = self.request_id
         return args
+
+
+def new_request_id() -> str:
+    """A fresh id for one announcement, to send with each of its retries."""
+    return secrets.token_urlsafe(16)
+
+
+def _request_id(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _REQUEST_ID.fullmatch(value):
+        raise refused(
+            "announce request_id",
+            "bad_request_id",
+            "mã yêu cầu phải gồm 8–64 chữ cái Latin, chữ số, '-' hoặc '_'",
+        )
+    return value
 
 
 def _source(argument: str) -> str:
@@ -59,10 +84,16 @@ def _text(value: Any) -> str:
     text = clean_line_breaks(value).strip()
     if not text:
         raise refused(_source("text"), "empty_text", "nội dung thông báo trống")
+    return within_length(text, _source("text"))
+
+
+def within_length(text: str, source: str) -> str:
+    """``text`` if it is short enough for an announcement, whether typed (``--text``) or read
+    from a file; ``InputError`` naming ``source`` otherwise."""
     if len(text) > MAX_ANNOUNCE_CHARACTERS:
         minutes = MAX_ANNOUNCE_CHARACTERS / CHARS_PER_SECOND / 60
         raise refused(
-            _source("text"),
+            source,
             "text_too_long",
             f"nội dung dài {len(text)} ký tự, tối đa {MAX_ANNOUNCE_CHARACTERS} ký tự "
             f"(khoảng {minutes:.0f} phút đọc); bài dài hơn hãy bỏ vào scripts_vi/",
@@ -151,8 +182,17 @@ def parse_announcement(
     priority = Priority.PRIORITY
     with collector.guard():
         priority = _priority(args.get("priority"))
-    sender = None
+    sender = request_id = None
     with collector.guard():
         sender = parse_sender(args.get("sender"), _source("sender"))
+    with collector.guard():
+        request_id = _request_id(args.get("request_id"))
     collector.raise_if_errors()
-    return Announcement(zones=zones, priority=priority, text=text, file=file, sender=sender)
+    return Announcement(
+        zones=zones,
+        priority=priority,
+        text=text,
+        file=file,
+        sender=sender,
+        request_id=request_id,
+    )

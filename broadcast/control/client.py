@@ -1,8 +1,13 @@
-"""The commands' side of the control channel: find the daemon, send one request, read the answer.
+"""The commands' side of the control channel: find the daemon, make sure it is the daemon, send
+one request, read the answer.
+
+``control.json`` may be left over from a crash, its port since taken by another local user's
+program, so the client checks that the process it names is alive and makes the peer prove it
+holds the token (``handshake.py``) before sending the token's proof or any request.
 
 Failures come as two exception types with Vietnamese messages the CLI prints as they are:
-``DaemonUnavailable`` (nothing is running, or only stale files of a daemon that died) and
-``ControlError`` (the daemon answered, but refused or failed).
+``DaemonUnavailable`` (nothing is running, only stale files of a daemon that died, or a peer
+that is not the daemon) and ``ControlError`` (the daemon answered, but refused or failed).
 """
 
 from __future__ import annotations
@@ -14,11 +19,20 @@ from typing import Any
 
 from broadcast.control.endpoint import (
     ENDPOINT_FILE,
+    TOKEN_FILE,
     Endpoint,
     EndpointMissing,
     endpoint_file,
     read_endpoint,
     read_token,
+    token_file,
+)
+from broadcast.control.handshake import (
+    Nonces,
+    check_challenge,
+    hello_line,
+    new_nonce,
+    proof_line,
 )
 from broadcast.control.lines import LineReader, LineTooLong
 from broadcast.control.protocol import (
@@ -31,9 +45,12 @@ from broadcast.control.protocol import (
 )
 from broadcast.diagnostics import Diagnostic, Severity
 from broadcast.paths import ProjectPaths
+from broadcast.processes import process_alive
 
 CONNECT_TIMEOUT_SECONDS = 2.0
+HANDSHAKE_TIMEOUT_SECONDS = 5.0  # the daemon answers a hello at once, whatever it is doing
 RESPONSE_TIMEOUT_SECONDS = 30.0  # a handler may read a .docx before answering
+UNANSWERED_RETRIES = 2  # for a request with a request_id (see ControlClient.call)
 _START_HINT = "hãy khởi động daemon bằng: broadcast run"
 
 
@@ -43,6 +60,10 @@ class DaemonUnavailable(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class NoAnswer(DaemonUnavailable):
+    """The request was sent but no answer came: the daemon may or may not have carried it out."""
 
 
 class ControlError(Exception):
@@ -67,11 +88,13 @@ class ControlClient:
         *,
         timeout: float = RESPONSE_TIMEOUT_SECONDS,
         endpoint_source: str = f"data/{ENDPOINT_FILE}",
+        token_source: str = f"data/{TOKEN_FILE}",
     ) -> None:
         self.endpoint = endpoint
         self._token = token
         self._timeout = timeout
         self._endpoint_source = endpoint_source
+        self._token_source = token_source
 
     @classmethod
     def from_paths(
@@ -91,21 +114,48 @@ class ControlClient:
                 "tài khoản đang chạy daemon",
             ) from exc
         return cls(
-            endpoint, token, timeout=timeout, endpoint_source=paths.relative(endpoint_file(paths))
+            endpoint,
+            token,
+            timeout=timeout,
+            endpoint_source=paths.relative(endpoint_file(paths)),
+            token_source=paths.relative(token_file(paths)),
         )
 
     def call(self, command: str, **args: Any) -> dict[str, Any]:
-        """Send one request; the handler's result, or ``DaemonUnavailable`` / ``ControlError``."""
-        request = encode_line({"token": self._token, "command": command, "args": args})
+        """Send one request; the handler's result, or ``DaemonUnavailable`` / ``ControlError``.
+
+        A request with a ``request_id`` is carried out once by the daemon however often it
+        arrives, so one that went unanswered (a busy daemon, a dropped connection) is sent
+        again, the same, up to ``UNANSWERED_RETRIES`` times."""
+        request = encode_line({"command": command, "args": args})
         if len(request) - 1 > MAX_REQUEST_BYTES:  # the limit does not count the newline
             raise ControlError(
                 ErrorCode.REQUEST_TOO_LARGE,
                 f"yêu cầu quá lớn (tối đa {MAX_REQUEST_BYTES // 1024} KiB); hãy rút ngắn nội dung",
             )
-        return _result_of(self._exchange(request))
+        request_id = args.get("request_id")
+        attempts = 1 + (UNANSWERED_RETRIES if request_id else 0)
+        for _ in range(attempts):
+            try:
+                return _result_of(self._exchange(request))
+            except NoAnswer as exc:
+                unanswered = exc
+        if not request_id:
+            raise unanswered
+        raise DaemonUnavailable(
+            f"{unanswered.message}; đã gửi {attempts} lần với cùng mã yêu cầu {request_id} "
+            "(nếu daemon đã nhận, yêu cầu chỉ được thực hiện một lần)"
+        ) from unanswered
 
     def _exchange(self, request: bytes) -> bytes:
+        """Prove the daemon, then ourselves, then send ``request``; its answer line."""
         where = f"{self.endpoint.host}:{self.endpoint.port}"
+        if not process_alive(self.endpoint.pid):
+            raise DaemonUnavailable(
+                f"daemon không chạy: tiến trình {self.endpoint.pid} ghi trong "
+                f"{self._endpoint_source} (bắt đầu {self.endpoint.started_at}) đã dừng; "
+                f"tệp còn lại từ lần chạy trước; {_START_HINT}"
+            )
         try:
             connection = socket.create_connection(
                 (self.endpoint.host, self.endpoint.port), timeout=CONNECT_TIMEOUT_SECONDS
@@ -122,12 +172,14 @@ class ControlClient:
                 f"không kết nối được tới daemon ở {where} ({exc.strerror or 'quá thời gian'})"
             ) from exc
         with connection:
-            try:
+            reader = LineReader(connection, MAX_RESPONSE_BYTES)
+            nonces = self._prove_daemon(connection, reader, where)
+            try:  # the proof and the request together: one round trip
                 connection.settimeout(self._timeout)
-                connection.sendall(request)
-                line = LineReader(connection, MAX_RESPONSE_BYTES).read_line(self._timeout)
+                connection.sendall(proof_line(nonces, self._token) + request)
+                line = reader.read_line(self._timeout)
             except TimeoutError as exc:
-                raise DaemonUnavailable(
+                raise NoAnswer(
                     f"daemon ở {where} không trả lời trong {self._timeout:g} giây"
                 ) from exc
             except LineTooLong as exc:
@@ -135,12 +187,40 @@ class ControlClient:
                     ErrorCode.BAD_RESPONSE, "câu trả lời của daemon quá lớn"
                 ) from exc
             except OSError as exc:
-                raise DaemonUnavailable(
-                    f"daemon ở {where} đã ngắt kết nối ({exc.strerror or exc})"
-                ) from exc
+                raise NoAnswer(f"daemon ở {where} đã ngắt kết nối ({exc.strerror or exc})") from exc
         if line is None:
-            raise DaemonUnavailable(f"daemon ở {where} đóng kết nối mà không trả lời")
+            raise NoAnswer(f"daemon ở {where} đóng kết nối mà không trả lời")
         return line
+
+    def _prove_daemon(self, connection: socket.socket, reader: LineReader, where: str) -> Nonces:
+        """The connection's nonces once the peer has proven it holds our token; nothing secret
+        (neither the token nor any request) has been sent before."""
+        timeout = min(self._timeout, HANDSHAKE_TIMEOUT_SECONDS)
+        client_nonce = new_nonce()
+        try:
+            connection.settimeout(timeout)
+            connection.sendall(hello_line(client_nonce))
+            line = reader.read_line(timeout)
+        except TimeoutError as exc:
+            raise DaemonUnavailable(
+                f"chương trình ở {where} không trả lời lời chào trong {timeout:g} giây; "
+                "chưa gửi mã xác thực hay nội dung nào"
+            ) from exc
+        except LineTooLong:
+            line = None  # not a daemon's answer
+        except OSError as exc:
+            raise DaemonUnavailable(
+                f"daemon ở {where} đã ngắt kết nối ({exc.strerror or exc})"
+            ) from exc
+        nonces = None if line is None else check_challenge(line, client_nonce, self._token)
+        if nonces is None:
+            raise DaemonUnavailable(
+                f"không xác minh được daemon ở {where}: chương trình đang nghe ở cổng này không "
+                f"chứng minh được nó giữ mã xác thực của {self._token_source} (có thể daemon đã "
+                "dừng và một chương trình khác dùng lại cổng); chưa gửi mã xác thực hay nội "
+                f"dung nào; hãy xem: broadcast status, hoặc {_START_HINT}"
+            )
+        return nonces
 
 
 def _result_of(line: bytes) -> dict[str, Any]:

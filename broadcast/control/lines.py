@@ -18,10 +18,11 @@ class LineTooLong(Exception):
 
 
 class LineReader:
-    def __init__(self, connection: socket.socket, limit: int) -> None:
+    def __init__(self, connection: socket.socket, limit: int, pending: bytes = b"") -> None:
+        """``pending``: bytes already read from ``connection`` (e.g. behind a handshake)."""
         self._connection = connection
         self._limit = limit
-        self._buffer = bytearray()
+        self._buffer = bytearray(pending)
 
     def read_line(self, timeout: float) -> bytes | None:
         """The next line without its ``\\n``; ``None`` at end of stream with nothing pending.

@@ -1,6 +1,9 @@
 """The wire format of the control channel: one JSON object per line, each way.
 
-Request:  ``{"token": "...", "command": "announce", "args": {...}}``
+A connection opens with the handshake of ``handshake.py`` (the token is proven, never sent);
+then, any number of times:
+
+Request:  ``{"command": "announce", "args": {...}}``
 Response: ``{"ok": true, "result": {...}}`` or
           ``{"ok": false, "error": {"code": "...", "message": "...", "diagnostics": [...]}}``
 
@@ -51,7 +54,6 @@ class RequestRefused(Exception):
 
 @dataclass(frozen=True)
 class Request:
-    token: str
     command: str
     args: dict[str, Any]
 
@@ -91,18 +93,15 @@ def _refuse_constant(name: str) -> float:
 
 
 def parse_request(line: bytes) -> Request:
-    """Check the shape of a request line; the token is compared by the server, not here."""
+    """Check the shape of a request line (on a connection that has proven the token)."""
     fields = decode_object(line, "yêu cầu")
-    token = fields.get("token")
-    if not isinstance(token, str) or not token:
-        raise RequestRefused(ErrorCode.UNAUTHORIZED, "yêu cầu thiếu mã xác thực (token)")
     command = fields.get("command")
     if not isinstance(command, str) or not command:
         raise RequestRefused(ErrorCode.BAD_REQUEST, 'trường "command" phải là tên lệnh (chuỗi)')
     args = fields.get("args", {})
     if not isinstance(args, dict):
         raise RequestRefused(ErrorCode.BAD_REQUEST, 'trường "args" phải là một đối tượng {...}')
-    return Request(token=token, command=command, args=args)
+    return Request(command=command, args=args)
 
 
 def success(result: Mapping[str, Any]) -> dict[str, Any]:

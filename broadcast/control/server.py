@@ -1,33 +1,43 @@
-"""The daemon's side of the control channel: a small threaded TCP server on 127.0.0.1.
+"""The daemon's side of the control channel: a small TCP server on 127.0.0.1.
 
-Each connection gets its own thread, so a silent or slow client delays nobody else; every line
-must arrive within ``request_timeout`` seconds. Command handlers run one at a time (a lock), so
-the daemon never sees two control commands at once. Nothing a client sends can raise out of a
-connection thread: every failure becomes an error response, or the connection is closed.
+A connection first proves the token (``handshake.py``) on the accepting thread (``gate.py``),
+which keeps unproven connections apart: idle ones from any local user cannot take the slots
+commands are served from. A proven connection gets its own thread, so a slow client delays
+nobody else; every line must arrive within ``request_timeout`` seconds. Command handlers run
+side by side and guard their own state: an emergency never waits behind a long bulletin's
+speech being made, nor behind a reload (issue 14). Nothing a client
+sends can raise out of a connection thread: every failure becomes an error response, or the
+connection is closed. Refusals are logged at most once a minute (``refusals.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hmac
+import errno
 import logging
-import selectors
 import socket
-import socketserver
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import Any
 
+from broadcast.control.commands import Handler
 from broadcast.control.endpoint import (
     Endpoint,
     create_token,
+    endpoint_file,
     remove_endpoint,
     require_loopback,
     token_file,
     write_endpoint,
+)
+from broadcast.control.gate import (
+    AUTH_TIMEOUT_SECONDS,
+    DRAIN_BYTES,
+    DRAIN_SECONDS,
+    MAX_UNPROVEN,
+    Gate,
 )
 from broadcast.control.lines import LineReader, LineTooLong
 from broadcast.control.protocol import (
@@ -39,26 +49,24 @@ from broadcast.control.protocol import (
     parse_request,
     success,
 )
+from broadcast.control.refusals import RefusalLog
 from broadcast.diagnostics import Diagnostic, InputError
 from broadcast.paths import ProjectPaths
 
-Handler = Callable[[dict[str, Any]], Mapping[str, Any]]
-
 LOOPBACK_HOST = "127.0.0.1"
 REQUEST_TIMEOUT_SECONDS = 10.0
-MAX_CONNECTIONS = 32  # a web page and a few commands; more is a runaway client
+MAX_CONNECTIONS = 32  # proven connections: a web page and a few commands
 _SEND_TIMEOUT_SECONDS = 5.0
 _BUSY_SEND_SECONDS = 0.2
-# After refusing, read what the client still sends for a moment before closing: closing with
-# unread input makes the kernel reset the connection, which can destroy the answer in flight.
-_DRAIN_SECONDS = 0.5
-_DRAIN_BYTES = 1024 * 1024
+# socket.listen()'s default backlog drops connection attempts from a burst of clients, which
+# then wait a full second for the kernel to retry.
+_BACKLOG = 128
 
 log = logging.getLogger(__name__)
 
 
 class ControlStartError(Exception):
-    """The channel cannot listen (port taken, …); the message is Vietnamese, for the log."""
+    """The channel cannot listen at all; the message is Vietnamese, for the log."""
 
 
 class ControlServer:
@@ -77,6 +85,8 @@ class ControlServer:
         host: str = LOOPBACK_HOST,
         request_timeout: float = REQUEST_TIMEOUT_SECONDS,
         max_connections: int = MAX_CONNECTIONS,
+        auth_timeout: float = AUTH_TIMEOUT_SECONDS,
+        max_unproven: int = MAX_UNPROVEN,
     ) -> None:
         require_loopback(host)
         if not 0 <= port <= 65535:
@@ -87,21 +97,24 @@ class ControlServer:
         self._port = port
         self._request_timeout = request_timeout
         self._max_connections = max_connections
-        self._dispatch_lock = threading.Lock()
-        self._token = ""
+        self._auth_timeout = auth_timeout
+        self._max_unproven = max_unproven
         self._token_source = paths.relative(token_file(paths))
-        self._tcp: _TcpServer | None = None
+        self._refusals = RefusalLog()
+        self._listener: socket.socket | None = None
+        self._gate: Gate | None = None
         self._serving: threading.Thread | None = None
         self._endpoint: Endpoint | None = None
         self._open_lock = threading.Lock()
         self._open: dict[socket.socket, threading.Thread] = {}
         self._stopping = False
+        self.port_notice: str | None = None  # why it listens elsewhere than asked (Vietnamese)
 
     @property
     def address(self) -> tuple[str, int]:
-        if self._tcp is None:
+        if self._listener is None:
             raise RuntimeError("control server not started")
-        host, port = self._tcp.server_address[:2]
+        host, port = self._listener.getsockname()[:2]
         return str(host), int(port)
 
     @property
@@ -110,48 +123,88 @@ class ControlServer:
         return self._endpoint
 
     def start(self) -> None:
-        """Listen, then publish a fresh token and ``control.json`` so clients can find us."""
-        if self._tcp is not None:
+        """Listen, then publish a fresh token and ``control.json`` so clients can find us.
+
+        A fixed port that cannot be had (another program holds it) must not keep the station
+        off the air: the channel listens on a port the system chooses, ``control.json`` says
+        which, and ``port_notice`` says why."""
+        if self._listener is not None:
             raise RuntimeError("control server already started")
-        try:
-            self._tcp = _TcpServer((self._host, self._port), self, self._max_connections)
-        except OSError as exc:
-            raise ControlStartError(
-                f"không mở được kênh điều khiển {self._host}:{self._port}: "
-                f"{exc.strerror or exc}; hãy chọn cổng khác hoặc để 0 cho hệ thống tự chọn"
-            ) from exc
+        self._listener = self._listen()
         self._stopping = False
         host, port = self.address
         try:
-            self._token = create_token(self._paths)
+            token = create_token(self._paths)
             self._endpoint = write_endpoint(self._paths, host, port)
         except OSError as exc:  # e.g. the data folder is read-only
-            self._tcp.server_close()
-            self._tcp = None
+            self._listener.close()
+            self._listener = None
             raise ControlStartError(
                 f"không ghi được tệp của kênh điều khiển vào {self._paths.data_dir}: "
                 f"{exc.strerror or exc}"
             ) from exc
-        self._serving = threading.Thread(
-            target=self._tcp.serve_until_woken,
-            name="control-server",
-            daemon=True,
+        self._gate = Gate(
+            self._listener,
+            token,
+            self._token_source,
+            self._admit,
+            self._refusals,
+            auth_timeout=self._auth_timeout,
+            max_unproven=self._max_unproven,
         )
+        self._serving = threading.Thread(target=self._gate.run, name="control-server", daemon=True)
         self._serving.start()
-        log.info("control_listening", extra={"host": host, "port": port})
+        log.info("kênh điều khiển mở ở %s:%d", host, port, extra={"event": "control_listening"})
+
+    def _listen(self) -> socket.socket:
+        try:
+            return _listener(self._host, self._port)
+        except OSError as exc:
+            if self._port == 0:
+                raise ControlStartError(
+                    f"không mở được kênh điều khiển {self._host}:{self._port}: "
+                    f"{exc.strerror or exc}"
+                ) from exc
+            refused = exc
+        listener = self._listen_anywhere(refused)
+        port = listener.getsockname()[1]
+        why = (
+            "đang bị chương trình khác dùng"
+            if refused.errno == errno.EADDRINUSE
+            else f"không mở được ({refused.strerror or refused})"
+        )
+        self.port_notice = (
+            f"cổng điều khiển {self._port} {why}; kênh điều khiển mở ở cổng {port} thay thế "
+            f"(các lệnh tự tìm qua {self._paths.relative(endpoint_file(self._paths))}); "
+            f"hãy giải phóng cổng {self._port} hoặc chọn cổng khác cho --port"
+        )
+        return listener
+
+    def _listen_anywhere(self, refused: OSError) -> socket.socket:
+        try:
+            return _listener(self._host, 0)
+        except OSError as exc:
+            raise ControlStartError(
+                f"không mở được kênh điều khiển {self._host}:{self._port} "
+                f"({refused.strerror or refused}) hay ở cổng nào khác: {exc.strerror or exc}"
+            ) from exc
 
     def stop(self, timeout: float = 2.0) -> None:
         """Stop accepting, end open connections, wait up to ``timeout`` s, remove the files."""
-        if self._tcp is None:
+        if self._listener is None:
             return
         deadline = time.monotonic() + timeout
         with self._open_lock:
             self._stopping = True
-            open_now = dict(self._open)
-        self._tcp.wake()
+        if self._gate is not None:
+            self._gate.wake()
         if self._serving is not None:
             self._serving.join(max(0.0, deadline - time.monotonic()))
-        self._tcp.server_close()
+        if self._gate is not None:
+            self._gate.close()
+        self._listener.close()
+        with self._open_lock:
+            open_now = dict(self._open)
         for connection in open_now:
             # Wakes a thread blocked in recv(): it sees end of stream. OSError: already closed.
             with contextlib.suppress(OSError):
@@ -160,10 +213,11 @@ class ControlServer:
             thread.join(max(0.0, deadline - time.monotonic()))
         if self._endpoint is not None:
             remove_endpoint(self._paths, self._endpoint)
+        self._refusals.flush_all()
         log.info(
             "control_stopped", extra={"unfinished": sum(t.is_alive() for t in open_now.values())}
         )
-        self._tcp = self._serving = self._endpoint = None
+        self._listener = self._gate = self._serving = self._endpoint = None
 
     def __enter__(self) -> ControlServer:
         self.start()
@@ -177,22 +231,45 @@ class ControlServer:
     ) -> None:
         self.stop()
 
-    # --- one connection, on its own thread ---------------------------------------------------
+    # --- a proven connection, on its own thread ----------------------------------------------
 
-    def serve_connection(self, connection: socket.socket, peer: tuple[str, int]) -> None:
+    def _admit(self, connection: socket.socket, peer: str, pending: bytes) -> None:
+        """Serve a connection that has proven the token, from a slot of its own if one is free.
+
+        Called on the accepting thread, so a refusal must never wait long."""
+        thread = threading.Thread(
+            target=self._serve, args=(connection, peer, pending), name="control-connection"
+        )
+        thread.daemon = True
         with self._open_lock:
-            if self._stopping:
+            stopping, busy = self._stopping, len(self._open) >= self._max_connections
+            if not stopping and not busy:
+                self._open[connection] = thread
+        if not stopping and not busy:
+            try:
+                thread.start()
                 return
-            self._open[connection] = threading.current_thread()
+            except RuntimeError:  # no thread to be had: as good as busy
+                with self._open_lock:
+                    self._open.pop(connection, None)
+                busy = True
+        if busy:
+            self._refuse_busy(connection, peer)
+        connection.close()
+
+    def _serve(self, connection: socket.socket, peer: str, pending: bytes) -> None:
         try:
-            self._converse(connection, peer)
+            self._converse(connection, peer, pending)
+        except Exception:  # a bug here must not end the thread silently
+            log.exception("control_connection_failed", extra={"peer": peer})
         finally:
             with self._open_lock:
                 self._open.pop(connection, None)
+            connection.close()
 
-    def _converse(self, connection: socket.socket, peer: tuple[str, int]) -> None:
+    def _converse(self, connection: socket.socket, peer: str, pending: bytes) -> None:
         """Answer line after line until the client leaves or a protocol error ends it."""
-        reader = LineReader(connection, MAX_REQUEST_BYTES)
+        reader = LineReader(connection, MAX_REQUEST_BYTES, pending)
         while True:
             try:
                 line = reader.read_line(self._request_timeout)
@@ -215,26 +292,13 @@ class ControlServer:
                 )
             except OSError:
                 return  # the client reset the connection, or stop() shut it down
-            log.warning(
-                "control_request_refused",
-                extra={
-                    "peer": f"{peer[0]}:{peer[1]}",
-                    "code": refusal.code.value,
-                    "reason": refusal.message,
-                },
-            )
+            self._refusals.note(refusal.code.value, peer, refusal.message)
             self._refuse_and_close(connection, refusal)
             return
 
     def _answer(self, line: bytes) -> bytes:
         """The response line to one request; protocol errors are raised, command errors answered."""
         request = parse_request(line)
-        if not hmac.compare_digest(request.token.encode(), self._token.encode()):
-            raise RequestRefused(
-                ErrorCode.UNAUTHORIZED,
-                f"mã xác thực (token) sai; lệnh phải đọc tệp {self._token_source} "
-                "của daemon đang chạy",
-            )
         handler = self._handlers.get(request.command)
         if handler is None:
             known = ", ".join(sorted(self._handlers)) or "(không có)"
@@ -243,8 +307,9 @@ class ControlServer:
                 f'lệnh "{request.command}" không tồn tại; các lệnh có: {known}',
             )
         try:
-            with self._dispatch_lock:
-                result = handler(request.args)
+            # Handlers run side by side (they guard their own state): an emergency is never
+            # kept waiting behind a long bulletin being made into speech, or a reload.
+            result = handler(request.args)
             return encode_line(success(result))
         except InputError as exc:
             return _error_line(ErrorCode.INVALID_INPUT, str(exc), exc.diagnostics)
@@ -268,9 +333,9 @@ class ControlServer:
             return
         try:
             connection.shutdown(socket.SHUT_WR)
-            deadline = time.monotonic() + _DRAIN_SECONDS
+            deadline = time.monotonic() + DRAIN_SECONDS
             drained = 0
-            while drained < _DRAIN_BYTES and (remaining := deadline - time.monotonic()) > 0:
+            while drained < DRAIN_BYTES and (remaining := deadline - time.monotonic()) > 0:
                 connection.settimeout(remaining)
                 chunk = connection.recv(64 * 1024)
                 if not chunk:
@@ -279,89 +344,37 @@ class ControlServer:
         except OSError:
             pass  # the client is gone; nothing left to protect
 
+    def _refuse_busy(self, connection: socket.socket, peer: str) -> None:
+        """Every slot is taken, by clients that hold the token: tell this one to retry."""
+        refusal = RequestRefused(
+            ErrorCode.BUSY, "daemon đang có quá nhiều kết nối điều khiển; hãy thử lại sau"
+        )
+        self._refusals.note(refusal.code.value, peer, refusal.message)
+        try:
+            connection.settimeout(_BUSY_SEND_SECONDS)
+            connection.sendall(encode_line(failure(refusal)))
+        except OSError:
+            pass
+
 
 def _error_line(code: ErrorCode, message: str, diagnostics: Iterable[Diagnostic] = ()) -> bytes:
     return encode_line(failure(RequestRefused(code, message, diagnostics)))
 
 
-def _refuse_busy(connection: socket.socket) -> None:
-    """Answer on the accepting thread when every connection slot is taken; never wait long."""
-    log.warning("control_busy")
+def _listener(host: str, port: int) -> socket.socket:
+    """A non-blocking listening socket on ``host:port``."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        connection.settimeout(_BUSY_SEND_SECONDS)
-        connection.sendall(
-            _error_line(
-                ErrorCode.BUSY, "daemon đang có quá nhiều kết nối điều khiển; hãy thử lại sau"
-            )
-        )
+        # Rebinding a fixed port right after a restart needs SO_REUSEADDR on POSIX; on Windows
+        # the same flag would let another program take over the port: exclusive use instead.
+        if sys.platform == "win32":
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        else:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(_BACKLOG)
+        listener.setblocking(False)
     except OSError:
-        pass
-
-
-class _TcpServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True  # ControlServer.stop() ends and joins connection threads itself
-    # Rebinding a fixed port right after a restart needs SO_REUSEADDR on POSIX; on Windows the
-    # same flag would let another program take over the port, so it gets exclusive use instead.
-    allow_reuse_address = sys.platform != "win32"
-    # socketserver's default backlog of 5 drops connection attempts from a burst of clients,
-    # which then wait a full second for the kernel to retry.
-    request_queue_size = 128
-    timeout = 0.0  # handle_request() is only called once select() said a client waits
-
-    def __init__(
-        self, address: tuple[str, int], channel: ControlServer, max_connections: int
-    ) -> None:
-        self.channel = channel
-        self._slots = threading.BoundedSemaphore(max_connections)
-        # stop() writes a byte here: the accept loop sleeps in select() with no time-out, so
-        # an idle daemon is never woken for nothing and a stop is noticed at once.
-        self._wake_reader, self._wake_writer = socket.socketpair()
-        super().__init__(address, _Connection)
-
-    def serve_until_woken(self) -> None:
-        with selectors.DefaultSelector() as selector:
-            selector.register(self, selectors.EVENT_READ)
-            selector.register(self._wake_reader, selectors.EVENT_READ)
-            while True:
-                ready = [key.fileobj for key, _ in selector.select()]
-                if self._wake_reader in ready:
-                    return
-                self.handle_request()  # ready: accepts at once (``timeout`` 0 never blocks)
-
-    def wake(self) -> None:
-        with contextlib.suppress(OSError):
-            self._wake_writer.send(b"\0")
-
-    def server_close(self) -> None:
-        super().server_close()
-        self._wake_reader.close()
-        self._wake_writer.close()
-
-    def server_bind(self) -> None:
-        if sys.platform == "win32":  # a check mypy understands, so it knows the Windows flag
-            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
-        super().server_bind()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        if not self._slots.acquire(blocking=False):
-            _refuse_busy(request)
-            self.shutdown_request(request)
-            return
-        super().process_request(request, client_address)
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # socketserver would print to stderr; the daemon's log is where the technician looks.
-        log.exception("control_connection_failed", extra={"peer": str(client_address)})
-
-
-class _Connection(socketserver.BaseRequestHandler):
-    server: _TcpServer
-
-    def handle(self) -> None:
-        self.server.channel.serve_connection(self.request, self.client_address)
+        listener.close()
+        raise
+    return listener

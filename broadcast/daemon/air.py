@@ -1,20 +1,23 @@
 """Who has the air on each zone: running programs, urgent announcements, and stopping.
 
-An emergency bulletin pre-empts programs on its zones only: the program fades out there, its
-other zones play on (as zone priority works in PRAESENSA or TOA systems). The cut zones wait
-until the bulletin has aired, then take up the item where they were cut (the runner decides
-where exactly) and go on with the program on their own. A priority bulletin waits for the
-item in progress to end and airs between items. All of it is decided under one lock so a
-bulletin can never slip in between a program's check and its start.
+One zone, one thing at a time. An emergency bulletin pre-empts programs and priority bulletins
+on its zones only (as zone priority works in PRAESENSA or TOA systems): they fade out there,
+their other zones play on, and the cut zones take up the item where they were cut once the
+bulletin has aired. Emergencies on a zone air one after another, in the order they came. A
+priority bulletin airs between two items of a program on its zones, or as soon as its zones
+are free. Two programs due on the same zones play one after the other, the earlier first. All
+of it is decided under one lock so nothing can slip in between a check and a start.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import IntEnum
 
 import numpy as np
 
@@ -35,14 +38,24 @@ class Bulletin:
     done: threading.Event = field(default_factory=threading.Event)
 
 
+class Rank(IntEnum):
+    """What holds a channel; an emergency cuts only what ranks below it."""
+
+    PROGRAM = 0
+    PRIORITY = 1
+    EMERGENCY = 2
+
+
 class Channel:
-    """A program's hold on its zones while it plays; the air control can pre-empt it.
+    """A program's (or a bulletin's) hold on its zones while it plays; the air control can
+    pre-empt it.
 
     Per zone, because a cut on some zones leaves the others playing: what pre-empted the
     playback now, which technician cut it, and the zones a technician ended the airing on."""
 
-    def __init__(self, zones: Iterable[str]):
+    def __init__(self, zones: Iterable[str], rank: Rank = Rank.PROGRAM):
         self.zones = frozenset(zones)
+        self.rank = rank
         self.playback: Playback | None = None
         self.playing: frozenset[str] = frozenset()  # zones of ``playback``
         self.preempted: dict[str, Bulletin] = {}
@@ -61,25 +74,77 @@ class PlaybackEnd:
     cut_by: dict[str, str]
 
 
+@dataclass(eq=False)
+class ProgramTurn:
+    """A program's place in the queue of programs due on overlapping zones."""
+
+    order: tuple[datetime, str]  # its planned start, then its id
+    zones: frozenset[str]
+    running: bool = False
+
+
+# Called with bulletins whose zones have just become free, each with its channel already
+# holding them: the announcer plays them there.
+FreeListener = Callable[[list[tuple[Bulletin, Channel]]], None]
+
+
 class AirControl:
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)  # a channel, bulletin or turn ended
         self._channels: set[Channel] = set()
-        self._emergencies: list[Bulletin] = []
+        self._emergencies: list[Bulletin] = []  # in the order they came: each waits its turn
         self._waiting_priority: list[Bulletin] = []
+        self._turns: list[ProgramTurn] = []
         self.stopping = threading.Event()
+        self.on_free: FreeListener | None = None
 
     # -- programs ----------------------------------------------------------------------
 
-    def open_channel(self, zones: Iterable[str]) -> Channel:
-        channel = Channel(zones)
+    def reserve_program(self, order: tuple[datetime, str], zones: Iterable[str]) -> ProgramTurn:
+        """A program's place in the queue, taken as soon as it is due (two due at once: the
+        earlier planned goes first, whichever thread gets here first)."""
+        turn = ProgramTurn(order, frozenset(zones))
+        with self._lock:
+            self._turns.append(turn)
+        return turn
+
+    def enter_program(self, turn: ProgramTurn, deadline: float | None) -> bool:
+        """Wait until no other program holds or, being due earlier, waits for any of the
+        turn's zones; ``False`` (and the turn given up) if the ``time.monotonic()``
+        ``deadline`` or a stop comes first."""
+        with self._changed:
+            while not self.stopping.is_set():
+                if not any(
+                    other is not turn
+                    and other.zones & turn.zones
+                    and (other.running or other.order < turn.order)
+                    for other in self._turns
+                ):
+                    turn.running = True
+                    return True
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                self._changed.wait(0.5)
+        self.leave_program(turn)
+        return False
+
+    def leave_program(self, turn: ProgramTurn) -> None:
+        with self._changed:
+            self._turns.remove(turn)
+            self._changed.notify_all()
+
+    def open_channel(self, zones: Iterable[str], rank: Rank = Rank.PROGRAM) -> Channel:
+        channel = Channel(zones, rank)
         with self._lock:
             self._channels.add(channel)
         return channel
 
     def close_channel(self, channel: Channel) -> None:
-        with self._lock:
+        with self._changed:
             self._channels.discard(channel)
+            self._changed.notify_all()
+        self._dispatch_waiting()
 
     def narrow(self, channel: Channel, zones: AbstractSet[str]) -> None:
         """``channel`` holds only ``zones`` from now on (the others went their own way)."""
@@ -95,40 +160,46 @@ class AirControl:
             return ended
 
     def held(self, zones: Iterable[str]) -> frozenset[str]:
-        """Those of ``zones`` an emergency bulletin holds now."""
+        """Those of ``zones`` a bulletin holds now (an emergency, or a priority bulletin on a
+        channel of its own)."""
         zones = frozenset(zones)
         with self._lock:
-            return frozenset(z for a in self._emergencies for z in a.zones if z in zones)
+            return zones & self._bulletin_zones()
+
+    def _bulletin_zones(self) -> frozenset[str]:
+        held = {z for bulletin in self._emergencies for z in bulletin.zones}
+        held |= {z for c in self._channels if c.rank > Rank.PROGRAM for z in c.zones}
+        return frozenset(held)
 
     def wait_until_clear(self, zones: Iterable[str]) -> None:
-        """Block while an emergency bulletin holds any of ``zones``."""
+        """Block while a bulletin holds any of ``zones``."""
         zones = frozenset(zones)
-        while not self.stopping.is_set():
-            with self._lock:
-                blocking = next((a for a in self._emergencies if zones & set(a.zones)), None)
-            if blocking is None:
-                return
-            blocking.done.wait(0.5)
+        with self._changed:
+            while not self.stopping.is_set() and zones & self._bulletin_zones():
+                self._changed.wait(0.5)
 
     def begin(
         self, channel: Channel, zones: Iterable[str], start: Callable[[], Playback]
     ) -> Playback | None:
-        """Start a playback on ``zones`` of ``channel`` unless an emergency holds one of them
-        or the daemon is stopping."""
+        """Start a program's playback on ``zones`` of ``channel`` unless a bulletin holds one
+        of them or the daemon is stopping."""
         zones = frozenset(zones)
         with self._lock:
-            if self.stopping.is_set() or any(zones & set(a.zones) for a in self._emergencies):
+            if zones & self._bulletin_zones():
                 return None
             return self.attach(channel, zones, start)
 
     def attach(
         self, channel: Channel, zones: Iterable[str], start: Callable[[], Playback]
-    ) -> Playback:
-        """Start a playback on ``channel`` whatever holds its zones (a bulletin's own)."""
+    ) -> Playback | None:
+        """Start a playback on ``channel`` whatever else holds its zones (a bulletin on its
+        own); ``None`` once the daemon is stopping: nothing starts then."""
         with self._lock:
+            if self.stopping.is_set():
+                return None
             channel.preempted, channel.cut_by = {}, {}
-            channel.playing = frozenset(zones)
             channel.playback = start()
+            channel.playing = frozenset(zones)
             return channel.playback
 
     def end(self, channel: Channel) -> PlaybackEnd:
@@ -156,10 +227,17 @@ class AirControl:
             )
 
     def take_priority(self, zones: Iterable[str]) -> list[Bulletin]:
-        """Priority announcements waiting for a gap on any of ``zones``, oldest first."""
+        """Priority bulletins waiting for a gap that a program on ``zones`` can air now, between
+        two items: all their zones are the program's, and no other bulletin holds one. Oldest
+        first; a bulletin reaching beyond the program waits until all its zones are free."""
         zones = frozenset(zones)
         with self._lock:
-            taken = [a for a in self._waiting_priority if zones & set(a.zones)]
+            held = self._bulletin_zones()
+            taken = [
+                b
+                for b in self._waiting_priority
+                if set(b.zones) <= zones and not held & set(b.zones)
+            ]
             for bulletin in taken:
                 self._waiting_priority.remove(bulletin)
             return taken
@@ -167,25 +245,50 @@ class AirControl:
     # -- announcements -----------------------------------------------------------------
 
     def claim_for_emergency(self, bulletin: Bulletin) -> list[Playback]:
-        """Hold the bulletin's zones and fade out what plays there (only there); returns the
-        playbacks that were cut (wait for them with ``wait_silent``)."""
+        """Hold the bulletin's zones and fade out what plays there (only there), except an
+        earlier emergency (it airs first: ``wait_turn``); returns the playbacks cut (wait for
+        them with ``wait_silent``)."""
         with self._lock:
             self._emergencies.append(bulletin)
             cut = []
             for channel in self._channels:
                 hit = channel.playing & frozenset(bulletin.zones)
-                if channel.playback is not None and hit:
+                if channel.playback is not None and hit and channel.rank < Rank.EMERGENCY:
                     for zone in hit:
                         channel.preempted[zone] = bulletin
                     channel.playback.stop(zones=hit)
                     cut.append(channel.playback)
             return cut
 
+    def wait_turn(self, bulletin: Bulletin) -> bool:
+        """Until every emergency that came before on one of its zones has aired; ``False`` if
+        the daemon stops first."""
+        zones = frozenset(bulletin.zones)
+        with self._changed:
+            while not self.stopping.is_set():
+                earlier = self._emergencies[: self._emergencies.index(bulletin)]
+                if not any(zones & set(other.zones) for other in earlier):
+                    return True
+                self._changed.wait(0.5)
+        return False
+
     def release_emergency(self, bulletin: Bulletin) -> None:
-        with self._lock:
+        with self._changed:
             if bulletin in self._emergencies:
                 self._emergencies.remove(bulletin)
+            self._changed.notify_all()
         bulletin.done.set()
+        self._dispatch_waiting()
+
+    def wait_no_emergency(self, bulletin: Bulletin, zones: Iterable[str]) -> None:
+        """Block while another emergency holds any of ``zones`` (a priority bulletin it cut
+        waits so, to take up where it was cut)."""
+        zones = frozenset(zones)
+        with self._changed:
+            while not self.stopping.is_set() and any(
+                zones & set(e.zones) for e in self._emergencies if e is not bulletin
+            ):
+                self._changed.wait(0.5)
 
     @staticmethod
     def wait_silent(playbacks: Iterable[Playback], zones: Iterable[str]) -> None:
@@ -195,14 +298,39 @@ class AirControl:
         for playback in playbacks:
             playback.wait_silent(zones, SILENT_WAIT_SECONDS)
 
-    def queue_priority(self, bulletin: Bulletin) -> bool:
-        """Queue for the next gap when a program plays on its zones; ``False`` when the zones
-        are idle and the bulletin can air at once."""
+    def admit_priority(self, bulletin: Bulletin) -> Channel | None:
+        """A channel holding the bulletin's zones when they are free now; else ``None`` and it
+        waits: for a gap between a program's items, or for its zones to be free."""
         with self._lock:
-            if any(c.overlaps(bulletin.zones) for c in self._channels):
+            if self._busy(bulletin.zones) or self.stopping.is_set():
                 self._waiting_priority.append(bulletin)
-                return True
-            return False
+                return None
+            return self.open_channel(bulletin.zones, Rank.PRIORITY)
+
+    def _busy(self, zones: Iterable[str], taken: AbstractSet[str] = frozenset()) -> bool:
+        zones = frozenset(zones)
+        return bool(
+            zones & taken
+            or zones & self._bulletin_zones()
+            or any(c.overlaps(zones) for c in self._channels)
+            or any(t.zones & zones for t in self._turns)
+        )
+
+    def _dispatch_waiting(self) -> None:
+        """Hand the bulletins whose zones became free to ``on_free``, oldest first."""
+        with self._lock:
+            if self.stopping.is_set() or self.on_free is None:
+                return
+            freed: list[tuple[Bulletin, Channel]] = []
+            taken: set[str] = set()
+            for bulletin in list(self._waiting_priority):
+                if not self._busy(bulletin.zones, taken):
+                    self._waiting_priority.remove(bulletin)
+                    freed.append((bulletin, self.open_channel(bulletin.zones, Rank.PRIORITY)))
+                taken |= set(bulletin.zones)  # an older one waiting keeps its zones' turn
+            listener = self.on_free
+        if freed:
+            listener(freed)
 
     # -- a technician's requests -------------------------------------------------------
 
@@ -249,15 +377,19 @@ class AirControl:
 
     # -- stopping ----------------------------------------------------------------------
 
-    def stop_everything(self) -> None:
-        """The daemon is stopping: fade out every playback; programs end after their item."""
-        with self._lock:
+    def stop_everything(self) -> list[Bulletin]:
+        """The daemon is stopping: fade out every playback, start nothing more; returns the
+        priority bulletins still waiting (to be logged as not aired)."""
+        with self._changed:
             self.stopping.set()
             for channel in self._channels:
                 if channel.playback is not None:
                     channel.playback.stop()
-            for bulletin in self._emergencies + self._waiting_priority:
+            waiting, self._waiting_priority = self._waiting_priority, []
+            for bulletin in self._emergencies + waiting:
                 bulletin.done.set()
+            self._changed.notify_all()
+            return waiting
 
     def busy_zones(self) -> set[str]:
         with self._lock:

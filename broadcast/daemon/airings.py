@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -20,6 +21,7 @@ from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from broadcast.daemon.air import ProgramTurn
 from broadcast.daemon.attempts import record_not_aired
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.inputs import Inputs
@@ -30,6 +32,7 @@ from broadcast.playlog.history import plan_days
 from broadcast.schedule import Plan, PlanItem
 
 logger = logging.getLogger("broadcast.daemon")
+EARLIER_FIRST_SECONDS = 2.0  # at most this long for an earlier airing's job to fire
 
 JOB_PREFIX = "airing:"
 PREPARE_PREFIX = "prepare:"
@@ -75,6 +78,7 @@ class AiringScheduler:
         self._pending: dict[str, PlanItem] = {}
         self._running: dict[str, PlanItem] = {}
         self._started: set[str] = set()
+        self._rescheduling = threading.Lock()  # in turn: an older plan never lands last
         self._scheduler = BackgroundScheduler(
             timezone=timezone,
             executors={"default": ThreadPoolExecutor(8)},
@@ -126,41 +130,54 @@ class AiringScheduler:
         )
 
     def reschedule(self) -> None:
-        """Make the scheduler's jobs match the plan of today and tomorrow."""
+        """Make the scheduler's jobs match the plan of today and tomorrow.
+
+        One reschedule at a time, with the daemon's lock held only to swap what is pending:
+        status and commands answer while the plan is made and the jobs are set (each job reads
+        its airing from what is pending when it runs; an airing's id holds its instant)."""
         if not self._scheduler.running or self._current().context.air.stopping.is_set():
             return
-        with self._lock:
+        with self._rescheduling:
             now = self._current().context.clock.now()
-            items = self._upcoming(now)
-            for job in self._scheduler.get_jobs():
-                for prefix in (JOB_PREFIX, PREPARE_PREFIX):
-                    if job.id.startswith(prefix) and job.id[len(prefix) :] not in items:
-                        job.remove()
-            for item_id, item in items.items():
-                # The scheduler applies the grace rule itself: a job past it (the daemon
-                # restarted late, the wall clock jumped) is a missed event, never a late play.
-                self._scheduler.add_job(
-                    self._air,
-                    "date",
-                    run_date=item.start - self._start_ahead,
-                    args=[item_id],
-                    id=JOB_PREFIX + item_id,
-                    replace_existing=True,
-                    misfire_grace_time=int(self._grace.total_seconds()),
-                )
-                # Its audio is loaded ahead: at once for an airing due soon (the first one
-                # after a start included), else by a job shortly before its instant.
-                self._scheduler.add_job(
-                    self._prepare,
-                    "date",
-                    run_date=max(now, item.start - self._prepare_ahead),
-                    args=[item_id],
-                    id=PREPARE_PREFIX + item_id,
-                    replace_existing=True,
-                    misfire_grace_time=None,
-                )
-            self._pending = items
+            plan = self._plan(now.date(), PLAN_DAYS) if self._rehearsal is None else None
+            with self._lock:
+                items = self._upcoming(now, plan)
+                self._pending = dict(items)  # airings starting take theirs out of this one
+            self._replace_jobs(now, items)
         logger.info("lịch: %d lượt phát sắp tới", len(items), extra={"event": "rescheduled"})
+
+    def _replace_jobs(self, now: datetime, items: dict[str, PlanItem]) -> None:
+        for job in self._scheduler.get_jobs():
+            for prefix in (JOB_PREFIX, PREPARE_PREFIX):
+                if job.id.startswith(prefix) and job.id[len(prefix) :] not in items:
+                    job.remove()
+        for item_id, item in items.items():
+            # The scheduler applies the grace rule itself: a job past it (the daemon
+            # restarted late, the wall clock jumped) is a missed event, never a late play.
+            grace = int(self._grace.total_seconds())
+            self._schedule(self._air, JOB_PREFIX, item_id, item.start - self._start_ahead, grace)
+            # Its audio is loaded ahead: at once for an airing due soon (the first one
+            # after a start included), else by a job shortly before its instant.
+            at = max(now, item.start - self._prepare_ahead)
+            self._schedule(self._prepare, PREPARE_PREFIX, item_id, at, None)
+
+    def _schedule(
+        self, job: Callable[[str], None], prefix: str, item_id: str, at: datetime, grace: int | None
+    ) -> None:
+        """A date job for the airing; one already set for that instant is left as it is: the
+        job reads its airing when it runs, and a reload of thousands of airings changes few."""
+        scheduled = self._scheduler.get_job(prefix + item_id)
+        if scheduled is not None and scheduled.next_run_time == at:
+            return
+        self._scheduler.add_job(
+            job,
+            "date",
+            run_date=at,
+            args=[item_id],
+            id=prefix + item_id,
+            replace_existing=True,
+            misfire_grace_time=grace,
+        )
 
     def _prepare(self, item_id: str) -> None:
         with self._lock:
@@ -168,17 +185,16 @@ class AiringScheduler:
         if item is not None:
             context.audio.prepare(item.segments)
 
-    def _upcoming(self, now: datetime) -> dict[str, PlanItem]:
-        rehearsal = self._rehearsal
-        if rehearsal is not None:
-            if self._started:
-                return self._pending  # a rehearsal is planned once
-            return {item.id: item for item in self._rehearsal_items(now, rehearsal)}
-        plan = self._plan(now.date(), PLAN_DAYS).items
-        log = self._current().context.log
-        return upcoming_airings(
-            plan, now, self._grace, log, pending=self._pending, started=self._started
-        )
+    def _upcoming(self, now: datetime, plan: Plan | None) -> dict[str, PlanItem]:
+        """The airings to schedule now: ``plan``'s, or with none a rehearsal's."""
+        if plan is not None:
+            log = self._current().context.log
+            return upcoming_airings(
+                plan.items, now, self._grace, log, pending=self._pending, started=self._started
+            )
+        if self._started or self._rehearsal is None:
+            return self._pending  # a rehearsal is planned once
+        return {item.id: item for item in self._rehearsal_items(now, self._rehearsal)}
 
     def _rehearsal_items(self, now: datetime, rehearsal: Rehearsal) -> list[PlanItem]:
         plan = self._plan(now.date(), 1).items
@@ -190,17 +206,15 @@ class AiringScheduler:
     # -- the airings -------------------------------------------------------------------
 
     def _air(self, item_id: str) -> None:
-        with self._lock:
-            context = self._current().context
-            item = self._pending.pop(item_id, None)
-            if item is None or item_id in self._started or context.air.stopping.is_set():
-                return
-            self._started.add(item_id)
+        taken = self._take(item_id)
+        if taken is None:
+            return
+        context, item, turn = taken
         try:
             runner = begin_airing(context, item)
             with self._lock:
                 self._running[item_id] = runner.item
-            runner.run()
+            runner.run(turn)
         except Exception:
             logger.exception("lỗi khi phát %s", item_id, extra={"event": "program_failed"})
         finally:
@@ -209,6 +223,30 @@ class AiringScheduler:
                 finished = self._rehearsal is not None and not (self._pending or self._running)
         if finished:
             self._finished.set()
+
+    def _take(self, item_id: str) -> tuple[AirContext, PlanItem, ProgramTurn] | None:
+        """The due airing, out of the pending ones, with its place among programs on its
+        zones. Two due at once (a late start): the earlier planned takes its place first."""
+        waited_until = time.monotonic() + EARLIER_FIRST_SECONDS
+        while True:
+            with self._lock:
+                context = self._current().context
+                item = self._pending.get(item_id)
+                if item is None or item_id in self._started or context.air.stopping.is_set():
+                    return None
+                if not self._earlier_due(item) or time.monotonic() > waited_until:
+                    del self._pending[item_id]
+                    self._started.add(item_id)
+                    zones = item.zones
+                    return context, item, context.air.reserve_program((item.start, item_id), zones)
+            time.sleep(0.05)  # its job fires at the same moment: let it take its place
+
+    def _earlier_due(self, item: PlanItem) -> bool:
+        due = self._current().context.clock.now() + self._start_ahead
+        return any(
+            other.start < item.start and other.start <= due and set(other.zones) & set(item.zones)
+            for other in self._pending.values()
+        )
 
     def _on_missed(self, event: JobExecutionEvent) -> None:
         """A job past its grace time (the wall clock jumped): logged, never played late."""

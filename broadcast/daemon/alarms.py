@@ -30,6 +30,9 @@ class AlarmCode(StrEnum):
     AUDIO_MISSING = "audio_missing"  # a planned segment has no playable audio
     UNDERRUN = "underrun"  # a zone's device ran dry mid-play: listeners heard a gap
     VOICE_FALLBACK = "voice_fallback"  # scripts air in the offline voice: the online one failed
+    CONTROL_PORT_MOVED = "control_port_moved"  # --port was taken: the channel listens elsewhere
+    PLAYLOG_REPLACED = "playlog_replaced"  # the log was damaged: moved aside, a new one started
+    PLAYLOG_UNWRITTEN = "playlog_unwritten"  # log writes wait in memory (a full disk) or were lost
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -22,23 +25,26 @@ from broadcast.audio.wavfile import SAMPLE_RATE, read_wav
 from broadcast.config.model import SegmentKind
 from broadcast.config.tts import TtsSettings
 from broadcast.control import Announcement, CancelRequest
-from broadcast.daemon.air import Bulletin
+from broadcast.control.announce import within_length
+from broadcast.daemon.air import Bulletin, Channel, Rank
 from broadcast.daemon.attempts import segment_airing
+from broadcast.daemon.bulletin_play import play_bulletin, record_bulletin_not_aired
 from broadcast.daemon.context import AirContext
-from broadcast.daemon.runner import play_announcement
 from broadcast.daemon.segment_audio import SegmentAudio
 from broadcast.daemon.technician import who
 from broadcast.diagnostics import Diagnostic, InputError
 from broadcast.media.ffmpeg import AudioDecodeError, decode
 from broadcast.paths import ProjectPaths
-from broadcast.playlog import BulletinRecord, Reason
+from broadcast.playlog import COMPLETED_OUTCOMES, BulletinRecord, Reason
 from broadcast.schedule import PlannedSegment
-from broadcast.scripts import read_wording
+from broadcast.scripts import announcement_file, read_wording
 from broadcast.scripts.model import Priority
 from broadcast.scripts.reader import RECORDING_SUFFIXES
 
 logger = logging.getLogger("broadcast.daemon")
 GAP_AFTER_CHIME_SECONDS = 0.5
+# A bulletin a stop or a crash kept off the air is aired after a restart within this time.
+BULLETIN_VALID = timedelta(minutes=30)
 TITLE_WORDS = 12
 
 
@@ -53,19 +59,24 @@ class Announcer:
         # Bulletins handed to the air and not yet done, by id: their zones and done flag, for
         # what ``cancel`` tells (not their audio, which is freed once aired).
         self._live: dict[str, tuple[tuple[str, ...], threading.Event]] = {}
+        self._threads: list[threading.Thread] = []
 
-    def bulletin(self, context: AirContext, request: Announcement) -> Bulletin:
+    def bulletin(
+        self, context: AirContext, request: Announcement, sent: BulletinRecord | None = None
+    ) -> Bulletin:
         """Sound for the request (chime first), at broadcast loudness; ``InputError`` if the
-        text or file cannot be made into sound."""
+        text or file cannot be made into sound. ``sent``: the same bulletin as the log keeps
+        it, sent before a restart (its id and time are kept: still one broadcast)."""
         settings = context.config.tts
         zones = context.config.expand_zones(request.zones)
         if request.file is not None and request.file.suffix.lower() in RECORDING_SUFFIXES:
             title = request.file.stem
-            speech = self._recording(request.file, settings)
+            speech = self._recording(announcement_file(request.file), settings)
         else:
             if request.file is not None:
                 heading, body = read_wording(request.file, str(request.file))
-                text, title = f"{heading}\n\n{body}".strip(), heading
+                text = within_length(f"{heading}\n\n{body}".strip(), str(request.file))
+                title = heading
             else:
                 text = request.text or ""
                 title = _short_title(text)
@@ -74,6 +85,8 @@ class Announcer:
             chime = context.audio.for_segment(PlannedSegment(SegmentKind.CHIME, 0, 0, zones))
             gap = np.zeros(int(GAP_AFTER_CHIME_SECONDS * SAMPLE_RATE), dtype=np.float32)
             speech = np.concatenate([chime.samples.astype(np.float32), gap, speech])
+        if sent is not None:
+            return Bulletin(sent.id, zones, request.priority, title, speech, sent.requested_at)
         stamp = context.clock.now()
         kind = "khan-cap" if request.priority is Priority.EMERGENCY else "uu-tien"
         bulletin_id = f"{kind}-{stamp:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
@@ -98,8 +111,6 @@ class Announcer:
     def air(self, context: AirContext, bulletin: Bulletin, request: Announcement) -> None:
         """Put ``bulletin`` on the air (in the background); returns at once. The log keeps the
         announcement as sent first: one broadcast, whatever its zones."""
-        self._live = {key: live for key, live in self._live.items() if not live[1].is_set()}
-        self._live[bulletin.id] = (bulletin.zones, bulletin.done)
         context.log.record_bulletin(
             BulletinRecord(
                 id=bulletin.id,
@@ -112,20 +123,81 @@ class Announcer:
                 file=str(request.file) if request.file is not None else None,
             )
         )
+        self._put_on_air(context, bulletin)
+
+    def air_unaired_after_restart(self, context: AirContext) -> list[str]:
+        """Bulletins sent less than ``BULLETIN_VALID`` ago that a stop or a crash kept off some
+        of their zones: aired there now (made again from their text or file). A zone where a
+        technician skipped, stopped or cancelled it is not aired again. Returns their ids."""
+        now = context.clock.now()
+        sent = context.log.bulletins(since=now - BULLETIN_VALID)
+        if not sent:
+            return []
+        rows = context.log.attempts(since=sent[0].requested_at)
+        aired = []
+        for record in sent:
+            done = {
+                row.airing.zone
+                for row in rows
+                if row.airing.bulletin_id == record.id
+                and (row.outcome in COMPLETED_OUTCOMES or Reason.by_technician(row.reason))
+            }
+            zones = tuple(zone for zone in record.zones if zone not in done)
+            if not zones:
+                continue
+            request = Announcement(
+                zones=zones,
+                priority=Priority(record.priority),
+                text=record.text,
+                file=Path(record.file) if record.file else None,
+                sender=record.sender,
+            )
+            try:
+                bulletin = self.bulletin(context, request, sent=record)
+            except InputError as exc:
+                logger.error(
+                    "không phát lại được bản tin %s: %s",
+                    record.id,
+                    "; ".join(d.message for d in exc.diagnostics),
+                    extra={"event": "bulletin_not_restored", "bulletin": record.id},
+                )
+                continue
+            logger.warning(
+                "phát bản tin %s (chưa phát xong trước khi khởi động lại) trên %s",
+                record.id,
+                ", ".join(zones),
+                extra={"event": "bulletin_restored", "bulletin": record.id},
+            )
+            self._put_on_air(context, bulletin)
+            aired.append(record.id)
+        return aired
+
+    def _put_on_air(self, context: AirContext, bulletin: Bulletin) -> None:
+        self._live = {key: live for key, live in self._live.items() if not live[1].is_set()}
+        self._live[bulletin.id] = (bulletin.zones, bulletin.done)
         if bulletin.priority is Priority.EMERGENCY:
-            target = self._air_emergency
-        elif context.air.queue_priority(bulletin):
+            self._in_background(self._air_emergency, context, bulletin)
+            return
+        channel = context.air.admit_priority(bulletin)
+        if channel is None:
             logger.info(
-                "bản tin ưu tiên %s chờ hết mục đang phát",
+                "bản tin ưu tiên %s chờ khu vực rảnh (hết mục đang phát)",
                 bulletin.id,
                 extra={"event": "bulletin_queued", "bulletin": bulletin.id},
             )
             return
-        else:
-            target = self._air_now
-        threading.Thread(
-            target=target, args=(context, bulletin), name=f"bulletin-{bulletin.id}", daemon=True
-        ).start()
+        self._in_background(self._air_on, context, bulletin, channel)
+
+    def air_freed(self, context: AirContext, freed: list[tuple[Bulletin, Channel]]) -> None:
+        """Waiting bulletins whose zones just became free, each on a channel holding them."""
+        for bulletin, channel in freed:
+            self._in_background(self._air_on, context, bulletin, channel)
+
+    @staticmethod
+    def not_aired_at_stop(context: AirContext, waiting: list[Bulletin]) -> None:
+        """Bulletins still waiting when the daemon stops: a row per zone, never a silent loss."""
+        for bulletin in waiting:
+            record_bulletin_not_aired(context, bulletin, bulletin.zones, Reason.STOPPED)
 
     def cancel(self, context: AirContext, request: CancelRequest) -> Bulletin:
         """Take a queued priority bulletin off the air before it starts: one ``missed`` row
@@ -170,7 +242,8 @@ class Announcer:
         )
 
     def _air_emergency(self, context: AirContext, bulletin: Bulletin) -> None:
-        cut = context.air.claim_for_emergency(bulletin)
+        air = context.air
+        cut = air.claim_for_emergency(bulletin)
         logger.warning(
             "bản tin khẩn cấp %s trên %s; ngắt %d chương trình",
             bulletin.id,
@@ -178,17 +251,37 @@ class Announcer:
             len(cut),
             extra={"event": "emergency_started", "bulletin": bulletin.id},
         )
-        context.air.wait_silent(cut, bulletin.zones)
         try:
-            self._air_now(context, bulletin)
+            if not air.wait_turn(bulletin):  # stopping while an earlier emergency aired
+                record_bulletin_not_aired(context, bulletin, bulletin.zones, Reason.STOPPED)
+                return
+            air.wait_silent(cut, bulletin.zones)
+            self._air_on(context, bulletin, air.open_channel(bulletin.zones, Rank.EMERGENCY))
         finally:
-            context.air.release_emergency(bulletin)
+            air.release_emergency(bulletin)
+
+    def _in_background(
+        self, target: Callable[..., None], context: AirContext, bulletin: Bulletin, *rest: object
+    ) -> None:
+        thread = threading.Thread(
+            target=target,
+            args=(context, bulletin, *rest),
+            name=f"bulletin-{bulletin.id}",
+            daemon=True,
+        )
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def join(self, timeout: float) -> None:
+        """Wait (at most ``timeout`` in all) for the bulletins on the air to end and be logged."""
+        deadline = time.monotonic() + timeout
+        for thread in list(self._threads):
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     @staticmethod
-    def _air_now(context: AirContext, bulletin: Bulletin) -> None:
-        channel = context.air.open_channel(bulletin.zones)
+    def _air_on(context: AirContext, bulletin: Bulletin, channel: Channel) -> None:
         try:
-            play_announcement(context, bulletin, channel)
+            play_bulletin(context, bulletin, channel)
         finally:
             context.air.close_channel(channel)
         logger.info("đã phát bản tin %s", bulletin.id, extra={"event": "bulletin_aired"})

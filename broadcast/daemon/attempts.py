@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from broadcast.audio.wavfile import SAMPLE_RATE
 from broadcast.config.model import SegmentKind
 from broadcast.daemon.air import Bulletin, PlaybackEnd
 from broadcast.daemon.alarms import AlarmCode
@@ -21,6 +22,14 @@ from broadcast.sinks.protocol import OutletOutcome, PlayResult, PlayStatus, Zone
 LOGGED_KINDS = (SegmentKind.SCRIPT, SegmentKind.AUDIO)
 NOT_CUT = PlaybackEnd({}, {})
 Part = tuple[str | None, str]  # (script id or media file, zone)
+
+
+def rest_of(audio: SegmentAudio, start: float) -> SegmentAudio:
+    """``audio`` from ``start`` seconds (a view: nothing is copied)."""
+    if start <= 0:
+        return audio
+    samples = audio.samples[round(start * SAMPLE_RATE) :]
+    return SegmentAudio(samples, audio.audio_hash, audio.engine, audio.voice)
 
 
 def segment_airing(

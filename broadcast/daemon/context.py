@@ -18,6 +18,7 @@ from broadcast.scripts.model import Script
 from broadcast.sinks.protocol import AudioSink, Playback, ZoneSpeakers
 
 DEFAULT_RESUME_BACK_SECONDS = 5.0
+DEFAULT_GRACE_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class AirContext:
     excerpt_seconds: float | None = None  # rehearsals play only the start of each segment
     # How far back from its cut an item may be taken up (to the last pause in that reach).
     resume_back_seconds: float = DEFAULT_RESUME_BACK_SECONDS
+    # How late an airing may still start (the daemon's grace period): one waiting for another
+    # program on its zones longer than this is logged as missed.
+    grace_seconds: float = DEFAULT_GRACE_SECONDS
 
     def play(
         self, samples: np.ndarray, zones: Sequence[str], label: str, at: float | None = None

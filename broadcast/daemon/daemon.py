@@ -27,6 +27,7 @@ from broadcast.control import (
     STOP,
     ControlServer,
     Handler,
+    once_per_request_id,
     parse_announcement,
     parse_cancel,
     parse_cut,
@@ -36,12 +37,16 @@ from broadcast.daemon.air import AirControl
 from broadcast.daemon.airings import AiringScheduler, Current
 from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.announcer import Announcer
-from broadcast.daemon.context import DEFAULT_RESUME_BACK_SECONDS, AirContext
+from broadcast.daemon.context import (
+    DEFAULT_GRACE_SECONDS,
+    DEFAULT_RESUME_BACK_SECONDS,
+    AirContext,
+)
 from broadcast.daemon.daemon_log import setup_daemon_logging
 from broadcast.daemon.inputs import Inputs, read_inputs
 from broadcast.daemon.notify import SystemdNotifier, status_line
 from broadcast.daemon.rehearsal import Rehearsal
-from broadcast.daemon.render_ahead import RenderAhead
+from broadcast.daemon.render_ahead import DISK_RETRY, RenderAhead
 from broadcast.daemon.restart import missed_while_down, note_arrivals, note_arrivals_at_start
 from broadcast.daemon.segment_audio import AudioMemory, SegmentAudioSource
 from broadcast.daemon.status import HEARTBEAT_SECONDS, DaemonStatus, last_heartbeat, write_status
@@ -49,13 +54,14 @@ from broadcast.daemon.status_snapshot import snapshot
 from broadcast.daemon.technician import take_off
 from broadcast.daemon.watcher import Changes, ChangeWatcher
 from broadcast.paths import ProjectPaths
-from broadcast.playlog import PlayLog
+from broadcast.playlog import open_for_air
 from broadcast.scripts.model import Script
 from broadcast.sinks.protocol import AudioSink, ZoneHealth, ZoneSpeakers
 
 logger = logging.getLogger("broadcast.daemon")
 
-DEFAULT_GRACE = timedelta(minutes=5)
+DEFAULT_GRACE = timedelta(seconds=DEFAULT_GRACE_SECONDS)
+BULLETIN_STOP_SECONDS = 5.0  # a bulletin's fade and its rows; the stop is done within 10 s
 # Audio made by a fallback engine (gTTS unreachable) is rendered again this often, so the
 # preferred voice comes back on its own once the network does.
 DEFAULT_RENDER_RETRY = timedelta(minutes=15)
@@ -73,6 +79,7 @@ class DaemonOptions:
     resume_back_seconds: float = DEFAULT_RESUME_BACK_SECONDS  # see AirContext
     render_ahead: bool = True
     render_retry: timedelta = DEFAULT_RENDER_RETRY
+    disk_retry: timedelta = DISK_RETRY  # sooner after a full disk: see render_ahead
     offline: bool = False  # render with offline engines only
     rehearsal: Rehearsal | None = None
     control_port: int = 0
@@ -97,6 +104,7 @@ class BroadcastDaemon:
     ):
         self.paths = paths
         self.options = options or DaemonOptions()
+        paths.make_private_data_dir()  # before the daemon writes anything there
         if self.options.console_log is not None:
             setup_daemon_logging(paths, console=self.options.console_log)
         self.sink = sink
@@ -108,17 +116,22 @@ class BroadcastDaemon:
         self.clock: Clock = clock or SystemClock(timezone)
         self.alarms = Alarms(self.clock)
         self.air = AirControl()
-        self.log = PlayLog.open(paths, timezone=timezone)
+        self.log, damaged = open_for_air(paths, now=self.clock.now(), timezone=timezone)
+        if damaged is not None:  # airs on a new log; the damaged file is kept aside
+            self.alarms.raise_alarm(AlarmCode.PLAYLOG_REPLACED, damaged)
         note_arrivals_at_start(
             self.log, self.inputs.scripts, self.clock.now(), paths.home, self._down_since
         )
         self.stopped = threading.Event()
         self.stop_requested = threading.Event()  # set by signals, or by a rehearsal's end
         self._lock = threading.RLock()
+        self._reloading = threading.Lock()  # reloads in turn: an older one never lands last
         self._announcer = Announcer(paths)
         self._render_ahead = RenderAhead(paths, self.alarms, self._render_inputs, self._rendered)
-        self._audio_memory = AudioMemory()  # levelled and read-ahead audio, kept across edits
+        self._audio_memory = AudioMemory.for_daemon()  # levelled, read ahead; kept across edits
         self.context, self._durations = self._build_context(self.inputs)
+        # Bulletins waiting for their zones air the moment the zones are free.
+        self.air.on_free = lambda freed: self._announcer.air_freed(self.context, freed)
         self._airings = AiringScheduler(
             self._current,
             lock=self._lock,
@@ -163,9 +176,13 @@ class BroadcastDaemon:
             self._watcher.start(self._on_changes)
             if self._control is not None:
                 self._control.start()
+                if self._control.port_notice is not None:  # airs all the same; says where
+                    self.alarms.raise_alarm(AlarmCode.CONTROL_PORT_MOVED, self._control.port_notice)
+            self._announcer.air_unaired_after_restart(context)
             self._airings.replan_daily()
             if self.options.render_ahead:
                 self._airings.every(self.options.render_retry, self._retry_render, "render-retry")
+                self._airings.every(self.options.disk_retry, self._retry_disk, "render-retry-disk")
         self._alarm_input_problems(self.inputs)  # e.g. started on the last good timetable
         self._airings.reschedule()
         if self.options.render_ahead:
@@ -187,11 +204,13 @@ class BroadcastDaemon:
             return
         logger.info("đang dừng", extra={"event": "daemon_stopping"})
         self._systemd.stopping()
-        self.air.stop_everything()
+        waiting = self.air.stop_everything()
+        self._announcer.not_aired_at_stop(self.context, waiting)
         self._watcher.stop()
         if self._control is not None:
             self._control.stop()
         self._airings.shutdown()  # running programs finish their item's logging
+        self._announcer.join(BULLETIN_STOP_SECONDS)  # bulletins too, after their fade
         if self._beating.is_alive():
             self._beating.join()
         self._heartbeat(stopping=True)
@@ -202,7 +221,7 @@ class BroadcastDaemon:
     def _control_handlers(self) -> dict[str, Handler]:
         return {
             STATUS: without_args(STATUS, lambda: self.status().to_json()),
-            ANNOUNCE: self._announce,
+            ANNOUNCE: once_per_request_id(self._announce),  # a client's retry airs once
             RELOAD: without_args(RELOAD, self.reload),
             SKIP: lambda args: self._take_off(SKIP, args),
             STOP: lambda args: self._take_off(STOP, args),
@@ -227,16 +246,21 @@ class BroadcastDaemon:
             alarms=self.alarms,
             excerpt_seconds=rehearsal.excerpt_seconds if rehearsal else None,
             resume_back_seconds=self.options.resume_back_seconds,
+            grace_seconds=self.options.grace.total_seconds(),
         )
         return context, manifest.planning_durations()
 
     def reload(self) -> dict[str, object]:
-        """Read the inputs again now; an invalid edit keeps the last good state (and says so)."""
-        with self._lock:
+        """Read the inputs again now; an invalid edit keeps the last good state (and says so).
+
+        The files are read and judged off the daemon's lock, one reload at a time: commands
+        and airings go on with the state in force until the new one takes its place."""
+        with self._reloading:
             inputs = read_inputs(self.paths, self.inputs)
-            note_arrivals(self.log, inputs.scripts, self.clock.now())
-            self.inputs = inputs
-            self.context, self._durations = self._build_context(inputs)
+            with self._lock:
+                note_arrivals(self.log, inputs.scripts, self.clock.now())
+                self.inputs = inputs
+                self.context, self._durations = self._build_context(inputs)
         self._alarm_input_problems(inputs)
         self._airings.reschedule()
         if self.options.render_ahead:
@@ -268,6 +292,11 @@ class BroadcastDaemon:
     def _retry_render(self) -> None:
         """Audio left to a fallback engine (or none): try the preferred engine again."""
         if self._render_ahead.incomplete:
+            self._render()
+
+    def _retry_disk(self) -> None:
+        """Audio a full disk could not store: tried soon again, so it follows the space back."""
+        if self._render_ahead.disk_full:
             self._render()
 
     def _render_inputs(self) -> tuple[TtsSettings, list[Script]]:
@@ -314,6 +343,12 @@ class BroadcastDaemon:
                         f"khu vực {health.zone_id}: {health.problem}",
                         health.zone_id,
                     )
+            # Log writes the disk refused are written once it takes them; till then, an alarm.
+            unwritten = self.log.catch_up()
+            if unwritten is None:
+                self.alarms.clear(AlarmCode.PLAYLOG_UNWRITTEN)
+            else:
+                self.alarms.raise_alarm(AlarmCode.PLAYLOG_UNWRITTEN, unwritten)
         status = self.status(stopping=stopping)
         write_status(self.paths, status)
         self._systemd.status(status_line(status))

@@ -36,17 +36,12 @@ def _part(row: Attempt) -> Part:
     return (row.airing.script_id or row.airing.title, row.airing.zone)
 
 
-def _cut_by_technician(row: Attempt) -> bool:
-    reason = row.reason or ""
-    return reason.startswith((Reason.SKIPPED_BY, Reason.STOPPED_BY))
-
-
 def aired_parts(log: PlayLog, item: PlanItem) -> set[Part]:
     """Parts of ``item`` not to play again: completed, or cut by a technician on purpose."""
     return {
         _part(row)
         for row in _rows_of(log, item)
-        if row.outcome in COMPLETED_OUTCOMES or _cut_by_technician(row)
+        if row.outcome in COMPLETED_OUTCOMES or Reason.by_technician(row.reason)
     }
 
 

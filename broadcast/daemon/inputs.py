@@ -1,7 +1,8 @@
 """What the daemon airs from: configuration, scripts and rendered audio, kept at the last good
 state when an edit breaks something.
 
-An invalid ``schedules.yaml`` or lexicon leaves the previous configuration in force; a script
+An invalid ``schedules.yaml`` or lexicon leaves the previous configuration in force (a program
+naming a script the ward does not have makes it invalid, as in ``broadcast check``); a script
 that an edit made invalid keeps airing in its previous good version. Both raise an alarm that
 names file and line, so the technician knows the edit was not taken. The last valid timetable
 and a copy of each script that read valid are kept in the data folder, so a restart (a power
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcast.config import Config, parse_config, read_config_text
+from broadcast.config.references import check_script_references
 from broadcast.diagnostics import Diagnostic, InputError, errors_in
 from broadcast.media.files import atomic_write
 from broadcast.paths import ProjectPaths
@@ -50,10 +52,23 @@ def read_inputs(paths: ProjectPaths, previous: Inputs | None = None) -> Inputs:
     a power cut do not silence the ward; only with no valid configuration at all does it raise
     ``InputError``.
     """
+    folder = load_folder(paths)  # first: the timetable is judged with the scripts it names
+    scripts = {script.id: script for script in folder.scripts}
+    kept_versions = previous.by_id if previous is not None else _saved_scripts(paths, folder)
+    script_problems: list[Diagnostic] = []
+    for rejected in folder.rejected:
+        script_problems.extend(rejected.diagnostics)
+        kept = kept_versions.get(rejected.id)
+        if kept is not None:
+            scripts.setdefault(kept.id, kept)  # a valid file of the same id wins
+    ordered = tuple(scripts[key] for key in sorted(scripts))
     problems: list[Diagnostic] = []
     try:
         text, source = read_config_text(paths)
         config = parse_config(text, source, paths)
+        unknown = errors_in(check_script_references(config, ordered))
+        if unknown:  # a program naming a script the ward lacks: refused, as `check` does
+            raise InputError(unknown)
         _keep_last_good(paths, text)
     except InputError as exc:
         fallback = previous.config if previous is not None else _last_good(paths)
@@ -65,17 +80,8 @@ def read_inputs(paths: ProjectPaths, previous: Inputs | None = None) -> Inputs:
         load_lexicon(paths)  # only checked here; the render stage reads it itself
     except InputError as exc:
         problems.extend(errors_in(exc.diagnostics))
-    folder = load_folder(paths)
-    scripts = {script.id: script for script in folder.scripts}
-    kept_versions = previous.by_id if previous is not None else _saved_scripts(paths, folder)
-    for rejected in folder.rejected:
-        problems.extend(rejected.diagnostics)
-        kept = kept_versions.get(rejected.id)
-        if kept is not None:
-            scripts.setdefault(kept.id, kept)  # a valid file of the same id wins
     _keep_last_good_scripts(paths, folder)
-    ordered = tuple(scripts[key] for key in sorted(scripts))
-    return Inputs(config, ordered, tuple(errors_in(problems)))
+    return Inputs(config, ordered, tuple(errors_in(problems + script_problems)))
 
 
 def last_good_file(paths: ProjectPaths) -> Path:

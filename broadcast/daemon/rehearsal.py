@@ -17,9 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+import numpy as np
+
+from broadcast.audio.wavfile import SAMPLE_RATE
 from broadcast.config.model import QuietHours
 from broadcast.config.timing import quiet_label
 from broadcast.daemon.context import AirContext
+from broadcast.daemon.segment_audio import SegmentAudio
 from broadcast.paths import ProjectPaths
 from broadcast.schedule import PlanItem
 
@@ -115,3 +119,15 @@ def _touches(quiet: QuietHours, start: datetime, seconds: float) -> bool:
 
 def _named(item: PlanItem) -> str:
     return f"{item.slot_name} {item.start:%H:%M} ({', '.join(item.zones)})"
+
+
+def excerpt(audio: SegmentAudio, limit: float | None) -> SegmentAudio:
+    """The first ``limit`` seconds of ``audio`` (a rehearsal's excerpt), faded out at the cut;
+    the whole of it without a limit."""
+    if limit is None or audio.seconds <= limit:
+        return audio
+    cut = audio.samples[: int(limit * SAMPLE_RATE)].copy()
+    fade = min(len(cut), int(0.2 * SAMPLE_RATE))  # no click at the cut
+    ramp = np.linspace(1.0, 0.0, fade)
+    cut[-fade:] = (cut[-fade:] * ramp).astype(cut.dtype)
+    return SegmentAudio(cut, audio.audio_hash, audio.engine, audio.voice)

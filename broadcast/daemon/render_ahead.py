@@ -3,16 +3,21 @@
 One pass at a time (another follows if asked meanwhile). A pass that could not make every
 script's audio with the preferred engine (gTTS unreachable, a full disk) leaves the last good
 audio on the air, raises one alarm naming each script and why, and is tried again later, so
-the preferred voice comes back by itself once the network or the disk does.
+the preferred voice comes back by itself once the network or the disk does: after a full disk
+within ``DISK_RETRY`` of space returning (a retry then costs only the failed writes), else at
+the daemon's slower retry (a network that is down is not asked every few seconds).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 
 from broadcast.audio.batch import RenderSummary, render_all, render_script
+from broadcast.audio.cache import DISK_FULL
 from broadcast.audio.manifest import AudioManifest
 from broadcast.config.tts import TtsSettings
 from broadcast.daemon.alarms import AlarmCode, Alarms
@@ -22,6 +27,7 @@ from broadcast.tts.chain import build_chain
 from broadcast.tts.registry import ONLINE_ENGINES
 
 logger = logging.getLogger("broadcast.daemon")
+DISK_RETRY = timedelta(seconds=30)
 
 
 class RenderAhead:
@@ -39,6 +45,7 @@ class RenderAhead:
         self._lock = threading.Lock()
         self._again = threading.Event()
         self.incomplete = False  # a fallback engine, or nothing, made some script's audio
+        self.disk_full = False  # the last pass could not store audio: retry at DISK_RETRY
 
     def first_pass(self) -> None:
         """At start, scripts with no audio at all get it now from the offline engines
@@ -79,8 +86,14 @@ class RenderAhead:
                 AlarmCode.TTS_FAILED, f"lỗi khi tạo âm thanh: {exc}; vẫn phát âm thanh cũ"
             )
             self.incomplete = True
+            self.disk_full = isinstance(exc, OSError) and exc.errno in (
+                errno.ENOSPC,
+                errno.EDQUOT,
+            )
             return
         self.incomplete = not summary.ok or summary.fell_back > 0
+        problems = [p for r in summary.failed for p in r.problems] + [summary.manifest_problem]
+        self.disk_full = any(p and p.startswith(DISK_FULL) for p in problems)
         self._alarm(summary)
         self._alarm_fallback_voice(scripts)
         self._rendered()

@@ -24,11 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-import numpy as np
-
 from broadcast.audio.pauses import resume_point
 from broadcast.audio.wavfile import SAMPLE_RATE
-from broadcast.daemon.air import Bulletin, Channel, PlaybackEnd
+from broadcast.daemon.air import Channel, PlaybackEnd, ProgramTurn
 from broadcast.daemon.alarms import AlarmCode
 from broadcast.daemon.attempts import (
     LOGGED_KINDS,
@@ -37,10 +35,13 @@ from broadcast.daemon.attempts import (
     content_key,
     finish_attempts,
     record_not_aired,
+    rest_of,
     segment_airing,
     start_attempts,
 )
+from broadcast.daemon.bulletin_play import play_bulletin
 from broadcast.daemon.context import AirContext
+from broadcast.daemon.rehearsal import excerpt
 from broadcast.daemon.segment_audio import AudioUnavailable, SegmentAudio
 from broadcast.playlog import Outcome, Reason
 from broadcast.schedule import PlanItem, PlannedSegment
@@ -71,14 +72,6 @@ class _Play:
 
 class _Refused(Enum):
     HELD = "held"  # an emergency took the air first, or the daemon is stopping
-
-
-def _rest_of(audio: SegmentAudio, start: float) -> SegmentAudio:
-    """``audio`` from ``start`` seconds (a view: nothing is copied)."""
-    if start <= 0:
-        return audio
-    samples = audio.samples[round(start * SAMPLE_RATE) :]
-    return SegmentAudio(samples, audio.audio_hash, audio.engine, audio.voice)
 
 
 class ProgramRunner:
@@ -113,10 +106,16 @@ class ProgramRunner:
         ]
         return bool(content) and all(part in self._already_aired for part in content)
 
-    def run(self) -> None:
+    def run(self, turn: ProgramTurn | None = None) -> None:
+        """Air the program; ``turn``: its place among programs on the same zones, if the
+        scheduler reserved it when the airing fell due."""
         context = self.context
+        turn = turn or context.air.reserve_program((self.item.start, self.item.id), self.item.zones)
         if self._fully_aired():
             logger.info("%s đã phát xong trước đó", self.item.id, extra={"event": "already_aired"})
+            context.air.leave_program(turn)
+            return
+        if not self._take_turn(turn):
             return
         self._started = context.clock.monotonic()
         self._first_at = self._instant_of(self.item.start)
@@ -132,7 +131,31 @@ class ProgramRunner:
         finally:
             while self._groups:  # a group may split again while another is joined
                 self._groups.pop().join()
+            context.air.leave_program(turn)
         logger.info("kết thúc %s", self.item.id, extra={"event": "program_ended"})
+
+    def _take_turn(self, turn: ProgramTurn) -> bool:
+        """Wait for another program on these zones to end (two due at once after a late
+        start: the earlier first); one still waiting past the grace period is logged missed."""
+        context, item = self.context, self.item
+        late_by = (context.clock.now() - item.start).total_seconds()
+        deadline = time.monotonic() + max(0.0, context.grace_seconds - late_by)
+        entered = context.air.enter_program(turn, deadline)
+        if not entered and not context.air.stopping.is_set():
+            logger.warning(
+                "%s không phát: khu vực bận chương trình khác quá giờ cho phép",
+                item.id,
+                extra={"event": "zone_busy", "item": item.id},
+            )
+            record_not_aired(
+                context,
+                item,
+                item.segments,
+                Reason.ZONE_BUSY,
+                outcome=Outcome.MISSED,
+                skip=self._already_aired,
+            )
+        return entered
 
     def _instant_of(self, moment: datetime) -> float | None:
         """``moment`` on ``time.monotonic()``'s clock (the sinks'), if it is just ahead."""
@@ -244,7 +267,7 @@ class ProgramRunner:
                 self.context, self.item, [segment], exc.reason, exc.message, zones=set(zones)
             )
             return frozenset()
-        audio = self._excerpt(audio)
+        audio = excerpt(audio, self.context.excerpt_seconds)
         key = content_key(segment)
         cut_at = heard.get((key, zones[0]), 0.0)
         start = (
@@ -254,7 +277,11 @@ class ProgramRunner:
         )
         retries = DEVICE_RETRIES
         while zones and not self.context.air.stopping.is_set():
-            played = self._play(channel, index, audio, zones, start, heard)
+            try:
+                played = self._play(channel, index, audio, zones, start, heard)
+            except Exception as exc:  # one item that cannot play never takes the rest with it
+                self._failed(channel, segment, zones, exc)
+                return frozenset()
             if played is _Refused.HELD:
                 return frozenset(zones)
             result, ended = played
@@ -272,15 +299,21 @@ class ProgramRunner:
             return frozenset(ended.preempted)
         return frozenset()
 
-    def _excerpt(self, audio: SegmentAudio) -> SegmentAudio:
-        limit = self.context.excerpt_seconds
-        if limit is None or audio.seconds <= limit:
-            return audio
-        cut = audio.samples[: int(limit * SAMPLE_RATE)].copy()
-        fade = min(len(cut), int(0.2 * SAMPLE_RATE))  # no click at the cut
-        ramp = np.linspace(1.0, 0.0, fade)
-        cut[-fade:] = (cut[-fade:] * ramp).astype(cut.dtype)
-        return SegmentAudio(cut, audio.audio_hash, audio.engine, audio.voice)
+    def _failed(
+        self, channel: Channel, segment: PlannedSegment, zones: list[str], exc: Exception
+    ) -> None:
+        logger.exception(
+            "%s: không phát được %s",
+            self.item.id,
+            content_key(segment),
+            extra={"event": "item_failed"},
+        )
+        self.context.air.end(channel)
+        message = f"lỗi khi phát: {exc}"
+        self.context.alarms.raise_alarm(AlarmCode.DEVICE_ERROR, f"{self.item.id}: {message}")
+        record_not_aired(
+            self.context, self.item, [segment], Reason.DEVICE_ERROR, message, zones=set(zones)
+        )
 
     def _play(
         self,
@@ -294,7 +327,7 @@ class ProgramRunner:
         """One playback of ``audio`` from ``start`` seconds on ``zones``, logged per zone."""
         context = self.context
         segment = self.item.segments[index]
-        rest = _rest_of(audio, start)
+        rest = rest_of(audio, start)
         label = segment.script_id or segment.kind.value
         at, self._first_at = self._first_at, None
         playback = context.air.begin(
@@ -379,22 +412,4 @@ class ProgramRunner:
 
     def _air_waiting_priority(self, channel: Channel) -> None:
         for bulletin in self.context.air.take_priority(channel.zones):
-            play_announcement(self.context, bulletin, channel)
-
-
-def play_announcement(context: AirContext, bulletin: Bulletin, channel: Channel) -> None:
-    """Air a bulletin on ``channel`` (its zones held by the caller) and log each zone."""
-    audio = SegmentAudio(bulletin.audio)
-    zones = list(bulletin.zones)
-    now = context.clock.now()
-    attempts = start_attempts(
-        context, zones, lambda z: segment_airing(context, None, None, z, audio, bulletin), now
-    )
-    playback = context.air.attach(
-        channel, zones, lambda: context.play(audio.samples, zones, bulletin.id)
-    )
-    result = playback.wait()
-    ended = context.air.end(channel)
-    alarm_device_errors(context, result.outcomes)
-    finish_attempts(context, attempts, result, audio, ended)
-    bulletin.done.set()
+            play_bulletin(self.context, bulletin, channel)

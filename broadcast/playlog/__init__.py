@@ -4,6 +4,7 @@
 """
 
 from broadcast.playlog.chain import ChainProblem, VerifyResult
+from broadcast.playlog.faults import PlayLogUnreadable
 from broadcast.playlog.model import (
     COMPLETED_OUTCOMES,
     OUTCOME_LABELS_VI,
@@ -14,6 +15,7 @@ from broadcast.playlog.model import (
     Reason,
     reason_label_vi,
 )
+from broadcast.playlog.salvage import open_for_air
 from broadcast.playlog.store import DATABASE_NAME, PlayLog, database_path
 
 __all__ = [
@@ -26,8 +28,10 @@ __all__ = [
     "ChainProblem",
     "Outcome",
     "PlayLog",
+    "PlayLogUnreadable",
     "Reason",
     "VerifyResult",
     "database_path",
+    "open_for_air",
     "reason_label_vi",
 ]

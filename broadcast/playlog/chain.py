@@ -19,9 +19,10 @@ or a head that is ahead of the last event (rows removed at the end).
 The playing heartbeat (``progress_seconds``) is deliberately not chained: it changes every few
 seconds and is superseded by the chained ``aired_seconds`` when the row ends.
 
-Limits: the chain has no secret key. It shows edits made with a database browser, but someone
-who rewrites every later hash with this code could hide an edit; each period report therefore
-prints the head (event count and hash), so a rewrite contradicts reports already sent.
+Limits: the chain has no secret key. It shows edits made with a database browser, but a cut
+tail (head set back), a rewrite of every later hash with this code, or an empty or replaced
+database all verify; each period report therefore prints the head hash, and ``broadcast logs
+--verify --expect HASH`` finds whether the log still holds it (docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
+from broadcast.playlog.faults import damaged_pages
 from broadcast.playlog.schema import (
     ADDED_FIELDS,
     CHAINED_FIELDS,
@@ -121,9 +123,9 @@ def _changed(row_id: int) -> ChainProblem:
 
 def verify_chain(conn: sqlite3.Connection) -> VerifyResult:
     """Replay the chain; call inside one read transaction so the daemon's writes don't race."""
-    check = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if check != "ok":
-        return VerifyResult(0, 0, "", ChainProblem(None, "corrupt", f"tệp hỏng: {check}"))
+    damage = damaged_pages(conn)
+    if damage is not None:
+        return VerifyResult(0, 0, "", ChainProblem(None, "corrupt", damage))
     head_seq, head_hash = conn.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
     allocated = conn.execute(
         "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'attempts'"

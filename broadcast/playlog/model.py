@@ -46,6 +46,7 @@ class Reason:
     QUIET_HOURS = "quiet_hours"
     STOPPED = "stopped"
     CLOCK_JUMP = "clock_jump"
+    ZONE_BUSY = "zone_busy"  # another program held its zones past its window
     PREEMPTED_BY = "preempted_by"
     # A technician's request over the control channel; the detail is the account that asked.
     SKIPPED_BY = "skipped_by"  # the item faded out, its program went on
@@ -55,6 +56,13 @@ class Reason:
     @staticmethod
     def preempted_by(item_id: str) -> str:
         return f"{Reason.PREEMPTED_BY}:{item_id}"
+
+    @staticmethod
+    def by_technician(reason: str | None) -> bool:
+        """A technician's decision (skip, stop, cancel): not something to make up for."""
+        return (reason or "").startswith(
+            (Reason.SKIPPED_BY, Reason.STOPPED_BY, Reason.CANCELLED_BY)
+        )
 
     @staticmethod
     def asked_by(code: str, who: str | None) -> str:
@@ -71,6 +79,7 @@ _REASON_LABELS_VI = {
     Reason.QUIET_HOURS: "giờ yên tĩnh",
     Reason.STOPPED: "người vận hành dừng",
     Reason.CLOCK_JUMP: "đồng hồ máy bị chỉnh nhảy qua giờ phát",
+    Reason.ZONE_BUSY: "khu vực đang phát chương trình khác quá giờ cho phép",
 }
 _ASKED_LABELS_VI = {
     Reason.SKIPPED_BY: "bỏ qua",

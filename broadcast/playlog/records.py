@@ -7,23 +7,26 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
 
 from broadcast.playlog.model import BulletinRecord
+from broadcast.playlog.pending import PendingWrites
 from broadcast.playlog.rows import clean_text
 from broadcast.schedule.model import PlanItem
 
 
 class PlayRecords:
-    """Part of ``PlayLog``: its connection, lock, write transaction and time stamps."""
+    """Part of ``PlayLog``: its connection, write transaction, reads and time stamps."""
 
     _conn: sqlite3.Connection
-    _lock: threading.RLock
+    _pending: PendingWrites
 
     def _write(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def _reading(self) -> AbstractContextManager[None]:
         raise NotImplementedError
 
     def _stamp(self, moment: datetime) -> str:
@@ -31,53 +34,69 @@ class PlayRecords:
 
     def record_bulletin(self, bulletin: BulletinRecord) -> None:
         """An announcement as sent, before it airs: its rows name it by ``bulletin_id``."""
-        with self._write():
-            self._conn.execute(
-                "INSERT OR IGNORE INTO bulletins (id, priority, sender, requested_at, zones, "
-                "title, text, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    bulletin.id,
-                    bulletin.priority,
-                    clean_text(bulletin.sender),
-                    self._stamp(bulletin.requested_at),
-                    json.dumps(list(bulletin.zones), ensure_ascii=False),
-                    clean_text(bulletin.title),
-                    clean_text(bulletin.text),
-                    clean_text(bulletin.file),
-                ),
-            )
+        values = (
+            bulletin.id,
+            bulletin.priority,
+            clean_text(bulletin.sender),
+            self._stamp(bulletin.requested_at),
+            json.dumps(list(bulletin.zones), ensure_ascii=False),
+            clean_text(bulletin.title),
+            clean_text(bulletin.text),
+            clean_text(bulletin.file),
+        )
+
+        def write() -> None:
+            with self._write():
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO bulletins (id, priority, sender, requested_at, "
+                    "zones, title, text, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    values,
+                )
+
+        self._pending.write(write, None)
 
     def record_aired_plan(self, item: PlanItem, at: datetime) -> bool:
         """The plan of an airing as it starts; ``False`` if one was recorded before (the
-        airing started before a restart: its first plan stands)."""
-        with self._write():
-            cursor = self._conn.execute(
-                "INSERT OR IGNORE INTO aired_plans (item_id, slot_id, start, plan, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (
-                    item.id,
-                    item.slot_id,
-                    self._stamp(item.start),
-                    json.dumps(item.to_record(), ensure_ascii=False),
-                    self._stamp(at),
-                ),
-            )
-            return cursor.rowcount == 1
+        airing started before a restart: its first plan stands). ``True`` while the storage
+        refuses writes: the plan is kept, and the first one recorded still stands."""
+        values = (
+            item.id,
+            item.slot_id,
+            self._stamp(item.start),
+            json.dumps(item.to_record(), ensure_ascii=False),
+            self._stamp(at),
+        )
+
+        def write() -> bool:
+            with self._write():
+                cursor = self._conn.execute(
+                    "INSERT OR IGNORE INTO aired_plans (item_id, slot_id, start, plan, "
+                    "recorded_at) VALUES (?, ?, ?, ?, ?)",
+                    values,
+                )
+                return cursor.rowcount == 1
+
+        return self._pending.write(write, True)
 
     def note_scripts_seen(self, arrivals: Mapping[str, datetime]) -> None:
         """When scripts were first in the folder; a script already noted keeps its time."""
-        with self._write():
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO script_arrivals (script_id, first_seen) VALUES (?, ?)",
-                [(script_id, self._stamp(at)) for script_id, at in arrivals.items()],
-            )
+        values = [(script_id, self._stamp(at)) for script_id, at in arrivals.items()]
+
+        def write() -> None:
+            with self._write():
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO script_arrivals (script_id, first_seen) VALUES (?, ?)",
+                    values,
+                )
+
+        self._pending.write(write, None)
 
     def bulletins(
         self, *, since: datetime | None = None, until: datetime | None = None
     ) -> list[BulletinRecord]:
         """Announcements sent in ``[since, until)``, oldest first."""
         sql, params = self._between("requested_at", since, until)
-        with self._lock:
+        with self._reading():
             rows = self._conn.execute(
                 "SELECT id, priority, requested_at, zones, title, sender, text, file "
                 f"FROM bulletins {sql} ORDER BY requested_at, id",
@@ -102,14 +121,14 @@ class PlayRecords:
     ) -> dict[str, PlanItem]:
         """The recorded plans of airings starting in ``[since, until)``, by item id."""
         sql, params = self._between("start", since, until)
-        with self._lock:
+        with self._reading():
             rows = self._conn.execute(f"SELECT item_id, plan FROM aired_plans {sql}", params)
             found = rows.fetchall()
         return {item_id: PlanItem.from_record(json.loads(plan)) for item_id, plan in found}
 
     def script_arrivals(self) -> dict[str, datetime]:
         """When the daemon first saw each script (scripts seen by no daemon are absent)."""
-        with self._lock:
+        with self._reading():
             rows = self._conn.execute("SELECT script_id, first_seen FROM script_arrivals")
             found = rows.fetchall()
         return {script_id: datetime.fromisoformat(first) for script_id, first in found}

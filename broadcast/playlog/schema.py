@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from broadcast.playlog.faults import PlayLogUnreadable
+
 GENESIS_HASH = "0" * 64
 
 # The hash chain covers these columns: the ones fixed when playback starts…
@@ -41,7 +43,7 @@ CHAINED_FIELDS = (
 )
 
 
-class SchemaTooNew(RuntimeError):
+class SchemaTooNew(PlayLogUnreadable):
     """The database was written by a newer version of this program."""
 
 
@@ -148,10 +150,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V4_STATEMENTS,
 )
 LATEST_VERSION = len(MIGRATIONS)
+TABLES = ("attempts", "chain_head", "bulletins", "aired_plans", "script_arrivals")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def schema_problem(conn: sqlite3.Connection) -> str | None:
+    """What is missing from a log at ``LATEST_VERSION`` (a table dropped, the chain's head
+    row deleted), in Vietnamese; ``None`` when it is whole."""
+    found = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = [table for table in TABLES if table not in found]
+    if missing:
+        return f"thiếu bảng {', '.join(missing)} (đã bị xoá?)"
+    if conn.execute("SELECT 1 FROM chain_head WHERE id = 1").fetchone() is None:
+        return "mất dòng đầu chuỗi kiểm tra (bảng chain_head trống)"
+    return None
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -175,8 +190,9 @@ def migrate(conn: sqlite3.Connection) -> int:
                     conn.execute(statement)
                 version += 1
                 conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite rolls back by itself on some errors
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
     return found

@@ -4,7 +4,10 @@ The daemon calls ``start_attempt`` when a zone starts playing, ``progress`` now 
 ``finish_attempt`` when it stops; ``record_missed`` covers items that never started. Every
 write is its own ``BEGIN IMMEDIATE`` transaction in WAL mode with ``synchronous=FULL``, so a
 committed row survives a crash or power cut, and a crash can only leave an *open* row, which
-``PlayLog.open`` (the daemon's start) closes as ``interrupted`` with how far it got.
+``PlayLog.open`` (the daemon's start) closes as ``interrupted`` with how far it got. A write
+the storage refuses (a full disk) waits in memory and is written once it takes writes again
+(``pending``); the air never waits for the log. A file that is not this program's log gives
+``PlayLogUnreadable`` with a verdict in Vietnamese, never an SQLite traceback.
 
 Times are stored as ISO 8601 text with the ward's offset, milliseconds always written, so text
 order is time order (Vietnam has kept +07:00 since 1975) and SQL range filters stay simple.
@@ -22,7 +25,9 @@ from zoneinfo import ZoneInfo
 
 from broadcast.config import DEFAULT_TIMEZONE
 from broadcast.paths import ProjectPaths
-from broadcast.playlog.chain import END, START, VerifyResult, event_hash, verify_chain
+from broadcast.playlog.chain import VerifyResult, verify_chain
+from broadcast.playlog.events import ChainedRows
+from broadcast.playlog.faults import damaged_pages, sqlite_unreadable, unreadable
 from broadcast.playlog.model import (
     COMPLETED_OUTCOMES,
     Airing,
@@ -30,9 +35,10 @@ from broadcast.playlog.model import (
     Outcome,
     Reason,
 )
+from broadcast.playlog.pending import PendingWrites
 from broadcast.playlog.records import PlayRecords
 from broadcast.playlog.rows import ATTEMPT_COLUMNS, attempt_from_row, clean_text
-from broadcast.playlog.schema import CHAINED_FIELDS, migrate
+from broadcast.playlog.schema import GENESIS_HASH, migrate, schema_problem
 
 DATABASE_NAME = "playlog.sqlite3"
 WARD_TIMEZONE = ZoneInfo(DEFAULT_TIMEZONE)
@@ -45,19 +51,17 @@ def database_path(paths: ProjectPaths) -> Path:
     return paths.data_dir / DATABASE_NAME
 
 
-def _seconds(value: float | None) -> float | None:
-    return None if value is None else float(value)
-
-
-class PlayLog(PlayRecords):
+class PlayLog(ChainedRows, PlayRecords):
     """The play log; implements ``broadcast.schedule.history.AiringHistory``."""
 
-    def __init__(self, conn: sqlite3.Connection, timezone: tzinfo = WARD_TIMEZONE):
+    def __init__(self, conn: sqlite3.Connection, path: Path, timezone: tzinfo = WARD_TIMEZONE):
         self._conn = conn
+        self._path = path
         self._timezone = timezone
         # The daemon uses one log from several scheduler threads: one statement or transaction
         # at a time on the shared connection (re-entrant: writes read the chain head).
         self._lock = threading.RLock()
+        self._pending = PendingWrites(self._lock)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -75,13 +79,29 @@ class PlayLog(PlayRecords):
 
     @classmethod
     def open_file(cls, path: Path, *, timezone: tzinfo = WARD_TIMEZONE) -> PlayLog:
+        """Open (creating if needed); ``PlayLogUnreadable`` if the file is not a log this
+        program can read: garbage, a table dropped, a newer schema (``SchemaTooNew``)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 5000")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        migrate(conn)
-        return cls(conn, timezone)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:  # e.g. a folder it may not write in
+            raise sqlite_unreadable(path, exc) from exc
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            migrate(conn)
+            problem = schema_problem(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise sqlite_unreadable(path, exc) from exc
+        except BaseException:
+            conn.close()
+            raise
+        if problem is not None:
+            conn.close()
+            raise unreadable(path, problem)
+        return cls(conn, path, timezone)
 
     @property
     def timezone(self) -> tzinfo:
@@ -89,7 +109,22 @@ class PlayLog(PlayRecords):
         return self._timezone
 
     def close(self) -> None:
+        """Close, after a last try at the writes still waiting (what stays is lost)."""
+        if not self._pending.catch_up():
+            self._pending.abandon()
         self._conn.close()
+
+    def catch_up(self) -> str | None:
+        """Write what the storage refused before, if it takes it now (the daemon's heartbeat
+        calls this); the technician's alarm while writes still wait or were lost, else
+        ``None``."""
+        self._pending.catch_up()
+        return self._pending.alarm()
+
+    @property
+    def writes_waiting(self) -> int:
+        """Writes kept in memory because the storage refused them."""
+        return self._pending.waiting
 
     def __enter__(self) -> PlayLog:
         return self
@@ -109,22 +144,31 @@ class PlayLog(PlayRecords):
     ) -> int:
         """Playback of ``airing`` started; returns the attempt id for the calls that follow.
         ``output``/``to_file``: where its sound goes, kept for a row a crash leaves open."""
-        with self._write():
-            attempt_id = self._insert(airing, started_at)
-            self._conn.execute(
-                "UPDATE attempts SET started_output = ?, started_to_file = ? WHERE id = ?",
-                (clean_text(output), 1 if to_file else None, attempt_id),
-            )
-            return attempt_id
+
+        def write() -> int:
+            with self._write():
+                attempt_id = self._insert(airing, started_at)
+                self._conn.execute(
+                    "UPDATE attempts SET started_output = ?, started_to_file = ? WHERE id = ?",
+                    (clean_text(output), 1 if to_file else None, attempt_id),
+                )
+                return attempt_id
+
+        return self._pending.new_row(write)
 
     def progress(self, attempt_id: int, aired_seconds: float, at: datetime) -> None:
-        """Heartbeat while playing, so a crash still tells how far the attempt got."""
-        with self._lock:
+        """Heartbeat while playing, so a crash still tells how far the attempt got; skipped
+        while the storage refuses writes (the next one, or the row's end, supersedes it)."""
+        stamp = self._stamp(at)
+
+        def write(real_id: int) -> None:
             self._conn.execute(
                 "UPDATE attempts SET progress_seconds = ?, progress_at = ? "
                 "WHERE id = ? AND end_seq IS NULL",
-                (float(aired_seconds), self._stamp(at), attempt_id),
+                (float(aired_seconds), stamp, real_id),
             )
+
+        self._pending.on_row(attempt_id, write, keep=False)
 
     def finish_attempt(
         self,
@@ -143,18 +187,23 @@ class PlayLog(PlayRecords):
         device (and channels) or WAV file the sound really went to (``to_file`` for a file).
         ``underruns``: times the device ran dry during the play, as the sink counted them (0
         for none; ``None`` only when not known)."""
-        with self._write():
-            self._complete(
-                attempt_id,
-                Outcome(outcome),
-                ended_at,
-                aired_seconds,
-                reason,
-                error,
-                output=output,
-                to_file=to_file,
-                underruns=underruns,
-            )
+        stamp = self._stamp(ended_at)
+
+        def write(real_id: int) -> None:
+            with self._write():
+                self._complete(
+                    real_id,
+                    Outcome(outcome),
+                    stamp,
+                    aired_seconds,
+                    reason,
+                    error,
+                    output,
+                    to_file,
+                    underruns,
+                )
+
+        self._pending.on_row(attempt_id, write)
 
     def record_missed(
         self,
@@ -167,31 +216,40 @@ class PlayLog(PlayRecords):
         """An item that never started on its zone: ``missed``, or ``failed`` (no audio …)."""
         if Outcome(outcome) not in (Outcome.MISSED, Outcome.FAILED):
             raise ValueError(f"record_missed takes missed or failed, not {outcome}")
-        with self._write():
-            attempt_id = self._insert(airing, None)
-            self._complete(attempt_id, Outcome(outcome), None, 0.0, reason, error)
-            return attempt_id
+
+        def write() -> int:
+            with self._write():
+                attempt_id = self._insert(airing, None)
+                self._complete(attempt_id, Outcome(outcome), None, 0.0, reason, error)
+                return attempt_id
+
+        return self._pending.new_row(write)
 
     def repair_interrupted(self) -> list[int]:
-        """Close rows left open by a crash as ``interrupted``; returns their ids. A row keeps
-        where it began (``resumed_from``); its underruns died with the sink and stay unknown."""
-        with self._write():
-            rows = self._conn.execute(
-                "SELECT id, started_at, progress_seconds, progress_at, started_output, "
-                "started_to_file FROM attempts WHERE end_seq IS NULL ORDER BY id"
-            ).fetchall()
-            for attempt_id, started_at, progress, progress_at, output, to_file in rows:
-                self._complete_stamped(
-                    attempt_id,
-                    Outcome.INTERRUPTED,
-                    progress_at or started_at,
-                    progress or 0.0,
-                    Reason.DAEMON_DOWN,
-                    CRASH_ERROR,
-                    output,
-                    bool(to_file),
-                )
-        return [row[0] for row in rows]
+        """Close rows left open by a crash as ``interrupted``; returns their ids (none while
+        the storage refuses writes: they are closed once it takes them). A row keeps where it
+        began (``resumed_from``); its underruns died with the sink and stay unknown."""
+
+        def write() -> list[int]:
+            with self._write():
+                rows = self._conn.execute(
+                    "SELECT id, started_at, progress_seconds, progress_at, started_output, "
+                    "started_to_file FROM attempts WHERE end_seq IS NULL ORDER BY id"
+                ).fetchall()
+                for attempt_id, started_at, progress, progress_at, output, to_file in rows:
+                    self._complete(
+                        attempt_id,
+                        Outcome.INTERRUPTED,
+                        progress_at or started_at,
+                        progress or 0.0,
+                        Reason.DAEMON_DOWN,
+                        CRASH_ERROR,
+                        output,
+                        bool(to_file),
+                    )
+            return [row[0] for row in rows]
+
+        return self._pending.write(write, [])
 
     # -- reading -----------------------------------------------------------------------
 
@@ -219,7 +277,7 @@ class PlayLog(PlayRecords):
                 params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = f"SELECT {', '.join(ATTEMPT_COLUMNS)} FROM attempts {where} ORDER BY occurred_at, id"
-        with self._lock:
+        with self._reading():
             rows = self._conn.execute(sql, params).fetchall()
         return [attempt_from_row(row) for row in rows]
 
@@ -241,7 +299,7 @@ class PlayLog(PlayRecords):
         if before is not None:
             sql += " AND started_at < ?"
             params.append(self._stamp(before))
-        with self._lock:
+        with self._reading():
             found = self._conn.execute(sql, params).fetchone()[0]
         return datetime.fromisoformat(found) if found else None
 
@@ -251,7 +309,7 @@ class PlayLog(PlayRecords):
         One broadcast reaches several zones (one row each) and a preempted item may be
         resumed (a second row): all share the scheduled time, which is what is counted.
         """
-        with self._lock:
+        with self._reading():
             return self._conn.execute(
                 f"SELECT COUNT(DISTINCT scheduled_at) FROM attempts WHERE script_id = ? "
                 f"AND outcome IN ({_COMPLETED_SQL}) AND occurred_at >= ? AND occurred_at < ?",
@@ -261,7 +319,7 @@ class PlayLog(PlayRecords):
     def first_logged(self) -> dict[str, datetime]:
         """Each script's earliest scheduled time in the log, whatever the outcome: the daemon
         had it in its folder by then."""
-        with self._lock:
+        with self._reading():
             rows = self._conn.execute(
                 "SELECT script_id, MIN(scheduled_at) FROM attempts "
                 "WHERE script_id IS NOT NULL GROUP BY script_id"
@@ -270,18 +328,37 @@ class PlayLog(PlayRecords):
 
     def chain_head(self) -> tuple[int, str]:
         """Number of chained events and the last hash: what a report prints as its anchor."""
-        with self._lock:
-            row = self._conn.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
-        return int(row[0]), str(row[1])
+        with self._reading():
+            return self._head()
+
+    def check_pages(self) -> None:
+        """``PlayLogUnreadable`` if SQLite finds a page of the file damaged; reads it all."""
+        with self._reading():
+            damage = damaged_pages(self._conn)
+        if damage is not None:
+            raise unreadable(self._path, damage)
 
     def verify(self) -> VerifyResult:
         """Check the whole chain in one snapshot; names the first row changed or removed."""
-        with self._lock:
+        with self._reading():
             self._conn.execute("BEGIN")
             try:
                 return verify_chain(self._conn)
             finally:
                 self._conn.execute("COMMIT")
+
+    def event_with_hash(self, digest: str) -> int | None:
+        """The number of the event that carries ``digest`` (0 for the empty log's), ``None``
+        if none does: a head recorded earlier (a report's anchor) must still be found."""
+        if digest == GENESIS_HASH:
+            return 0
+        with self._reading():
+            found = self._conn.execute(
+                "SELECT start_seq FROM attempts WHERE start_hash = ? "
+                "UNION ALL SELECT end_seq FROM attempts WHERE end_hash = ?",
+                (digest, digest),
+            ).fetchone()
+        return None if found is None else int(found[0])
 
     # -- internals ---------------------------------------------------------------------
 
@@ -296,102 +373,17 @@ class PlayLog(PlayRecords):
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._conn.execute("COMMIT")  # a full disk may refuse the commit itself
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # SQLite rolls back by itself on some errors
+                    self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
-    def _append_event(self, attempt_id: int, kind: str) -> None:
-        """Chain one event of ``attempt_id``; the hash is taken over the row as stored."""
-        seq, prev_hash = self.chain_head()
-        seq += 1
-        seq_column, hash_column = (
-            ("start_seq", "start_hash") if kind == START else ("end_seq", "end_hash")
-        )
-        self._conn.execute(f"UPDATE attempts SET {seq_column} = ? WHERE id = ?", (seq, attempt_id))
-        chained = self._conn.execute(
-            f"SELECT {', '.join(CHAINED_FIELDS)} FROM attempts WHERE id = ?", (attempt_id,)
-        ).fetchone()
-        digest = event_hash(prev_hash, seq, kind, chained)
-        self._conn.execute(
-            f"UPDATE attempts SET {hash_column} = ? WHERE id = ?", (digest, attempt_id)
-        )
-        self._conn.execute("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, digest))
-
-    def _insert(self, airing: Airing, started_at: datetime | None) -> int:
-        cursor = self._conn.execute(
-            "INSERT INTO attempts (slot_id, program, script_id, title, topic, audio_hash, "
-            "engine, voice, zone, scheduled_at, started_at, planned_seconds, bulletin_id, "
-            "resumed_from, start_seq, start_hash) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT seq + 1 FROM chain_head), '')",
-            (
-                clean_text(airing.slot_id),
-                clean_text(airing.program),
-                clean_text(airing.script_id),
-                clean_text(airing.title),
-                clean_text(airing.topic),
-                airing.audio_hash,
-                clean_text(airing.engine),
-                clean_text(airing.voice),
-                clean_text(airing.zone),
-                self._stamp(airing.scheduled_at),
-                None if started_at is None else self._stamp(started_at),
-                _seconds(airing.planned_seconds),
-                clean_text(airing.bulletin_id),
-                _seconds(airing.resumed_from_seconds),
-            ),
-        )
-        attempt_id = cursor.lastrowid
-        if attempt_id is None:  # sqlite3 sets it after every INSERT that adds a row
-            raise RuntimeError("the play log did not number the new attempt")
-        self._append_event(attempt_id, START)
-        return attempt_id
-
-    def _complete(
-        self,
-        attempt_id: int,
-        outcome: Outcome,
-        ended_at: datetime | None,
-        aired_seconds: float,
-        reason: str | None,
-        error: str | None,
-        *,
-        output: str | None = None,
-        to_file: bool = False,
-        underruns: int | None = None,
-    ) -> None:
-        stamp = None if ended_at is None else self._stamp(ended_at)
-        self._complete_stamped(
-            attempt_id, outcome, stamp, aired_seconds, reason, error, output, to_file, underruns
-        )
-
-    def _complete_stamped(
-        self,
-        attempt_id: int,
-        outcome: Outcome,
-        ended_at: str | None,
-        aired_seconds: float,
-        reason: str | None,
-        error: str | None,
-        output: str | None = None,
-        to_file: bool = False,
-        underruns: int | None = None,
-    ) -> None:
-        cursor = self._conn.execute(
-            "UPDATE attempts SET ended_at = ?, aired_seconds = ?, outcome = ?, reason = ?, "
-            "error = ?, output = ?, to_file = ?, underruns = ? WHERE id = ? AND end_seq IS NULL",
-            (
-                ended_at,
-                float(aired_seconds),
-                outcome.value,
-                reason,
-                clean_text(error),
-                clean_text(output),
-                1 if to_file else None,  # NULL, not 0: an older row's hash stays as it was
-                None if underruns is None else int(underruns),
-                attempt_id,
-            ),
-        )
-        if cursor.rowcount != 1:
-            raise ValueError(f"attempt {attempt_id} does not exist or is already finished")
-        self._append_event(attempt_id, END)
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A read: a file damaged under the program gives its verdict, not SQLite's error."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.DatabaseError as exc:
+                raise sqlite_unreadable(self._path, exc) from exc

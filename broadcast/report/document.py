@@ -93,6 +93,19 @@ def _plan_note(comparison: Reconciliation) -> str:
     return note + "."
 
 
+ANCHOR_LABEL = "Mã kiểm tra nhật ký (head)"
+
+
+def anchor_note(head_hash: str) -> str:
+    """The log's head as the report saw it: kept with the report, it shows later whether the
+    log still holds every row written until then (a cut or rewritten log does not)."""
+    return (
+        f"{ANCHOR_LABEL}: {head_hash} — giữ cùng báo cáo này; lệnh "
+        f"`broadcast logs --verify --expect {head_hash}` cho biết nhật ký còn giữ nguyên mọi "
+        "bản ghi đến lúc lập báo cáo hay không."
+    )
+
+
 def _notes(
     figures: PeriodFigures,
     chain: ChainAnchor | None,
@@ -113,10 +126,8 @@ def _notes(
             state = "toàn vẹn"
         else:
             state = f"KHÔNG toàn vẹn — {chain.check.problem.message}"
-        notes.append(
-            f"Nhật ký phát: {chain.events} sự kiện, mã kiểm tra cuối {chain.head_hash}; "
-            f"kiểm tra chuỗi: {state}."
-        )
+        notes.append(f"Nhật ký phát: {chain.events} sự kiện; kiểm tra chuỗi: {state}.")
+        notes.append(anchor_note(chain.head_hash))
     return tuple(notes)
 
 

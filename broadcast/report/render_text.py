@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from broadcast.diagnostics import thousands
 from broadcast.report.document import ReportDocument
 from broadcast.report.tables import Cell
 
@@ -14,7 +15,7 @@ def format_number_vi(value: Cell) -> str:
     if value is None:
         return "–"
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return thousands(value)
     if isinstance(value, float):
         return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     return value

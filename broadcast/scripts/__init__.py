@@ -16,7 +16,13 @@ from broadcast.scripts.folder import (
 )
 from broadcast.scripts.legacy import decode_tcvn3, decode_vni, encode_tcvn3, encode_vni
 from broadcast.scripts.model import CHARS_PER_SECOND, Priority, Script, ScriptKind
-from broadcast.scripts.reader import MAX_CHARACTERS, read_script, read_wording, script_id
+from broadcast.scripts.reader import (
+    MAX_CHARACTERS,
+    announcement_file,
+    read_script,
+    read_wording,
+    script_id,
+)
 
 __all__ = [
     "CHARS_PER_SECOND",
@@ -26,6 +32,7 @@ __all__ = [
     "Script",
     "ScriptFolder",
     "ScriptKind",
+    "announcement_file",
     "decode_tcvn3",
     "decode_vni",
     "encode_tcvn3",

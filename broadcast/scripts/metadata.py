@@ -39,10 +39,10 @@ _PRIORITY_NAMES = {
     "priority": Priority.PRIORITY,
     "ưu tiên": Priority.PRIORITY,
     "uu tien": Priority.PRIORITY,
-    "emergency": Priority.EMERGENCY,
-    "khẩn cấp": Priority.EMERGENCY,
-    "khan cap": Priority.EMERGENCY,
 }
+# An emergency airs inside quiet hours and before everything else: only the technician's
+# `broadcast announce --priority emergency` makes one, never a file anyone can drop in.
+_EMERGENCY_NAMES = ("emergency", "khẩn cấp", "khan cap")
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,20 @@ def _text(value: yamlsource.Located, name: str) -> str:
 
 def _priority(value: yamlsource.Located) -> Priority:
     name = unicodedata.normalize("NFC", value.text("priority")).strip().lower()
+    if name in _EMERGENCY_NAMES:
+        raise _at(
+            value,
+            "emergency_in_script",
+            f'kịch bản không được ghi mức ưu tiên "{name}": tin khẩn cấp do kỹ thuật viên phát '
+            "bằng lệnh broadcast announce --priority emergency; kịch bản chỉ ghi được normal "
+            "(thông thường) hoặc priority (ưu tiên)",
+        )
     if name not in _PRIORITY_NAMES:
         raise _at(
             value,
             "bad_priority",
-            f'mức ưu tiên "{name}" không hợp lệ; chọn normal (thông thường), '
-            "priority (ưu tiên) hoặc emergency (khẩn cấp)",
+            f'mức ưu tiên "{name}" không hợp lệ; chọn normal (thông thường) hoặc priority '
+            "(ưu tiên)",
         )
     return _PRIORITY_NAMES[name]
 

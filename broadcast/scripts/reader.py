@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from broadcast.diagnostics import Diagnostic, Severity
+from broadcast.diagnostics import Diagnostic, Severity, thousands
 from broadcast.paths import ProjectPaths
 from broadcast.scripts.decoding import UTF8, clean_line_breaks, decode_bytes, paragraphs_of
 from broadcast.scripts.metadata import Metadata, parse_metadata, split_front_matter
@@ -82,6 +83,49 @@ def _check_inside(path: Path, paths: ProjectPaths, source: str) -> None:
         )
 
 
+def _check_regular(path: Path, source: str) -> None:
+    """A regular file with one name: a named pipe would block the reader (and the daemon)
+    forever, and a hard link may be a second name of any file of this user, outside."""
+    found = path.stat()
+    if not stat.S_ISREG(found.st_mode):
+        raise refused(source, "not_a_file", "đây không phải một tệp thường, không được đọc")
+    if found.st_nlink > 1:
+        raise refused(
+            source,
+            "hard_link",
+            f"tệp có {found.st_nlink} tên (liên kết cứng), có thể là tên khác của một tệp "
+            "ngoài thư mục; không được đọc. Hãy chép thành một tệp riêng",
+        )
+
+
+def announcement_file(path: Path, source: str | None = None) -> Path:
+    """``path`` if the daemon may read it for an announcement, else ``InputError`` naming it
+    (as ``source``, by default the path itself).
+
+    The drop folder's rules, and stricter about links: a link is refused wherever it leads.
+    The daemon is handed an absolute path and cannot tell the folders the technician meant
+    (the project, the folder the command was typed in), while the project's own ``data/``
+    holds the control token; and the file itself can always be named instead of a link.
+    """
+    source = source or str(path)
+    if path.is_symlink():
+        raise refused(
+            source,
+            "link",
+            "đây là một liên kết (symlink) tới tệp khác, không được đọc; hãy chỉ thẳng tới tệp",
+        )
+    try:
+        _check_regular(path, source)
+        suffix = path.suffix.lower()
+        if suffix in RECORDING_SUFFIXES:
+            _check_size(path, source, MAX_RECORDING_BYTES)
+        else:
+            _check_size(path, source, MAX_WORD_BYTES if suffix == WORD_SUFFIX else MAX_TEXT_BYTES)
+    except OSError as exc:
+        raise refused(source, "unreadable", f"không đọc được tệp ({exc.strerror or exc})") from exc
+    return path
+
+
 def _check_size(path: Path, source: str, limit: int) -> None:
     """Checked before reading, so a huge file dropped by mistake is never loaded into memory."""
     size = path.stat().st_size
@@ -96,10 +140,6 @@ def _check_size(path: Path, source: str, limit: int) -> None:
 def _read_limited(path: Path, source: str, limit: int) -> bytes:
     _check_size(path, source, limit)
     return path.read_bytes()
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")  # Vietnamese groups digits with dots
 
 
 def _first_line_as_title(paragraphs: list[str]) -> tuple[str, list[str]]:
@@ -144,8 +184,10 @@ def _word_draft(path: Path, source: str) -> _Draft:
 
 
 def read_wording(path: Path, source: str) -> tuple[str, str]:
-    """Title and body of a text or Word file outside the drop folder (an announcement's file),
-    decoded and cleaned exactly as scripts are; ``InputError`` when it cannot be read."""
+    """Title and body of a text or Word file outside the drop folder (an announcement's file,
+    checked by ``announcement_file``), decoded and cleaned exactly as scripts are;
+    ``InputError`` when it cannot be read."""
+    announcement_file(path, source)
     suffix = path.suffix.lower()
     draft = (
         _word_draft(path, source)
@@ -163,6 +205,7 @@ def _sidecar_metadata(
         return Metadata(), UTF8, ()
     sidecar_source = source_name(sidecar, paths)
     _check_inside(sidecar, paths, sidecar_source)  # a linked sidecar could read any file aloud
+    _check_regular(sidecar, sidecar_source)
     decoded = decode_bytes(_read_limited(sidecar, sidecar_source, MAX_TEXT_BYTES), sidecar_source)
     metadata, warnings = parse_metadata(clean_line_breaks(decoded.text), sidecar_source)
     return metadata, decoded.encoding, decoded.warnings + warnings
@@ -261,8 +304,7 @@ def _read(path: Path, paths: ProjectPaths, source: str) -> Script:
         shown = suffix or "(không đuôi)"
         raise refused(source, "unknown_format", f"loại tệp {shown} không được đọc")
     _check_inside(path, paths, source)
-    if not path.is_file():  # a named pipe would block the reader (and the daemon) forever
-        raise refused(source, "not_a_file", "đây không phải một tệp thường, không được đọc")
+    _check_regular(path, source)
     if suffix in RECORDING_SUFFIXES:
         return _read_recording(path, paths, source)
     if suffix == WORD_SUFFIX:
@@ -284,7 +326,7 @@ def _read(path: Path, paths: ProjectPaths, source: str) -> Script:
         raise refused(
             source,
             "too_long",
-            f"kịch bản dài {_thousands(script.characters)} ký tự, vượt giới hạn "
-            f"{_thousands(MAX_CHARACTERS)} ký tự của một bản tin; hãy chia thành nhiều bản tin",
+            f"kịch bản dài {thousands(script.characters)} ký tự, vượt giới hạn "
+            f"{thousands(MAX_CHARACTERS)} ký tự của một bản tin; hãy chia thành nhiều bản tin",
         )
     return script

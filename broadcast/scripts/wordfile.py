@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +15,8 @@ from docx.text.run import Run
 
 from broadcast.scripts import legacy
 from broadcast.scripts.decoding import UTF8
+from broadcast.scripts.docx_package import text_package
 from broadcast.scripts.problems import refused
-
-# The main part of a real .docx; a zip bomb could claim gigabytes here, so its size is checked.
-_BODY_PART = "word/document.xml"
-MAX_BODY_PART_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -28,25 +24,6 @@ class WordText:
     title: str | None  # the document's title property, if set
     paragraphs: list[str]  # raw, in document order, empty ones included
     encoding: str  # utf-8, or the legacy font encoding found in its runs
-
-
-def _check_package(path: Path, source: str) -> None:
-    if not zipfile.is_zipfile(path):
-        raise refused(
-            source,
-            "not_docx",
-            "tệp không phải .docx thật (có thể là .doc đời cũ đã đổi tên); "
-            "hãy mở bằng Word và lưu lại dạng .docx",
-        )
-    try:
-        with zipfile.ZipFile(path) as package:
-            body = package.getinfo(_BODY_PART)
-    except KeyError:
-        raise refused(source, "not_docx", "tệp nén này không phải văn bản Word (.docx)") from None
-    except Exception as exc:  # zipfile raises several kinds on a damaged archive
-        raise refused(source, "bad_docx", "tệp .docx bị hỏng, không mở được") from exc
-    if body.file_size > MAX_BODY_PART_BYTES:
-        raise refused(source, "too_large", "nội dung văn bản Word quá lớn để đọc an toàn")
 
 
 def _default_font(document: Document) -> str | None:
@@ -94,10 +71,11 @@ def _run_text(run: Run, font: str | None) -> tuple[str, str]:
 
 
 def read_word(path: Path, source: str) -> WordText:
-    """Read a ``.docx``; refuses other zips, non-zips and anything python-docx cannot open."""
-    _check_package(path, source)
+    """Read a ``.docx``; refuses other zips, non-zips, zip bombs and anything python-docx cannot
+    open."""
+    package = text_package(path, source)
     try:
-        return _read_document(docx.Document(str(path)))
+        return _read_document(docx.Document(package))
     except Exception as exc:  # python-docx and lxml raise many kinds of error on a damaged file
         raise refused(
             source, "bad_docx", f"không mở được văn bản Word ({type(exc).__name__})"

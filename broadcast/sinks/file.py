@@ -7,6 +7,7 @@ play would (so a running daemon sees programmes in progress and can pre-empt the
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -39,6 +40,10 @@ from broadcast.sinks.routing import (
 )
 
 BLOCK_SECONDS = 0.02
+# File systems take 255 bytes a name (a Vietnamese letter is 2-3 bytes in UTF-8); this leaves
+# room for the "-2" of a second play in the same second, ".wav" and Windows' 260-character paths.
+MAX_STEM_BYTES = 150
+_HASH_LENGTH = 8
 logger = logging.getLogger("broadcast.sinks")
 
 
@@ -87,10 +92,17 @@ class FileSink:
         stem = _safe_name("_".join(parts))
         path = self.directory / f"{stem}.wav"
         counter = 2
-        while path.exists():
+        while _taken(path):
             path = self.directory / f"{stem}-{counter}.wav"
             counter += 1
         return path
+
+
+def _taken(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # the write fails next and says why, for this zone only: the rest airs
+        return False
 
 
 def _unwritable_folder(directory: Path) -> str | None:
@@ -108,8 +120,17 @@ def _unwritable_folder(directory: Path) -> str | None:
 
 
 def _safe_name(text: str) -> str:
-    # Keeps Vietnamese letters (\w is Unicode) but nothing a file system could refuse.
-    return re.sub(r"[^\w.-]+", "-", text).strip("-")
+    """Keeps Vietnamese letters but nothing a file system could refuse, within
+    ``MAX_STEM_BYTES``: a longer name (a script's 240-letter title) is cut at its end,
+    which is the label, and ends with a short hash of the whole, so two names cut to the same
+    beginning stay apart."""
+    name = re.sub(r"[^\w.-]+", "-", text).strip("-")
+    encoded = name.encode()
+    if len(encoded) <= MAX_STEM_BYTES:
+        return name
+    digest = hashlib.sha256(encoded).hexdigest()[:_HASH_LENGTH]
+    kept = encoded[: MAX_STEM_BYTES - _HASH_LENGTH - 1].decode("utf-8", "ignore")
+    return f"{kept.rstrip('-.')}-{digest}"
 
 
 class _ZoneFile:

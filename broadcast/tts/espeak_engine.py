@@ -7,7 +7,6 @@ No system package is needed on Linux, Windows or macOS. The C library keeps glob
 from __future__ import annotations
 
 import ctypes
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ import espeakng_loader
 import numpy as np
 
 from broadcast.tts.engine import EngineFacts, Speech, SpokenPiece, SynthesisError, joined_text
+from broadcast.tts.turns import TurnLock
 
 VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
 NORMAL_WORDS_PER_MINUTE = 145  # ~14 characters a second of Vietnamese, a calm broadcast pace
@@ -35,7 +35,7 @@ _SYNTH_CALLBACK = ctypes.CFUNCTYPE(
 class _Library:
     """The loaded library, initialized once; calls must hold ``lock``."""
 
-    lock = threading.Lock()
+    lock = TurnLock()  # in turn: a long text never starves a short one (an emergency)
     _instance: _Library | None = None
 
     def __init__(self) -> None:

@@ -5,7 +5,6 @@ Runs in-process; the voice is loaded on first use and kept for the rest of the r
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from broadcast.tts.engine import EngineFacts, Speech, SpokenPiece, SynthesisError, joined_text
+from broadcast.tts.turns import TurnLock
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class PiperEngine:
         self.voice_path = settings.voice_path
         self.speed = settings.speed
         self._voice = None
-        self._lock = threading.Lock()  # one inference at a time per loaded voice
+        self._lock = TurnLock()  # one inference at a time per voice, in the order asked
 
     def voice_for(self, requested: str | None) -> str:
         return self.voice_path.stem if self.voice_path else "piper"

@@ -18,7 +18,7 @@ from broadcast.control import (
 from broadcast.control.endpoint import read_token
 from broadcast.paths import ProjectPaths
 from tests.control.conftest import standard_handlers
-from tests.control.control_wire import exchange, read_responses, request_line
+from tests.control.control_wire import exchange, read_responses, request_line, session
 
 KNOWN_CODES = {code.value for code in ErrorCode}
 
@@ -84,8 +84,8 @@ def test_arbitrary_bytes_get_one_error_or_a_closed_connection(served, data):
 )
 def test_authenticated_nonsense_is_answered_never_crashes_a_handler(served, command, args):
     server, paths = served
-    with socket.create_connection(server.address, timeout=5) as connection:
-        connection.sendall(request_line(read_token(paths), command, args))
+    with session(server.address, read_token(paths)) as connection:
+        connection.sendall(request_line(command, args))
         connection.shutdown(socket.SHUT_WR)
         [response] = read_responses(connection)
     if response["ok"]:

@@ -16,7 +16,13 @@ from broadcast.control import (
     endpoint_file,
 )
 from broadcast.control.endpoint import read_token
-from tests.control.control_wire import assert_error, exchange, read_responses, request_line
+from tests.control.control_wire import (
+    assert_error,
+    exchange,
+    read_responses,
+    request_line,
+    session,
+)
 
 
 def _still_serving(paths) -> None:
@@ -25,13 +31,24 @@ def _still_serving(paths) -> None:
 
 def test_an_oversized_line_is_refused_before_it_ends_and_others_are_served(start_server, paths):
     server = start_server()
-    with socket.create_connection(server.address, timeout=5) as flooder:
+    with session(server.address, read_token(paths)) as flooder:
         # One byte past the limit and no newline: the server cannot be waiting for the end.
-        flooder.sendall(b'{"token": "' + b"x" * MAX_REQUEST_BYTES)
+        flooder.sendall(b'{"command": "' + b"x" * MAX_REQUEST_BYTES)
         _still_serving(paths)
         [response] = read_responses(flooder)
     assert_error(response, "request_too_large")
     assert "64 KiB" in response["error"]["message"]
+    _still_serving(paths)
+
+
+def test_before_the_token_is_proven_a_line_may_not_be_long(start_server, paths):
+    """An unproven connection is kept on a few bytes: a hello or a proof is under 100."""
+    server = start_server()
+    with socket.create_connection(server.address, timeout=5) as flooder:
+        flooder.sendall(b'{"hello": "' + b"0" * 2000)
+        [response] = read_responses(flooder)
+    assert_error(response, "request_too_large")
+    assert "1024 byte" in response["error"]["message"]
     _still_serving(paths)
 
 
@@ -53,56 +70,69 @@ def test_a_request_of_exactly_the_limit_is_served(start_server, paths):
     server = start_server()
 
     def line(text: str) -> bytes:  # raw UTF-8, as ControlClient sends it
-        fields = {"token": read_token(paths), "command": "echo", "args": {"text": text}}
+        fields = {"command": "echo", "args": {"text": text}}
         return json.dumps(fields, ensure_ascii=False).encode() + b"\n"
 
     room = MAX_REQUEST_BYTES + 1 - len(line(""))  # the limit excludes the newline
     text = "đ" * (room // 2) + "a" * (room % 2)  # "đ" takes two bytes in UTF-8
     assert len(line(text)) == MAX_REQUEST_BYTES + 1
 
-    [response] = exchange(server.address, line(text))
+    [response] = exchange(server.address, line(text), read_token(paths))
     assert response == {"ok": True, "result": {"args": {"text": text}}}
-    [refused] = exchange(server.address, line(text + "a"))
+    [refused] = exchange(server.address, line(text + "a"), read_token(paths))
     assert_error(refused, "request_too_large")
+
+
+MALFORMED = {
+    "unfinished": b"{",
+    "empty": b"",
+    "array": b"[]",
+    "string": b'"status"',
+    "not-utf8": b"\xff\xfe\x00{",
+    "nan": b'{"hello": NaN, "command": "status"}',
+    "lone-surrogate": b'{"hello": "\\ud800"}',
+}
 
 
 @pytest.mark.parametrize(
     ("line", "code"),
     [
-        (b"{", "bad_request"),
-        (b"", "bad_request"),
-        (b"[]", "bad_request"),
-        (b'"status"', "bad_request"),
-        (b"\xff\xfe\x00{", "bad_request"),
-        (b"[" * 60_000, "bad_request"),  # nesting deep enough to exhaust the JSON parser
-        (b'{"token": NaN, "command": "status"}', "bad_request"),
-        (b'{"command": "status"}', "unauthorized"),
-        (b'{"token": "TOKEN", "command": 5}', "bad_request"),
-        (b'{"token": "TOKEN", "command": "echo", "args": [1, 2]}', "bad_request"),
-        (b'{"token": "TOKEN", "command": "echo", "args": {"n": Infinity}}', "bad_request"),
-        (b'{"token": "TOKEN", "command": "echo", "args": {"t": "\\ud800"}}', "bad_request"),
+        *((line, "bad_request") for line in MALFORMED.values()),
+        (b"[" * 2000, "request_too_large"),  # deep nesting, far past a hello's length
+        (b'{"command": "status"}', "unauthorized"),  # no handshake
+        (b'{"token": "TOKEN", "command": "status"}', "unauthorized"),  # the old, clear token
+        (b'{"hello": "0123"}', "unauthorized"),  # not a nonce
     ],
-    ids=[
-        "unfinished",
-        "empty",
-        "array",
-        "string",
-        "not-utf8",
-        "deep-nesting",
-        "nan",
-        "no-token",
-        "command-number",
-        "args-list",
-        "infinity",
-        "lone-surrogate",
-    ],
+    ids=[*MALFORMED, "deep-nesting", "no-hello", "token-in-clear", "short-nonce"],
 )
-def test_malformed_requests_get_an_error_and_the_server_goes_on(start_server, paths, line, code):
+def test_malformed_first_lines_get_an_error_and_the_server_goes_on(start_server, paths, line, code):
     server = start_server()
     line = line.replace(b"TOKEN", read_token(paths).encode())
-    responses = exchange(server.address, line + b"\n" + request_line(None, "status"))
+    responses = exchange(server.address, line + b"\n" + request_line("status"))
     assert len(responses) == 1, "a protocol error ends the conversation"
     assert_error(responses[0], code)
+    _still_serving(paths)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        *MALFORMED.values(),
+        b"[" * 60_000,  # nesting deep enough to exhaust the JSON parser
+        b'{"command": 5}',
+        b'{"command": "echo", "args": [1, 2]}',
+        b'{"command": "echo", "args": {"n": Infinity}}',
+        b'{"command": "echo", "args": {"t": "\\ud800"}}',
+    ],
+    ids=[*MALFORMED, "deep-nesting", "command-number", "args-list", "infinity", "surrogate-arg"],
+)
+def test_malformed_requests_from_a_proven_client_get_an_error_and_the_server_goes_on(
+    start_server, paths, line
+):
+    server = start_server()
+    responses = exchange(server.address, line + b"\n" + request_line("status"), read_token(paths))
+    assert len(responses) == 1, "a protocol error ends the conversation"
+    assert_error(responses[0], "bad_request")
     _still_serving(paths)
 
 
@@ -113,16 +143,25 @@ def test_a_silent_client_does_not_block_another(start_server, paths):
         _still_serving(paths)
 
 
-def test_a_silent_client_is_timed_out(start_server, paths):
-    server = start_server(request_timeout=0.3)
+def test_a_silent_client_is_timed_out_before_proving_anything(start_server, paths):
+    server = start_server(auth_timeout=0.3)
+    began = time.monotonic()
     with socket.create_connection(server.address, timeout=5) as silent:
+        [response] = read_responses(silent)
+    assert_error(response, "timeout")
+    assert time.monotonic() - began < 2
+
+
+def test_a_silent_proven_client_is_timed_out(start_server, paths):
+    server = start_server(request_timeout=0.3)
+    with session(server.address, read_token(paths)) as silent:
         [response] = read_responses(silent)
     assert_error(response, "timeout")
 
 
 def test_a_trickling_client_is_timed_out_although_bytes_keep_coming(start_server, paths):
     server = start_server(request_timeout=0.5)
-    with socket.create_connection(server.address, timeout=5) as trickler:
+    with session(server.address, read_token(paths)) as trickler:
         answered = threading.Event()
 
         def trickle():
@@ -147,9 +186,8 @@ def test_a_trickling_client_is_timed_out_although_bytes_keep_coming(start_server
 
 def test_when_every_slot_is_taken_a_newcomer_is_told_to_retry(start_server, paths):
     server = start_server(max_connections=1)
-    token = read_token(paths)
-    holder = socket.create_connection(server.address, timeout=5)
-    holder.sendall(request_line(token, "status"))
+    holder = session(server.address, read_token(paths))
+    holder.sendall(request_line("status"))
     holder.recv(1024)  # answered: its thread holds the only slot
 
     with pytest.raises(ControlError) as busy:

@@ -15,7 +15,6 @@ import pytest
 
 from broadcast.control import (
     ControlClient,
-    ControlError,
     ControlServer,
     DaemonUnavailable,
     endpoint_file,
@@ -24,7 +23,12 @@ from broadcast.control import (
 )
 from broadcast.control.endpoint import read_token
 from broadcast.paths import ProjectPaths
-from tests.control.control_wire import assert_error, read_responses, request_line
+from tests.control.control_wire import (
+    assert_error,
+    prove,
+    read_responses,
+    request_line,
+)
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
 
@@ -40,37 +44,80 @@ def _refused_and_closed(address, line: bytes) -> dict:
 
 def test_a_wrong_token_is_refused_logged_and_disconnected(start_server, paths, caplog):
     server = start_server()
-    with caplog.at_level(logging.WARNING, logger="broadcast.control"):
-        response = _refused_and_closed(server.address, request_line("đoán-bừa", "status"))
+    with (
+        caplog.at_level(logging.WARNING, logger="broadcast.control"),
+        socket.create_connection(server.address, timeout=5) as connection,
+    ):
+        prove(connection, "đoán-bừa")
+        connection.sendall(request_line("status"))
+        [response] = read_responses(connection)  # returns only once the server closed
 
     assert_error(response, "unauthorized")
     assert "control.token" in response["error"]["message"]
-    refusals = [r for r in caplog.records if r.getMessage() == "control_request_refused"]
+    refusals = [r for r in caplog.records if getattr(r, "event", None) == "control_request_refused"]
     assert [r.code for r in refusals] == ["unauthorized"]
     assert refusals[0].peer.startswith("127.0.0.1:")
+    assert "control.token" in refusals[0].getMessage()
 
 
 @pytest.mark.parametrize(
     "line",
     [
-        request_line(None, "status"),
-        b'{"token": "", "command": "status"}\n',
-        b'{"token": 12345, "command": "status"}\n',
-        b'{"token": null, "command": "announce", "args": {"text": "x"}}\n',
+        request_line("status"),
+        b'{"hello": "", "command": "status"}\n',
+        b'{"hello": 12345, "command": "status"}\n',
+        b'{"hello": null, "command": "announce", "args": {"text": "x"}}\n',
     ],
     ids=["absent", "empty", "number", "null"],
 )
-def test_a_missing_token_is_refused_and_disconnected(start_server, line):
+def test_a_connection_without_a_hello_is_refused_and_disconnected(start_server, line):
     server = start_server()
     assert_error(_refused_and_closed(server.address, line), "unauthorized")
 
 
-def test_the_client_with_a_wrong_token_gets_a_vietnamese_refusal(start_server, paths):
+@pytest.mark.parametrize(
+    "line",
+    [
+        request_line("status"),
+        b'{"proof": ""}\n',
+        b'{"proof": 12345}\n',
+        b'{"proof": "' + b"0" * 64 + b'"}\n',
+    ],
+    ids=["absent", "empty", "number", "guessed"],
+)
+def test_a_missing_or_wrong_proof_is_refused_and_disconnected(start_server, paths, line):
+    server = start_server()
+    with socket.create_connection(server.address, timeout=5) as connection:
+        connection.sendall(b'{"hello": "' + b"ab" * 16 + b'"}\n')
+        challenge = connection.recv(4096)
+        connection.sendall(line + request_line("status"))
+        [response] = read_responses(connection)
+    assert b'"proof"' in challenge
+    assert_error(response, "unauthorized")
+
+
+def test_the_daemon_never_sends_its_token_only_a_proof_bound_to_this_connection(
+    start_server, paths
+):
+    server = start_server()
+    token = read_token(paths)
+    challenges = []
+    for _ in range(2):
+        with socket.create_connection(server.address, timeout=5) as connection:
+            challenges.append(prove(connection, token))
+    assert all(token not in json.dumps(challenge) for challenge in challenges)
+    assert challenges[0]["proof"] != challenges[1]["proof"]  # fresh nonces each time
+    assert challenges[0]["nonce"] != challenges[1]["nonce"]
+
+
+def test_a_client_with_a_wrong_token_cannot_verify_the_daemon_and_sends_nothing(
+    start_server, paths
+):
     start_server()
     impostor = ControlClient(read_endpoint(paths), "sai-ma")
-    with pytest.raises(ControlError) as refused:
+    with pytest.raises(DaemonUnavailable) as refused:
         impostor.call("status")
-    assert refused.value.code == "unauthorized"
+    assert "không xác minh được daemon" in refused.value.message
     assert "mã xác thực" in refused.value.message
 
 
@@ -93,7 +140,7 @@ def test_token_file_is_owner_only_and_fresh_at_every_start(start_server, paths):
     assert second_token != first_token
     assert len(second_token) >= 40
     stale = ControlClient(read_endpoint(paths), first_token)
-    with pytest.raises(ControlError, match="mã xác thực"):
+    with pytest.raises(DaemonUnavailable, match="mã xác thực"):
         stale.call("status")
 
 

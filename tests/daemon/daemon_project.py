@@ -7,15 +7,19 @@ lets a test run without waiting for the next minute.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Attempt, PlayLog
+from broadcast.sinks.file import FileSink
 from broadcast.sinks.portaudio import SoundDeviceSink
 from tests.support import virtual_card
 
@@ -98,6 +102,41 @@ def start_daemon(paths: ProjectPaths, **options: object) -> BroadcastDaemon:
     )
     daemon.start()
     return daemon
+
+
+def start_to_files(
+    paths: ProjectPaths, realtime: bool = True, console_log: bool | None = False, **options: Any
+) -> BroadcastDaemon:
+    """The daemon writing each zone's sound to WAV files under ``heard/`` (at the real pace
+    by default, so something is on the air when a request comes)."""
+    daemon = BroadcastDaemon(
+        paths,
+        FileSink(paths.home / "heard", realtime=realtime),
+        options=DaemonOptions(console_log=console_log, watch_interval=0.2, **options),
+    )
+    daemon.start()
+    return daemon
+
+
+def idle_ward(root: Path, zones: list[str] | None = None) -> ProjectPaths:
+    """A ward on WAV files whose only slot is hours away: whatever airs is what a test sent."""
+    return make_project(
+        root,
+        zones or [zone_yaml("to-1", "file", [1]), zone_yaml("to-2", "file", [1])],
+        {"tin.txt": "Thông báo\n\nMời bà con dự họp tổ dân phố.\n"},
+        slots={"chieu": ward_now() + timedelta(hours=6)},
+    )
+
+
+def console(paths: ProjectPaths, *args: str) -> subprocess.CompletedProcess:
+    """``broadcast ARGS`` as a technician types it in a console beside the running daemon."""
+    return subprocess.run(
+        [sys.executable, "-m", "broadcast", "--home", str(paths.home), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def rows(paths: ProjectPaths) -> list[Attempt]:

@@ -8,23 +8,24 @@ when the request comes), real sockets, the real play log and the real ``daemon.l
 from __future__ import annotations
 
 import getpass
-import logging
-import subprocess
-import sys
 import time
 import wave
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
 from broadcast.control import ANNOUNCE, CANCEL, SKIP, STOP, ControlClient, ControlError
-from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions
 from broadcast.daemon.daemon_log import LOG_NAME
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Attempt, Outcome, reason_label_vi
-from broadcast.sinks.file import FileSink
-from tests.daemon.daemon_project import make_project, wait_for, ward_now, zone_yaml
+from tests.daemon.daemon_project import (
+    console,
+    make_project,
+    start_to_files,
+    wait_for,
+    ward_now,
+    zone_yaml,
+)
 
 pytestmark = pytest.mark.slow  # items play at the real rate
 
@@ -33,27 +34,6 @@ LONG = "Bản tin dài\n\n" + "Bà con nộp hồ sơ trực tuyến tại cổn
 SHORT = "Bản tin ngắn\n\nMời bà con dự họp tổ dân phố tối thứ bảy.\n"
 EMERGENCY = "Khẩn cấp: nước lên nhanh ở khu vực bờ sông, bà con di chuyển đồ đạc lên chỗ cao. " * 2
 TECHNICIAN = "ky-thuat-vien"
-
-
-@pytest.fixture
-def daemon_log() -> Iterator[None]:
-    """The daemon writes its own log file (no console), as under systemd; detached after."""
-    yield
-    root = logging.getLogger("broadcast")
-    for handler in list(root.handlers):
-        if getattr(handler, "_broadcast_daemon", False):
-            root.removeHandler(handler)
-            handler.close()
-
-
-def _start(paths: ProjectPaths) -> BroadcastDaemon:
-    daemon = BroadcastDaemon(
-        paths,
-        FileSink(paths.home / "heard", realtime=True),
-        options=DaemonOptions(console_log=False, watch_interval=0.2),
-    )
-    daemon.start()
-    return daemon
 
 
 def _playing(found: list[Attempt]) -> bool:
@@ -68,17 +48,6 @@ def _log_text(paths: ProjectPaths) -> str:
     return (paths.data_dir / LOG_NAME).read_text(encoding="utf-8")
 
 
-def _broadcast(paths: ProjectPaths, *args: str) -> subprocess.CompletedProcess:
-    """The command as a technician types it in a console beside the running daemon."""
-    return subprocess.run(
-        [sys.executable, "-m", "broadcast", "--home", str(paths.home), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-    )
-
-
 def _wav_seconds(paths: ProjectPaths, label: str) -> list[float]:
     found = []
     for path in sorted((paths.home / "heard").glob(f"*_{label}*.wav")):
@@ -90,16 +59,16 @@ def _wav_seconds(paths: ProjectPaths, label: str) -> list[float]:
 def test_skip_fades_the_item_on_the_air_and_the_program_goes_on(tmp_path, daemon_log):
     """``broadcast skip`` typed in a console: the long item is cut, the short one airs whole."""
     paths = make_project(tmp_path, ZONES, {"a-dai.txt": LONG, "b-ngan.txt": SHORT})
-    daemon = _start(paths)
+    daemon = start_to_files(paths)
     try:
         wait_for(paths, _playing, 60)
         time.sleep(1.0)
-        typed = _broadcast(paths, "skip")
+        answer = console(paths, "skip")
         found = wait_for(paths, _closed(4), 60)
     finally:
         daemon.stop()
-    assert typed.returncode == 0, typed.stderr
-    assert "Đã bỏ qua mục đang phát trên moi-noi" in typed.stdout
+    assert answer.returncode == 0, answer.stderr
+    assert "Đã bỏ qua mục đang phát trên moi-noi" in answer.stdout
     user = getpass.getuser()
     cut = sorted((r for r in found if r.airing.script_id == "a-dai"), key=lambda r: r.airing.zone)
     rest = [row for row in found if row.airing.script_id == "b-ngan"]
@@ -122,7 +91,7 @@ def test_stop_ends_the_program_on_its_zones_only_and_logs_the_rest_there_as_miss
     paths = make_project(
         tmp_path, ZONES, {"a-dai.txt": LONG, "b-ngan.txt": SHORT, "c-ngan.txt": SHORT}
     )
-    daemon = _start(paths)
+    daemon = start_to_files(paths)
     try:
         wait_for(paths, _playing, 60)
         time.sleep(1.0)
@@ -148,7 +117,7 @@ def test_stop_ends_the_program_on_its_zones_only_and_logs_the_rest_there_as_miss
 
 def test_a_queued_priority_bulletin_is_cancelled_by_its_id_and_never_airs(tmp_path, daemon_log):
     paths = make_project(tmp_path, ZONES, {"a-dai.txt": LONG})
-    daemon = _start(paths)
+    daemon = start_to_files(paths)
     client = ControlClient.from_paths(paths)
     try:
         wait_for(paths, _playing, 60)
@@ -157,7 +126,7 @@ def test_a_queued_priority_bulletin_is_cancelled_by_its_id_and_never_airs(tmp_pa
             for text in ("Mời bà con dự họp tổ dân phố.", "Lịch tiêm phòng dại cho chó mèo.")
         )
         cancelled = client.call(CANCEL, id=first, sender="an")
-        again = _broadcast(paths, "cancel", first)
+        again = console(paths, "cancel", first)
         skipped = client.call(SKIP, sender=TECHNICIAN)  # the gap: the other bulletin airs
         found = wait_for(paths, _closed(6), 60)
     finally:
@@ -182,7 +151,7 @@ def test_an_airing_bulletin_is_skipped_not_cancelled(tmp_path, daemon_log):
     paths = make_project(
         tmp_path, ZONES, {"a-dai.txt": LONG}, slots={"chieu": ward_now() + timedelta(hours=6)}
     )
-    daemon = _start(paths)
+    daemon = start_to_files(paths)
     client = ControlClient.from_paths(paths)
     try:
         idle = client.call(SKIP, sender=TECHNICIAN)

@@ -3,13 +3,12 @@
 ``audio_cache/`` is a real, tiny tmpfs filled to the last byte, so every write fails the way a
 full disk fails it (mounting needs root, as CI runs). The render must say so in Vietnamese,
 naming the script; no partial or temporary file may be left behind; the script's previous
-audio keeps airing; and once space is freed the daemon's next render pass makes the new audio.
+audio keeps airing; and once space is freed the daemon's next render pass makes the new audio:
+after a full disk the daemon retries every ``disk_retry`` (30 s), not at its 15-minute retry.
 """
 
 from __future__ import annotations
 
-import errno
-import os
 import subprocess
 import sys
 import time
@@ -21,9 +20,11 @@ import pytest
 from broadcast.audio.batch import render_all
 from broadcast.audio.manifest import MANIFEST_NAME, AudioManifest
 from broadcast.config import load_config
+from broadcast.daemon.daemon import DaemonOptions
 from broadcast.playlog import Outcome, Reason
 from broadcast.scripts import load_folder
 from tests.daemon.daemon_project import make_project, start_daemon, wait_for, zone_yaml
+from tests.support.full_disk import fill, mounted_tmpfs
 
 pytestmark = pytest.mark.slow  # a render into a full tmpfs, then a wait for the retry
 
@@ -36,31 +37,8 @@ DISK_FULL = "ổ đĩa đầy"
 @pytest.fixture
 def tiny_disk(tmp_path) -> Path:
     """A 4 MB tmpfs: a real filesystem that really runs out of space."""
-    mount_point = tmp_path / "tiny-disk"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={DISK_BYTES}", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"mounting a tmpfs needs root: {mounted.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=True)
-
-
-def _fill(disk: Path) -> Path:
-    """Write a file until the disk refuses another byte; returns it (delete it to free)."""
-    filler = disk / "other-program.bin"
-    with open(filler, "wb", buffering=0) as handle:
-        for size in (1 << 16, 1 << 12, 1):
-            try:
-                while True:
-                    handle.write(b"\0" * size)
-            except OSError as exc:
-                assert exc.errno == errno.ENOSPC
-    assert os.statvfs(disk).f_bavail == 0
-    return filler
+    with mounted_tmpfs(tmp_path / "tiny-disk", DISK_BYTES) as disk:
+        yield disk
 
 
 def _render(paths) -> None:
@@ -83,7 +61,7 @@ def test_a_full_disk_fails_the_render_clearly_and_the_previous_audio_still_airs(
     paths.audio_cache_dir.symlink_to(tiny_disk, target_is_directory=True)
     _render(paths)
     previous = AudioManifest.load(paths).entry("tiep-dan")
-    filler = _fill(tiny_disk)
+    filler = fill(tiny_disk)
     keep = {p.name for p in tiny_disk.iterdir()}  # the audio, manifest, readings, filler
     assert {previous.file, MANIFEST_NAME, filler.name} <= keep
     (paths.scripts_dir / "tiep-dan.txt").write_text(EDITED, encoding="utf-8")
@@ -101,8 +79,13 @@ def test_a_full_disk_fails_the_render_clearly_and_the_previous_audio_still_airs(
     assert _leftovers(tiny_disk, keep) == set()  # no partial WAV, no temporary file
 
     # The daemon renders ahead in the background, fails the same way, and airs the previous
-    # audio meanwhile.
-    daemon = start_daemon(paths, render_retry=timedelta(seconds=1))
+    # audio meanwhile. Its retry stays at the production 15 minutes: only the retry after a
+    # full disk (30 s in production) is shortened here.
+    assert (DaemonOptions().render_retry, DaemonOptions().disk_retry) == (
+        timedelta(minutes=15),
+        timedelta(seconds=30),
+    )
+    daemon = start_daemon(paths, disk_retry=timedelta(seconds=1))
     try:
         started = time.monotonic()
         while not (alarm := _render_alarm(daemon)):

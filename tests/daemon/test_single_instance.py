@@ -29,7 +29,7 @@ from broadcast.daemon.status import (
     process_alive,
     read_status,
 )
-from tests.daemon.daemon_project import make_project, ward_now, zone_yaml
+from tests.daemon.daemon_project import console, make_project, ward_now, zone_yaml
 
 
 @pytest.fixture
@@ -41,16 +41,6 @@ def paths(tmp_path):
         [zone_yaml("trung-tam", "test_card4", [1])],
         {"tin.txt": "Tin thử\n\nNội dung.\n"},
         slots={"chieu": later},
-    )
-
-
-def broadcast(paths, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "broadcast", "--home", str(paths.home), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
     )
 
 
@@ -125,7 +115,7 @@ def test_a_second_run_is_refused_and_touches_nothing_of_the_first(paths):
         endpoint = endpoint_file(paths).read_bytes()
         token = token_file(paths).read_bytes()
 
-        second = broadcast(paths, "run", "--no-render", "--sink", "file:" + str(paths.home))
+        second = console(paths, "run", "--no-render", "--sink", "file:" + str(paths.home))
         assert second.returncode == 1
         assert re.search(
             rf"đang chạy với cùng thư mục dữ liệu data/ \(tiến trình {first.pid}, "
@@ -134,7 +124,7 @@ def test_a_second_run_is_refused_and_touches_nothing_of_the_first(paths):
         ), second.stderr
         assert endpoint_file(paths).read_bytes() == endpoint
         assert token_file(paths).read_bytes() == token
-        assert "ĐANG CHẠY" in broadcast(paths, "status").stdout  # still reachable
+        assert "ĐANG CHẠY" in console(paths, "status").stdout  # still reachable
 
         # the refused start wrote no status of its own: the first's heartbeat goes on
         time.sleep(2.5)
@@ -154,7 +144,7 @@ def test_a_second_run_is_refused_and_touches_nothing_of_the_first(paths):
 def test_a_killed_daemon_is_not_running_at_once_and_does_not_block_a_restart(paths):
     daemon = start(paths)
     wait_on_air(paths, daemon)
-    running = broadcast(paths, "status")
+    running = console(paths, "status")
     assert (running.returncode, "ĐANG CHẠY" in running.stdout) == (0, True), running.stdout
     daemon.kill()
     daemon.wait()
@@ -163,11 +153,11 @@ def test_a_killed_daemon_is_not_running_at_once_and_does_not_block_a_restart(pat
     assert left.state is DaemonState.RUNNING  # the file still says so, and is fresh
     age = (datetime.now(left.heartbeat_at.tzinfo) - left.heartbeat_at).total_seconds()
     assert age < ALIVE_WITHIN_SECONDS
-    shown = broadcast(paths, "status")
+    shown = console(paths, "status")
     assert shown.returncode == 1
     assert "Chương trình phát: KHÔNG CHẠY" in shown.stdout, shown.stdout
     assert f"tiến trình {daemon.pid}" in shown.stdout  # why: nothing answers for it
-    assert json.loads(broadcast(paths, "status", "--json").stdout)["alive"] is False
+    assert json.loads(console(paths, "status", "--json").stdout)["alive"] is False
 
     restarted = start(paths)  # the killed daemon's lock went with its process
     try:

@@ -40,6 +40,23 @@ def _tcvn3_name(paths: ProjectPaths) -> None:
     )
 
 
+def _ten_thousand_slots(paths: ProjectPaths) -> None:
+    """10,000 slots in 1.3 MB, under the 2 MB every YAML file may have: read and checked under
+    the daemon's lock, this held every command for 64–74 s."""
+    slots = "".join(
+        f'  - {{id: khung-{n:05d}, name: "Khung giờ số {n}", times: ["{n % 1440 // 60:02d}:'
+        f'{n % 60:02d}"], weekdays: [{("T2", "T3", "T4", "T5", "T6", "T7", "CN")[n // 1440]}], '
+        "program: sang, zones: [to-1], max_minutes: 1}\n"
+        for n in range(10_000)
+    )
+    edit(paths, SCHEDULES, "tts:\n", slots + "tts:\n")
+
+
+def _every_minute(paths: ProjectPaths) -> None:
+    _slot_time(paths, '", "'.join(f"{m // 60:02d}:{m % 60:02d}" for m in range(24 * 60)))
+    edit(paths, SCHEDULES, "max_minutes: 15", "max_minutes: 1")
+
+
 def _folder_instead(paths: ProjectPaths) -> None:
     paths.schedules_file.unlink()
     paths.schedules_file.mkdir()
@@ -177,7 +194,35 @@ CONFIG_CASES = [
         "50 MB `schedules.yaml`",
         lambda p: sized(p, SCHEDULES, 50),
         Outcome.REFUSED,
-        "schedules.yaml: tệp quá lớn (50.0 MB, tối đa 2 MB)",
+        "schedules.yaml: tệp quá lớn (50.0 MB, tối đa 128 KB)",
+    ),
+    FileCase(
+        "schedules-10000-slots",
+        C,
+        "10,000 slots in 1.3 MB",
+        _ten_thousand_slots,
+        Outcome.REFUSED,
+        "schedules.yaml: tệp quá lớn (1.3 MB, tối đa 128 KB)",
+    ),
+    FileCase(
+        "schedules-too-many-airings",
+        C,
+        "a slot every minute of the day, on both zones",
+        _every_minute,
+        Outcome.REFUSED,
+        "schedules.yaml:19:3: các khung giờ có 20.160 lượt phát mỗi tuần tính theo từng khu vực, "
+        "tối đa 20.000; hãy bớt khung giờ, giờ phát hoặc khu vực",
+    ),
+    FileCase(
+        "schedules-unknown-script",
+        C,
+        "a program's fixed `script:` naming a script not in `scripts_vi/`",
+        lambda p: edit(
+            p, SCHEDULES, "    segments:\n", "    segments:\n      - script: thong-bao-cu\n"
+        ),
+        Outcome.REFUSED,
+        'schedules.yaml:17: chương trình "sang": không có bài "thong-bao-cu" trong scripts_vi/ '
+        '(có phải "thong-bao"?)',
     ),
     FileCase(
         "schedules-deep-nesting",

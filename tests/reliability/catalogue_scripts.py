@@ -278,7 +278,17 @@ CASES = [
         _sidecar_bad_priority,
         Outcome.REFUSED,
         'scripts_vi/phong-van.yaml:2: mức ưu tiên "rất gấp" không hợp lệ; chọn normal '
-        "(thông thường), priority (ưu tiên) hoặc emergency (khẩn cấp)",
+        "(thông thường) hoặc priority (ưu tiên)",
+    ),
+    FileCase(
+        "script-front-matter-emergency",
+        S,
+        "front matter `priority: emergency` (it would air in quiet hours, first in every slot)",
+        lambda p: edit(p, "scripts_vi/tin.md", "zones: [to-1]", "priority: emergency"),
+        Outcome.REFUSED,
+        'scripts_vi/tin.md:5: kịch bản không được ghi mức ưu tiên "emergency": tin khẩn cấp do '
+        "kỹ thuật viên phát bằng lệnh broadcast announce --priority emergency; kịch bản chỉ "
+        "ghi được normal (thông thường) hoặc priority (ưu tiên)",
     ),
     FileCase(
         "script-duplicate-id",

@@ -7,8 +7,6 @@ keeping its inputs, and answering on the control channel.
 
 from __future__ import annotations
 
-import json
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -19,6 +17,7 @@ from zoneinfo import ZoneInfo
 from broadcast.daemon.daemon import BroadcastDaemon, DaemonOptions
 from broadcast.paths import ProjectPaths
 from broadcast.sinks.file import FileSink
+from tests.control.control_wire import exchange_as_sent
 
 WARD = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -106,11 +105,6 @@ def running_daemon(paths: ProjectPaths) -> Iterator[BroadcastDaemon]:
 
 
 def exchange(address: tuple[str, int], data: bytes) -> list[dict[str, Any]]:
-    """Send ``data`` as any program on this computer could, and read every answer line."""
-    with socket.create_connection(address, timeout=5) as connection:
-        connection.sendall(data)
-        connection.shutdown(socket.SHUT_WR)
-        received = bytearray()
-        while chunk := connection.recv(65536):
-            received += chunk
-    return [json.loads(line) for line in received.splitlines()]
+    """Send ``data`` as any program on this computer could, and read every answer line; a
+    request naming a token proves it first, as its holder would (the token is never sent)."""
+    return exchange_as_sent(address, data)

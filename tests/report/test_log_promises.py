@@ -1,15 +1,20 @@
 """What the hash chain cannot show alone, and how the head printed in a report shows it.
 
 The chain has no secret key: whoever controls the PC can cut the log's tail and set its head
-back, or rewrite every hash with the program's own code. ``logs --verify`` then passes. A
-report sent earlier carries the head as it was (event count and hash); the log must still
-hold that event with that hash. These tests do both tamperings and check both ways.
+back, or rewrite every hash with the program's own code, or put an empty or another log in
+its place. ``logs --verify`` then passes. A report sent earlier carries the head as it was
+(``Mã kiểm tra nhật ký (head)``); ``logs --verify --expect HASH`` checks that the log still
+holds the event with that hash. These tests do each tampering and check both ways.
 """
 
+import shutil
 import sqlite3
 from contextlib import closing, contextmanager
 from datetime import datetime, timedelta
 
+import pytest
+
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE, main
 from broadcast.clock import FakeClock
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Airing, Outcome, PlayLog, database_path
@@ -37,9 +42,10 @@ def anchored_log(tmp_path):
         plays(log, 0, 10)
         report = period_report(log, parse_period("2023-11"), Labels(), clock=REPORTED)
         plays(log, 30, 5)
-    anchor = next(note for note in report.notes if note.startswith("Nhật ký phát:"))
-    events, head = anchor.removeprefix("Nhật ký phát: ").split(" sự kiện, mã kiểm tra cuối ")
-    return paths, int(events), head.split(";")[0]
+    count = next(note for note in report.notes if note.startswith("Nhật ký phát:"))
+    anchor = next(note for note in report.notes if note.startswith("Mã kiểm tra nhật ký (head):"))
+    events = count.removeprefix("Nhật ký phát: ").split(" sự kiện")[0]
+    return paths, int(events), anchor.removeprefix("Mã kiểm tra nhật ký (head): ").split()[0]
 
 
 @contextmanager
@@ -50,8 +56,8 @@ def database(paths):
 
 
 def hash_of_event(paths, seq):
-    """The hash the log holds for event ``seq`` (``None`` if it has no such event): the
-    check of a report's anchor, until ``logs --verify`` takes one."""
+    """The hash the log holds for event ``seq`` (``None`` if it has no such event), read
+    directly: what ``--expect`` must agree with."""
     with database(paths) as conn:
         found = conn.execute(
             "SELECT start_hash FROM attempts WHERE start_seq = ? "
@@ -66,13 +72,34 @@ def verified(paths):
         return log.verify().ok
 
 
-def test_the_anchor_of_an_untouched_log_still_matches(tmp_path):
+def expect(paths, head, capsys):
+    """``broadcast logs --verify --expect HEAD``: exit code and what it printed."""
+    code = main(["--home", str(paths.home), "logs", "--verify", "--expect", head])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_the_anchor_of_an_untouched_log_still_matches(tmp_path, capsys):
     paths, events, head = anchored_log(tmp_path)
     assert verified(paths) and hash_of_event(paths, events) == head
+    code, said = expect(paths, head, capsys)
+    assert code == EXIT_OK
+    assert f"Khớp mã kiểm tra đã ghi {head}: nhật ký vẫn giữ nguyên {events} sự kiện đầu" in said
 
 
-def test_a_cut_tail_passes_the_chain_check_but_not_an_earlier_reports_anchor(tmp_path):
-    paths, events, _ = anchored_log(tmp_path)
+def assert_refused(paths, head, capsys):
+    """``--expect`` fails, though the chain alone verifies, and says why."""
+    code, said = expect(paths, head, capsys)
+    assert code == EXIT_INPUT_ERRORS
+    assert "Nhật ký toàn vẹn" in said  # the chain check alone passes …
+    assert (  # … and the anchor says what it cannot
+        f"Nhật ký KHÔNG khớp mã kiểm tra đã ghi {head}: không còn sự kiện nào mang mã này — "
+        "nhật ký đã bị cắt bớt, thay bằng tệp khác hoặc viết lại sau khi lập báo cáo đó."
+    ) in said
+
+
+def test_a_cut_tail_passes_the_chain_check_but_not_an_earlier_reports_anchor(tmp_path, capsys):
+    paths, events, head = anchored_log(tmp_path)
     with database(paths) as conn:  # keep 8 plays: 16 events
         conn.execute("DELETE FROM attempts WHERE id > 8")
         conn.execute("UPDATE sqlite_sequence SET seq = 8 WHERE name = 'attempts'")
@@ -80,15 +107,53 @@ def test_a_cut_tail_passes_the_chain_check_but_not_an_earlier_reports_anchor(tmp
         conn.execute("UPDATE chain_head SET seq = 16, hash = ? WHERE id = 1", (last,))
     assert verified(paths)  # the log alone looks whole
     assert hash_of_event(paths, events) is None  # the report said it had 20 events
+    assert_refused(paths, head, capsys)
 
 
-def test_a_full_rewrite_passes_the_chain_check_but_not_an_earlier_reports_anchor(tmp_path):
+def test_a_full_rewrite_passes_the_chain_check_but_not_an_earlier_reports_anchor(tmp_path, capsys):
     paths, events, head = anchored_log(tmp_path)
     with database(paths) as conn:
         conn.execute("UPDATE attempts SET outcome = 'missed', aired_seconds = 0 WHERE id = 3")
         rehash(conn)
     assert verified(paths)
     assert hash_of_event(paths, events) != head
+    assert_refused(paths, head, capsys)
+
+
+def test_a_log_replaced_by_another_or_an_empty_one_passes_the_chain_check_not_the_anchor(
+    tmp_path, capsys
+):
+    paths, _, head = anchored_log(tmp_path / "ward")
+    other = ProjectPaths(tmp_path / "other")  # as many plays, one day later each
+    with PlayLog.open(other) as log:
+        plays(log, 1, 15)
+    shutil.copy(database_path(other), database_path(paths))
+    assert verified(paths)
+    assert_refused(paths, head, capsys)
+    database_path(paths).unlink()
+    PlayLog.open(paths).close()  # an empty log in its place
+    assert verified(paths)
+    assert_refused(paths, head, capsys)
+    database_path(paths).unlink()  # no log at all
+    code, said = expect(paths, head, capsys)
+    assert code == EXIT_INPUT_ERRORS and "Chưa có nhật ký phát" in said
+
+
+def test_the_anchor_of_an_empty_log_is_the_chain_s_start(tmp_path, capsys):
+    paths = ProjectPaths(tmp_path)
+    with PlayLog.open(paths) as log:
+        report = period_report(log, parse_period("2023-11"), Labels(), clock=REPORTED)
+        plays(log, 0, 2)
+    assert any(GENESIS_HASH in note for note in report.notes)
+    assert expect(paths, GENESIS_HASH, capsys)[0] == EXIT_OK
+
+
+def test_a_mistyped_anchor_is_refused_with_where_to_copy_it_from(tmp_path, capsys):
+    paths, _, head = anchored_log(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        main(["--home", str(paths.home), "logs", "--verify", "--expect", head[:20]])
+    assert exited.value.code == EXIT_USAGE
+    assert "Mã kiểm tra nhật ký (head)" in capsys.readouterr().err
 
 
 def rehash(conn):

@@ -73,7 +73,8 @@ def test_scripts_and_reasons_match_the_hand_count(document):
 def test_notes_anchor_the_chain_and_mention_the_open_row(document, quarter_log):
     events, head = quarter_log.chain_head()
     notes = " ".join(document.notes)
-    assert f"{events} sự kiện, mã kiểm tra cuối {head}" in notes
+    assert f"Nhật ký phát: {events} sự kiện; kiểm tra chuỗi: toàn vẹn." in notes
+    assert f"Mã kiểm tra nhật ký (head): {head}" in notes
     assert "toàn vẹn" in notes and "KHÔNG" not in notes
     assert "1 bản ghi chưa kết thúc" in notes
 

@@ -340,11 +340,16 @@ def test_missed_and_failed_plays_are_listed_in_every_format(quarter_log, tmp_pat
 
 
 def test_every_format_prints_the_chain_head(quarter_log, tmp_path):
+    """The head, with the command that checks a log against it later, and the event count."""
     events, head = quarter_log.chain_head()
     document = period_report(quarter_log, parse_period("2023-Q1"), LABELS, clock=APRIL)
-    anchor = f"Nhật ký phát: {events} sự kiện, mã kiểm tra cuối {head}"
-    for fmt in ("md", "html"):
-        assert anchor in written(document, fmt, tmp_path), fmt
-    for fmt in ("csv", "xlsx"):
-        assert any(anchor in str(cell) for row in written(document, fmt, tmp_path) for cell in row)
-    assert anchor in json.dumps(dataclasses.asdict(document), ensure_ascii=False)
+    anchor = f"Mã kiểm tra nhật ký (head): {head} — giữ cùng báo cáo này; lệnh "
+    check = f"`broadcast logs --verify --expect {head}`"
+    count = f"Nhật ký phát: {events} sự kiện; kiểm tra chuỗi: toàn vẹn."
+    for line in (anchor, check, count):
+        for fmt in ("md", "html"):
+            assert line in written(document, fmt, tmp_path), fmt
+        for fmt in ("csv", "xlsx"):
+            rows = written(document, fmt, tmp_path)
+            assert any(line in str(cell) for row in rows for cell in row), fmt
+        assert line in json.dumps(dataclasses.asdict(document), ensure_ascii=False)

@@ -142,7 +142,7 @@ def test_content_hash_changes_with_what_is_heard_only(project):
         return read_script(project.write("a.md", text), project.paths).content_hash
 
     base = digest("---\npriority: normal\n---\nA\n\nB\n")
-    assert digest("---\npriority: emergency\nzones: tdp-1\n---\nA\n\nB\n") == base
+    assert digest("---\npriority: priority\nzones: tdp-1\n---\nA\n\nB\n") == base
     assert digest("---\npriority: normal\n---\nA\n\nB!\n") != base
     assert digest("---\nspeed: 1.2\n---\nA\n\nB\n") != base
     assert digest("---\nvoice: x\n---\nA\n\nB\n") != base

@@ -60,15 +60,27 @@ def test_title_repeated_as_first_line_is_not_read_twice(project):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("khẩn cấp", Priority.EMERGENCY),
-        ("Emergency", Priority.EMERGENCY),
+        ("ưu tiên", Priority.PRIORITY),
+        ("Priority", Priority.PRIORITY),
         ("thông thường", Priority.NORMAL),
-        ("priority", Priority.PRIORITY),
+        ("normal", Priority.NORMAL),
     ],
 )
 def test_priority_names_in_english_and_vietnamese(project, value, expected):
     script = read_script(project.write("a.md", md(f"priority: {value}\n")), project.paths)
     assert script.priority is expected
+
+
+@pytest.mark.parametrize("value", ["emergency", "Khẩn cấp", "khan cap"])
+def test_a_script_cannot_make_itself_an_emergency(project, value):
+    """An emergency airs in quiet hours and first in every slot: only the technician's
+    ``announce`` makes one, never a file dropped into scripts_vi/."""
+    shown = value.lower()
+    assert problems(project, md(f"title: Tin\npriority: {value}\n")) == [
+        f'scripts_vi/2023-02/dvc.md:3: kịch bản không được ghi mức ưu tiên "{shown}": tin khẩn '
+        "cấp do kỹ thuật viên phát bằng lệnh broadcast announce --priority emergency; kịch bản "
+        "chỉ ghi được normal (thông thường) hoặc priority (ưu tiên)"
+    ]
 
 
 def test_single_zone_is_a_one_element_list(project):

@@ -33,13 +33,13 @@ def test_wav_with_sidecar(project):
     write_wav(audio, 2.5)
     project.write(
         "2026-11/loi-keu-goi.yaml",
-        "title: Lời kêu gọi của Chủ tịch UBND phường\npriority: khẩn cấp\nzones: tdp-1\n",
+        "title: Lời kêu gọi của Chủ tịch UBND phường\npriority: ưu tiên\nzones: tdp-1\n",
     )
     script = read_script(audio, project.paths)
     assert script.kind is ScriptKind.RECORDING
     assert script.id == "2026-11/loi-keu-goi"
     assert script.title == "Lời kêu gọi của Chủ tịch UBND phường"
-    assert (script.priority, script.zones) == (Priority.EMERGENCY, ("tdp-1",))
+    assert (script.priority, script.zones) == (Priority.PRIORITY, ("tdp-1",))
     assert script.recording_seconds == pytest.approx(2.5)
     assert script.estimated_seconds == pytest.approx(2.5)
     assert script.recording == audio.resolve()

@@ -51,6 +51,39 @@ def test_a_second_play_in_the_same_second_does_not_overwrite_the_first(tmp_path)
     ]
 
 
+def test_a_240_letter_label_is_written_under_a_name_every_file_system_takes(tmp_path):
+    """A script named with 240 Vietnamese letters (2-3 bytes each) made a name over the 255
+    bytes a file system takes: "File name too long", and the zone's play failed."""
+    words = ("Thông báo: lịch tiêm chủng/đợt một của phường " * 6)[:236]
+    labels = [f"{words} lần một", f"{words} lần hai"]  # the same first 236 letters
+    zone = ZoneSpeakers("trung-tam", 0, (1,))
+    sink = FileSink(tmp_path, realtime=False, clock=WARD_TIME)
+    program = sine(0.1)
+    for label in labels:
+        assert len(label) >= 240
+        assert sink.start(program, RATE, [zone], label=label).wait(1).completed
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 2  # told apart by the hash of the whole name, not by a counter
+    for name in names:
+        assert len(name.encode()) <= 255 and not set(name) & set("/:\n")
+        assert name.startswith("20260308-063005_trung-tam_Thông-báo-lịch-tiêm-chủng-đợt-một")
+        assert np.array_equal(read_wav(tmp_path / name)[0], program)
+
+
+def test_a_folder_that_cannot_hold_the_file_fails_that_play_without_raising(tmp_path):
+    """Over the system's path limit: the zone's play fails and says why; ``start`` itself
+    raised before, and the whole slot was lost."""
+    folder = tmp_path.joinpath(*["d" * 250] * 17)  # 4,250 bytes, over Linux's PATH_MAX
+    outcome = (
+        FileSink(folder, realtime=False, clock=WARD_TIME)
+        .start(sine(0.1), RATE, [ZoneSpeakers("z", 0, (1,))], label="tin")
+        .wait(1)
+        .for_zone("z")
+    )
+    assert outcome.status is PlayStatus.DEVICE_ERROR
+    assert "không ghi được tệp âm thanh" in str(outcome.error)
+
+
 def test_float_programs_are_written_as_16_bit(tmp_path):
     program = np.array([0.0, 0.5, -0.5, 1.5, -1.5], dtype=np.float32)
     outcome = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from datetime import datetime, time, timedelta
 
@@ -15,8 +16,10 @@ from broadcast.paths import ProjectPaths
 from broadcast.playlog import (
     OUTCOME_LABELS_VI,
     Attempt,
+    ChainProblem,
     Outcome,
     PlayLog,
+    PlayLogUnreadable,
     VerifyResult,
     reason_label_vi,
 )
@@ -38,6 +41,7 @@ COLUMNS = (
     ("error", "Ghi chú"),
 )
 STILL_PLAYING = "đang phát"
+_HASH = re.compile(r"[0-9a-f]{64}")
 TO_FILE_NOTE = "ghi ra tệp WAV, không phát ra loa"  # recorded, but no listener heard it
 
 
@@ -50,13 +54,25 @@ def _outcome(text: str) -> Outcome:
     return found
 
 
+def _head_hash(text: str) -> str:
+    found = text.strip().lower()
+    if not _HASH.fullmatch(found):
+        raise argparse.ArgumentTypeError(
+            f'"{text}" không phải mã kiểm tra nhật ký: cần đủ 64 chữ số và chữ a–f, chép từ '
+            'dòng "Mã kiểm tra nhật ký (head)" của một báo cáo'
+        )
+    return found
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "logs",
         help="xem nhật ký phát",
         description="Show the play log: every attempt to air an item on a zone. "
         "Dates as 31/03/2023 or 2023-03-31; --until includes that day. "
-        "--verify checks the tamper-evident hash chain.",
+        "--verify checks the tamper-evident hash chain; --expect HASH also checks that the "
+        "log still holds the head a report printed earlier (a cut, replaced or rewritten log "
+        "does not).",
     )
     parser.add_argument("--since", type=day_argument, metavar="DATE", help="from this day")
     parser.add_argument(
@@ -74,6 +90,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     shape.add_argument("--csv", action="store_true", help="print CSV")
     parser.add_argument(
         "--verify", action="store_true", help="check that no row was changed or removed"
+    )
+    parser.add_argument(
+        "--expect",
+        type=_head_hash,
+        metavar="HASH",
+        help="with --verify: the head hash of an earlier report (Mã kiểm tra nhật ký)",
     )
     parser.set_defaults(handler=run)
 
@@ -144,38 +166,75 @@ def _json_row(attempt: Attempt) -> dict[str, object]:
     }
 
 
-def _print_verify(result: VerifyResult, as_json: bool) -> int:
+def _verify(log: PlayLog, expect: str | None) -> tuple[VerifyResult, int | None]:
+    """The chain's check and, for ``expect``, the event that carries that hash: in a chain
+    that verifies, the log up to it is the one the report was made from."""
+    result = log.verify()
+    return result, (log.event_with_hash(expect) if expect and result.ok else None)
+
+
+def _expect_message(expect: str, found_at: int | None) -> str:
+    if found_at is not None:
+        return (
+            f"Khớp mã kiểm tra đã ghi {expect}: nhật ký vẫn giữ nguyên {found_at} sự kiện "
+            "đầu, đúng như lúc lập báo cáo đó."
+        )
+    return (
+        f"Nhật ký KHÔNG khớp mã kiểm tra đã ghi {expect}: không còn sự kiện nào mang mã này "
+        "— nhật ký đã bị cắt bớt, thay bằng tệp khác hoặc viết lại sau khi lập báo cáo đó."
+    )
+
+
+def _print_verify(
+    result: VerifyResult, expect: str | None, found_at: int | None, as_json: bool
+) -> int:
     problem = result.problem
+    ok = result.ok and (expect is None or found_at is not None)
     if as_json:
         print_json(
             {
-                "ok": result.ok,
+                "ok": ok,
                 "rows": result.rows,
                 "events": result.events,
                 "head_hash": result.head_hash,
                 "problem": problem and vars(problem),
+                "expected": expect and {"hash": expect, "found_at_event": found_at},
             }
         )
-    elif problem is None:
-        print(
-            f"Nhật ký toàn vẹn: {result.rows} bản ghi, {result.events} sự kiện; "
-            f"mã kiểm tra cuối {result.head_hash}"
-        )
-    else:
+        return EXIT_OK if ok else EXIT_INPUT_ERRORS
+    if problem is not None:
         print(f"Nhật ký KHÔNG toàn vẹn: {problem.message}", file=sys.stderr)
-    return EXIT_OK if result.ok else EXIT_INPUT_ERRORS
+        return EXIT_INPUT_ERRORS
+    print(
+        f"Nhật ký toàn vẹn: {result.rows} bản ghi, {result.events} sự kiện; "
+        f"mã kiểm tra cuối {result.head_hash}"
+    )
+    if expect is not None:
+        print(_expect_message(expect, found_at), file=sys.stdout if ok else sys.stderr)
+    return EXIT_OK if ok else EXIT_INPUT_ERRORS
+
+
+def _unreadable(exc: PlayLogUnreadable) -> VerifyResult:
+    """A file that is not a readable log fails the check like a damaged page does."""
+    return VerifyResult(0, 0, "", ChainProblem(None, "corrupt", str(exc)))
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    if play_log_missing(paths):
-        return EXIT_OK
+    if play_log_missing(paths):  # no log cannot hold the head a report printed
+        return EXIT_OK if args.expect is None else EXIT_INPUT_ERRORS
+    verify = args.verify or args.expect is not None
+    if verify:
+        try:
+            with PlayLog.open_for_reading(paths) as log:
+                result, found_at = _verify(log, args.expect)
+        except PlayLogUnreadable as exc:
+            result, found_at = _unreadable(exc), None
+        return _print_verify(result, args.expect, found_at, args.json)
     project = None
-    if not args.verify and not (args.json and args.zone is None):  # names or a zone to find
+    if not (args.json and args.zone is None):  # names or a zone to find
         project = load_project(paths, otherwise="khu vực và chủ đề hiện bằng mã")
     config = project.config if project else None
     with PlayLog.open_for_reading(paths) as log:
-        if args.verify:
-            return _print_verify(log.verify(), args.json)
         tz = log.timezone
         attempts = log.attempts(
             since=args.since and datetime.combine(args.since, time(), tz),
