@@ -121,6 +121,7 @@ class Announcer:
                 sender=request.sender,
                 text=request.text,
                 file=str(request.file) if request.file is not None else None,
+                request_id=request.request_id,
             )
         )
         self._put_on_air(context, bulletin)

@@ -368,6 +368,16 @@ class BroadcastDaemon:
             context = self.context
         config = context.config
         request = parse_announcement(args, config=config)
+        if request.request_id is not None:  # a retry after a restart finds what it made
+            sent = context.log.bulletin_for_request(request.request_id)
+            if sent is not None:
+                logger.info(
+                    "yêu cầu %s đã được nhận trước đó (bản tin %s): không phát lần nữa",
+                    request.request_id,
+                    sent.id,
+                    extra={"event": "control_request_repeated", "bulletin": sent.id},
+                )
+                return {"id": sent.id, "zones": list(sent.zones), "priority": sent.priority}
         bulletin = self._announcer.bulletin(context, request)
         self._announcer.air(context, bulletin, request)
         return {"id": bulletin.id, "zones": list(bulletin.zones), "priority": bulletin.priority}

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from broadcast.daemon.attempts import LOGGED_KINDS, Part, content_key, record_not_aired
 from broadcast.daemon.context import AirContext
-from broadcast.daemon.runner import OVERRUN_TOLERANCE_SECONDS
+from broadcast.daemon.segment_play import OVERRUN_TOLERANCE_SECONDS
 from broadcast.playlog import COMPLETED_OUTCOMES, Attempt, Outcome, PlayLog, Reason
 from broadcast.schedule import Plan, PlanItem
 

@@ -112,6 +112,7 @@ class BulletinRecord:
     sender: str | None = None  # the account that sent it, as the control client said
     text: str | None = None
     file: str | None = None
+    request_id: str | None = None  # the client's id for the request, kept across its retries
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 
@@ -43,13 +43,14 @@ class PlayRecords:
             clean_text(bulletin.title),
             clean_text(bulletin.text),
             clean_text(bulletin.file),
+            bulletin.request_id,
         )
 
         def write() -> None:
             with self._write():
                 self._conn.execute(
                     "INSERT OR IGNORE INTO bulletins (id, priority, sender, requested_at, "
-                    "zones, title, text, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "zones, title, text, file, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     values,
                 )
 
@@ -96,10 +97,18 @@ class PlayRecords:
     ) -> list[BulletinRecord]:
         """Announcements sent in ``[since, until)``, oldest first."""
         sql, params = self._between("requested_at", since, until)
+        return self._bulletins_where(f"{sql} ORDER BY requested_at, id", params)
+
+    def bulletin_for_request(self, request_id: str) -> BulletinRecord | None:
+        """The announcement a client's request id made, if one did (before a restart too)."""
+        found = self._bulletins_where("WHERE request_id = ?", [request_id])
+        return found[0] if found else None
+
+    def _bulletins_where(self, clause: str, params: Sequence[object]) -> list[BulletinRecord]:
         with self._reading():
             rows = self._conn.execute(
-                "SELECT id, priority, requested_at, zones, title, sender, text, file "
-                f"FROM bulletins {sql} ORDER BY requested_at, id",
+                "SELECT id, priority, requested_at, zones, title, sender, text, file, request_id "
+                f"FROM bulletins {clause}",
                 params,
             ).fetchall()
         return [
@@ -112,8 +121,9 @@ class PlayRecords:
                 sender,
                 text,
                 file,
+                request_id,
             )
-            for id_, priority, at, zones, title, sender, text, file in rows
+            for id_, priority, at, zones, title, sender, text, file, request_id in rows
         ]
 
     def aired_plans(

@@ -142,12 +142,21 @@ _V4_STATEMENTS = (
 )
 
 
+_V5_STATEMENTS = (
+    # the id the client chose for an announce request, kept across its retries: a retry that
+    # comes after a restart finds the bulletin and does not air it a second time
+    "ALTER TABLE bulletins ADD COLUMN request_id TEXT",
+    "CREATE UNIQUE INDEX bulletins_request ON bulletins (request_id) WHERE request_id IS NOT NULL",
+)
+
+
 # One step per version: the statements that bring the version before to it.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1_STATEMENTS,
     _V2_STATEMENTS,
     _V3_STATEMENTS,
     _V4_STATEMENTS,
+    _V5_STATEMENTS,
 )
 LATEST_VERSION = len(MIGRATIONS)
 TABLES = ("attempts", "chain_head", "bulletins", "aired_plans", "script_arrivals")

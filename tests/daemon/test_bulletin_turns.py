@@ -283,3 +283,28 @@ def test_an_emergency_is_accepted_while_a_long_bulletin_is_still_being_made(tmp_
         daemon.stop()
     assert answered["emergency"] < answered["long"]  # not queued behind it
     assert any(row.airing.bulletin_id == emergency for row in found)
+
+
+def test_an_announce_retried_after_a_restart_is_not_aired_twice(tmp_path):
+    """Issue 14, item 11: the client's request id is kept in the log, not only in memory."""
+    paths = idle_ward(tmp_path)
+    client_request = "yeu-cau-7f3a"  # the id the client chose, kept across its retries
+    daemon = start_to_files(paths, console_log=None)
+    try:
+        first = ControlClient.from_paths(paths).call(
+            ANNOUNCE, text=SHORT, zones=["to-1"], priority="priority", request_id=client_request
+        )
+        wait_for(paths, _closed(1), 30)
+    finally:
+        daemon.stop()
+    daemon = start_to_files(paths, console_log=None)  # the answer was lost; the client retries
+    try:
+        again = ControlClient.from_paths(paths).call(
+            ANNOUNCE, text=SHORT, zones=["to-1"], priority="priority", request_id=client_request
+        )
+        time.sleep(1.0)
+        found = rows(paths)
+    finally:
+        daemon.stop()
+    assert again == first
+    assert [row.outcome for row in found] == [Outcome.PLAYED]  # aired once
