@@ -30,7 +30,7 @@ from broadcast.daemon.air import Bulletin, Channel, Rank
 from broadcast.daemon.attempts import segment_airing
 from broadcast.daemon.bulletin_play import play_bulletin, record_bulletin_not_aired
 from broadcast.daemon.context import AirContext
-from broadcast.daemon.segment_audio import SegmentAudio
+from broadcast.daemon.segment_audio import AudioUnavailable, SegmentAudio
 from broadcast.daemon.technician import who
 from broadcast.diagnostics import Diagnostic, InputError
 from broadcast.media.ffmpeg import AudioDecodeError, decode
@@ -43,6 +43,7 @@ from broadcast.scripts.reader import RECORDING_SUFFIXES
 
 logger = logging.getLogger("broadcast.daemon")
 GAP_AFTER_CHIME_SECONDS = 0.5
+_CHIME = PlannedSegment(SegmentKind.CHIME, 0, 0, ())  # one sound for every zone
 # A bulletin a stop or a crash kept off the air is aired after a restart within this time.
 BULLETIN_VALID = timedelta(minutes=30)
 TITLE_WORDS = 12
@@ -82,7 +83,7 @@ class Announcer:
                 title = _short_title(text)
             speech = self._spoken(text, settings)
         if settings.chime is None:  # rendered speech carries the chime when one is configured
-            chime = context.audio.for_segment(PlannedSegment(SegmentKind.CHIME, 0, 0, zones))
+            chime = context.audio.for_segment(_CHIME)
             gap = np.zeros(int(GAP_AFTER_CHIME_SECONDS * SAMPLE_RATE), dtype=np.float32)
             speech = np.concatenate([chime.samples.astype(np.float32), gap, speech])
         if sent is not None:
@@ -91,6 +92,18 @@ class Announcer:
         kind = "khan-cap" if request.priority is Priority.EMERGENCY else "uu-tien"
         bulletin_id = f"{kind}-{stamp:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
         return Bulletin(bulletin_id, zones, request.priority, title, speech, stamp)
+
+    @staticmethod
+    def prepare(context: AirContext) -> None:
+        """Level the chime a bulletin starts with before the first one is sent: an emergency
+        then never waits for it (it is levelled in a process of its own, seconds to start)."""
+        if context.config.tts.chime is None:
+            try:
+                context.audio.for_segment(_CHIME)
+            except AudioUnavailable as exc:  # the first bulletin says so, with its request
+                logger.warning(
+                    "chưa chuẩn bị được tiếng chuông: %s", exc.message, extra={"event": "chime"}
+                )
 
     def _spoken(self, text: str, settings: TtsSettings) -> np.ndarray:
         result = render_text(self._paths, settings.offline(), text)

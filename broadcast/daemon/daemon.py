@@ -178,6 +178,9 @@ class BroadcastDaemon:
                 self._control.start()
                 if self._control.port_notice is not None:  # airs all the same; says where
                     self.alarms.raise_alarm(AlarmCode.CONTROL_PORT_MOVED, self._control.port_notice)
+            threading.Thread(
+                target=self._announcer.prepare, args=(context,), name="chime", daemon=True
+            ).start()
             self._announcer.air_unaired_after_restart(context)
             self._airings.replan_daily()
             if self.options.render_ahead:
