@@ -76,6 +76,18 @@ def hour_time(line: str, match: re.Match[str], env: Env) -> Token | None:
     return Token(match.start(), match.end(), Kind.TIME, spoken, "time")
 
 
+def word_time(line: str, match: re.Match[str], env: Env) -> Token | None:
+    """ "17 giờ 00" → "mười bảy giờ", "7 giờ 05 phút" → "bảy giờ năm phút": written minutes
+    follow the same rule as "17h00"; a written "phút" is kept when minutes are read."""
+    hours, minutes, written_minute = match.group("wh", "wm", "wp")
+    if int(hours) > 24 or int(minutes) > 59:
+        return None
+    spoken = read_time(env.numbers, hours, minutes, None)
+    if written_minute and int(minutes) and not spoken.endswith("phút"):
+        spoken += " phút"
+    return Token(match.start(), match.end(), Kind.TIME, spoken, "time")
+
+
 def clock_time(line: str, match: re.Match[str], env: Env) -> Token | None:
     """17:00, 14:30, 08:15:30; "2:1" (a score) and "25:70" are not times."""
     hours, minutes, seconds = match.group("ch", "cm", "cs")

@@ -4,12 +4,15 @@ Dash: between numbers, dates, times or weekdays it is a range, "đến" ("7h - 9
 "Thứ 2 - Thứ 6"); written against a temperature it is a minus, "âm" ("-5°C"); at the start of
 a line it is a bullet; between words with no spaces it joins a compound and is silent
 ("kinh tế-xã hội", "QĐ-UBND"); otherwise it is a pause. Slash: after a number and its unit it
-means "per", "trên" ("50.000 đồng/người/tháng", "60km/h"); otherwise it is silent
+means "per", "trên" ("50.000 đồng/người/tháng", "60km/h"); between a quarter and its year
+it is "năm" ("Quý IV/2026"); otherwise it is silent
 ("Nam/Nữ", "NQ/TW").
 """
 
 from __future__ import annotations
 
+from broadcast.textnorm import context
+from broadcast.textnorm.datetimes import is_year
 from broadcast.textnorm.tokens import NUMERIC_KINDS, Kind, Token
 from broadcast.textnorm.units import PER_UNITS, TEMPERATURE
 
@@ -88,7 +91,17 @@ def _slash(line: str, tokens: list[Token], index: int) -> None:
     previous, previous_index = _neighbour(tokens, index, -1)
     following, _ = _neighbour(tokens, index, 1)
     token.kind = Kind.SILENT
-    if previous is None or following is None or following.kind is not Kind.WORD:
+    if previous is None or following is None:
+        return
+    if (
+        previous.rule == "roman"
+        and is_year(line[following.start : following.end])
+        and context.before(context.QUARTER, line, previous.start)
+    ):
+        # "Quý IV/2026", like "quý 4/2026": the quarter of a year
+        token.kind, token.spoken, token.rule = Kind.WORD, "năm", "quarter"
+        return
+    if following.kind is not Kind.WORD:
         return
     per_unit = previous.kind is Kind.MEASURE or (
         previous.kind is Kind.WORD and _counted_before(tokens, previous_index)

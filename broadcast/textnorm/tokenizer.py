@@ -26,6 +26,8 @@ _URL_END = r"(?=[.,;:!?)\]}\"'»”’]*(?:\s|$))"
 _CAPS = r"[A-ZĐ][a-zđ]?[A-ZĐ][A-Za-zĐđ]*"  # UBND, QĐ, CTr, TTg
 
 _SPECIFIC = [
+    # P. Đông Vệ, Q.3, TX. Nghi Sơn; the reader checks for a capital or a digit after it
+    ("place", r"(?<![^\W_])(?P<pl>TX|TT|P|Q|H)\.(?= ?[^\W_])"),
     ("email", r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
     (
         "url",
@@ -46,8 +48,19 @@ _SPECIFIC = [
         r"(?P<y1>\d{4})(?![\d]|[.-]\d)"
         r"|(?<![\d.,/])(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})(?![\d]|-\d)",
     ),
-    ("phone", r"(?<![\d.,/])(?:\+84[ .-]?\d{1,3}|0\d{1,3}|1[89]00)(?:[ .-]?\d{2,4}){1,4}(?!\d)"),
+    # G12.456-251103-0042: two separators at least, one a dash, a digit and a letter
+    (
+        "file_code",
+        r"(?<![\w.-])(?=[A-Za-z0-9.]*-)(?=[A-Za-z0-9.-]*\d)(?=[A-Za-z0-9.-]*[A-Za-z])"
+        r"[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+){2,}(?![\w-]|\.\w)",
+    ),
+    (
+        "phone",
+        r"(?<![\d.,/])(?:\+84[ .-]?\d{1,3}|\(0\d{2,3}\)|0\d{1,3}|1[89]00)"
+        r"(?:[ .-]?\d{1,4}){1,5}(?!\d)",
+    ),
     ("slashed", r"(?<![\d.,/])\d+(?:/\d+)+(?![\d])"),
+    ("word_time", r"(?<![\d.,/:])(?P<wh>\d{1,2}) giờ (?P<wm>\d{2})(?P<wp> phút)?(?![^\W_])"),
     ("hour_time", r"(?<![\d.,/:])(?P<hh>\d{1,2})(?:[hg](?P<hm>\d{2})|h)'?(?![^\W_])"),
     ("clock_time", r"(?<![\d.,/:])(?P<ch>\d{1,2}):(?P<cm>\d{2})(?::(?P<cs>\d{2}))?(?![\d]|:\d)"),
     ("weekday", r"(?<![^\W_])T(?P<wd>[2-7])(?![\w])"),
@@ -56,7 +69,7 @@ _SPECIFIC = [
 ]
 _PLAIN = [
     ("number", r"\$?\d+(?:[.,]\d+)*"),
-    ("run", rf"{_RUN_WORD}(?: {_RUN_WORD})*(?![^\W\d_]|[./:@])"),  # not into v.v. b/c https: a@b
+    ("run", rf"{_RUN_WORD}(?: {_RUN_WORD})*(?![^\W\d_]|[./:@-])"),  # not v.v. b/c https: a@b e-mail
     ("word", r"[^\W\d_]+"),
     ("space", r"\s+"),
     ("symbol", r"."),
@@ -124,12 +137,15 @@ def _symbol(line: str, match: re.Match[str], env: Env) -> Token:
 
 _READERS: dict[str, Reader] = {
     "special": _special,
+    "place": words.place,
     "email": web.address,
     "url": web.address,
     "code": codes.document_code,
     "separated_date": datetimes.separated_date,
+    "file_code": codes.file_code,
     "phone": codes.phone,
     "slashed": quantities.slashed,
+    "word_time": datetimes.word_time,
     "hour_time": datetimes.hour_time,
     "clock_time": datetimes.clock_time,
     "weekday": datetimes.weekday_abbreviation,

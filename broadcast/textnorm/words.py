@@ -66,6 +66,31 @@ def _roman_in_context(line: str, start: int, end: int) -> bool:
     )
 
 
+_PLACES = {"P": "phường", "Q": "quận", "H": "huyện", "TX": "thị xã", "TT": "thị trấn"}
+# Before a title "Q." is quyền and "P." phó ("Q. Chủ tịch", "P. Giám đốc"), not a place.
+_TITLES = {"P": "phó", "Q": "quyền"}
+_TITLE_AFTER = re.compile(r" ?(?:Chủ tịch|Giám đốc|Trưởng|Bí thư|Hiệu trưởng|Chánh)\b")
+# "Khu H. Sáng mai…": a letter naming a block or item, and a sentence that ends there.
+_LETTER_LABEL = re.compile(r"(?i:\b(?:khu|dãy|lô|tòa|toà|nhà|điểm|mục|phụ lục|tổ|ô|phòng))\s*$")
+
+
+def place(line: str, match: re.Match[str], env: Env) -> Token | None:
+    """ "P. Đông Vệ", "Q.3", "H. Triệu Sơn", "TX.", "TT." before a capitalised name or a
+    number; anywhere else the letters are read by the other rules."""
+    start, end = match.span()
+    letters = match.group("pl")
+    following = line[end + 1] if line[end : end + 1] == " " else line[end]
+    if not (following.isupper() or following.isdigit()) or context.before(
+        _LETTER_LABEL, line, start
+    ):
+        return None
+    if _TITLE_AFTER.match(line, end):
+        if letters not in _TITLES:
+            return None
+        return Token(start, end, Kind.WORD, _TITLES[letters], "abbreviation")
+    return Token(start, end, Kind.WORD, _PLACES[letters], "place")
+
+
 def word(line: str, match: re.Match[str], env: Env) -> Token:
     start, end = match.span()
     token = match.group()

@@ -1,4 +1,8 @@
-"""The public development set: realistic ward-announcement lines and their spoken forms."""
+"""The public development set: realistic ward-announcement lines and their spoken forms.
+
+One pair a line: written text, a tab, the spoken form; an optional third column names the
+category of a reading that once misled listeners (phone, file_code, place, time, quarter,
+loanword), so a regression shows which category it broke."""
 
 from pathlib import Path
 
@@ -9,12 +13,15 @@ from broadcast.textnorm import normalize
 DEVSET = Path(__file__).with_name("devset.tsv")
 
 
+CATEGORIES = {"phone", "file_code", "place", "time", "quarter", "loanword"}
+
+
+def _rows() -> list[list[str]]:
+    return [line.split("\t") for line in DEVSET.read_text(encoding="utf-8").splitlines()]
+
+
 def _pairs() -> list[tuple[int, str, str]]:
-    pairs = []
-    for number, line in enumerate(DEVSET.read_text(encoding="utf-8").splitlines(), start=1):
-        written, spoken = line.split("\t")
-        pairs.append((number, written, spoken))
-    return pairs
+    return [(number, row[0], row[1]) for number, row in enumerate(_rows(), start=1)]
 
 
 PAIRS = _pairs()
@@ -22,6 +29,8 @@ PAIRS = _pairs()
 
 def test_devset_is_large_and_well_formed():
     assert len(PAIRS) >= 200
+    for row in _rows():
+        assert len(row) in (2, 3) and (len(row) == 2 or row[2] in CATEGORIES), row
     assert len({written for _, written, _ in PAIRS}) == len(PAIRS)
 
 

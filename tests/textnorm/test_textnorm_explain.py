@@ -49,3 +49,19 @@ def test_words_of_one_number_stay_in_one_segment():
 def test_unknown_abbreviations_lists_each_once_in_order():
     text = "XKLĐ và UBND, rồi PTTH, lại XKLĐ; văn bản 12/QĐ-ABCD; KẾ HOẠCH"
     assert unknown_abbreviations(text) == ["XKLĐ", "PTTH", "ABCD"]
+
+
+def test_explain_names_the_rule_of_each_misleading_reading_category():
+    text = (
+        "Gọi (0228) 3 765 201, mã hồ sơ G12.456-251103-0042, tại P. Đông Vệ,\n"
+        "họp 17 giờ 00, xong trong Quý IV/2026, quét mã QR."
+    )
+    rules = {(r.original, r.rule): r.spoken for r in explain(text)}
+    phone = "không hai hai tám, ba, bảy sáu năm, hai không một"
+    assert rules[("(0228) 3 765 201", "phone")] == phone
+    assert "gạch" in rules[("G12.456-251103-0042", "file_code")]
+    assert rules[("P.", "place")] == "phường"
+    assert rules[("17 giờ 00", "time")] == "mười bảy giờ"
+    assert rules[("/", "quarter")] == "năm"
+    assert rules[("QR", "abbreviation")] == "quy a"
+    assert all(r.description for r in explain(text))

@@ -114,11 +114,11 @@ def test_unit_letters_need_a_number():
 @pytest.mark.parametrize(
     ("text", "spoken"),
     [
-        ("0237.3852.123", "không hai ba bảy ba tám năm hai một hai ba"),
-        ("0912 345 678", "không chín một hai ba bốn năm sáu bảy tám"),
-        ("0912-345-678", "không chín một hai ba bốn năm sáu bảy tám"),
+        ("0237.3852.123", "không hai ba bảy, ba tám năm hai, một hai ba"),
+        ("0912 345 678", "không chín một hai, ba bốn năm, sáu bảy tám"),
+        ("0912-345-678", "không chín một hai, ba bốn năm, sáu bảy tám"),
         ("0912345678", "không chín một hai ba bốn năm sáu bảy tám"),
-        ("1800 1096", "một tám không không một không chín sáu"),
+        ("1800 1096", "một tám không không, một không chín sáu"),
         ("gọi 115", "gọi một một năm"),
         ("số tài khoản 105 204 1451", "số tài khoản một không năm hai không bốn một bốn năm một"),
     ],
@@ -266,5 +266,25 @@ def test_foreign_letters_fold_to_plain_latin():
 
 def test_a_number_after_a_phone_is_not_swallowed():
     assert normalize("gọi 0912 345 678 30 lần") == (
-        "gọi không chín một hai ba bốn năm sáu bảy tám ba mươi lần"
+        "gọi không chín một hai, ba bốn năm, sáu bảy tám ba mươi lần"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        # a mobile has exactly ten digits: the "3" after it is a count, not part of the phone
+        ("gọi 0912 345 678 3 lần", "gọi không chín một hai, ba bốn năm, sáu bảy tám ba lần"),
+        ("Giá 5.000 đồng", "giá năm nghìn đồng"),
+        ("số 0228.3.765.201", "số không hai hai tám, ba, bảy sáu năm, hai không một"),
+        ("mã G12-45-7", "mã giê một hai gạch bốn năm gạch bảy"),
+        ("Covid-19", "covid mười chín"),
+        ("bà Lê Thị H. ở tổ 3", "bà lê thị hát. ở tổ ba"),
+        ("Họp ở khu H. Sáng mai khai mạc.", "họp ở khu hát. sáng mai khai mạc."),
+        ("Q. Chủ tịch", "quyền chủ tịch"),
+        ("7 giờ 00 - 9 giờ 00", "bảy giờ đến chín giờ"),
+        ("khóa XIV/2021", "khóa mười bốn hai nghìn không trăm hai mươi mốt"),
+    ],
+)
+def test_misleading_reading_categories_keep_their_neighbours(text, spoken):
+    assert normalize(text) == spoken
