@@ -35,6 +35,14 @@ DIGITS = _ending(
 # "chiếm 1/3" and "1/3 số hộ" are fractions; a bare "2/9" in a notice is a date.
 FRACTION_BEFORE = _ending("chiếm|khoảng|gần|hơn|bằng|đạt|còn|tới|trên|dưới|được")
 FRACTION_AFTER = re.compile(r"\s+(?i:số|diện tích|dân số|tổng|lượng|trong số)\b")
+# A slash after these joins a house number to its lane or alley ("ngõ 52/18"), never a date.
+ADDRESS = _ending("số nhà|nhà số|ngõ|ngách|hẻm|kiệt|địa chỉ")
+# "9/9 tổ", "4/4 cụm loa": a count of a total, unless a date word comes first ("từ 1/7 hộ…").
+TALLY_AFTER = re.compile(
+    r"\s+(?i:tổ(?!\s+chức)|cụm|khu phố|thôn|xóm|hộ|trường|đơn vị|điểm|"
+    r"chỉ tiêu|tiêu chí|nội dung|hồ sơ|loa|thành viên|lượt|cơ quan|trạm)(?![^\W\d_])"
+)
+DATE_BEFORE = _ending("ngày|từ|đến|tới|trước|sau|vào|hết|hạn|hôm|sáng|trưa|chiều|tối|đêm")
 # Roman numerals are numbers only after these words ("khóa XII", "lần thứ IV").
 ROMAN = _ending(
     "khóa|khoá|quý|đại hội|chương|phần|mục|lần thứ|thứ|thế kỷ|thế kỉ|kỳ họp|kì họp|kỳ|kì|đợt|"

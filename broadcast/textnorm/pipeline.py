@@ -47,11 +47,13 @@ _ONE_FOR_ONE = {
 @lru_cache(maxsize=4096)
 def _compatible(char: str) -> str:
     """Every digit becomes an ASCII digit ("²", "٣", "①"); full-width forms, ligatures and
-    "Ⅻ" or "½" become plain text. Replacements are one for one where possible, so columns in
+    "Ⅻ" or "¼" become plain text. Replacements are one for one where possible, so columns in
     explain() still point at the board's own text; symbols that would expand stay as they are
     and are dropped later."""
     if char in _ONE_FOR_ONE:
         return _ONE_FOR_ONE[char]
+    if char == "½":  # read "một nửa" by the tokenizer, as a speaker says it
+        return char
     if char.isdigit():
         return str(unicodedata.digit(char, 0))
     compatible = unicodedata.normalize("NFKC", char).replace("\u2044", "/")

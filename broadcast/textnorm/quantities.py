@@ -18,14 +18,20 @@ How the ambiguous cases are decided:
   year matter, see ``is_year``.
 - "d/m" is a date when it can be one, unless a fraction word surrounds it ("chiếm 1/3",
   "1/2 số hộ"); "m/yyyy" is a month; after "số" a slashed number is a code.
+- After an address word ("số nhà 27/4", "ngõ 52/18") the slash is "xuyệt", as addresses are
+  said aloud in the North and Centre; "5B/9" is always an address. A count before a counted
+  noun ("9/9 tổ") is a tally, "chín trên chín". A non-date whose top exceeds its bottom
+  ("45/12") is read "trên": "phần" would make it a part of a whole.
 """
 
 from __future__ import annotations
 
 import re
+import string
 
 from broadcast.textnorm import context, units
 from broadcast.textnorm.datetimes import is_year, read_date, valid_day_month
+from broadcast.textnorm.letters import letter_name
 from broadcast.textnorm.numbers import NumberWords, read_digits
 from broadcast.textnorm.tokens import Env, Kind, Token
 
@@ -124,13 +130,39 @@ def _code_part(numbers: NumberWords, part: str) -> str:
     return f"năm {numbers.cardinal(part)}" if is_year(part) else numbers.cardinal(part)
 
 
+def _address(numbers: NumberWords, parts: list[str]) -> str:
+    """ "27/4" → "hai mươi bảy xuyệt bốn", "5B/9" → "năm bê xuyệt chín"."""
+    read = []
+    for part in parts:
+        digits = part.rstrip(string.ascii_letters)
+        letters = [letter_name(c) for c in part[len(digits) :]]
+        read.append(" ".join([numbers.cardinal(digits), *letters]))
+    return " xuyệt ".join(read)
+
+
+def house_number(line: str, match: re.Match[str], env: Env) -> Token:
+    """A house number with a letter, "5B/9" or "12/3A": never a date or a fraction."""
+    spoken = _address(env.numbers, match.group().split("/"))
+    return Token(match.start(), match.end(), Kind.NUMBER, spoken, "address")
+
+
 def slashed(line: str, match: re.Match[str], env: Env) -> Token:
-    """Numbers joined by "/": dates, months, fractions, lists and codes."""
+    """Numbers joined by "/": addresses, tallies, dates, months, fractions, lists and codes."""
     start, end = match.span()
     parts = match.group().split("/")
     numbers = env.numbers
     spoken, kind, rule = "", Kind.DATE, "date"
-    if len(parts) == 3 and len(parts[2]) in (2, 4) and valid_day_month(parts[0], parts[1]):
+    if context.before(context.ADDRESS, line, start):
+        spoken, kind, rule = _address(numbers, parts), Kind.NUMBER, "address"
+    elif (
+        len(parts) == 2
+        and 0 < int(parts[0]) <= int(parts[1])
+        and context.after(context.TALLY_AFTER, line, end)
+        and not context.before(context.DATE_BEFORE, line, start)
+    ):
+        spoken = f"{numbers.cardinal(parts[0])} trên {numbers.cardinal(parts[1])}"
+        kind, rule = Kind.NUMBER, "tally"
+    elif len(parts) == 3 and len(parts[2]) in (2, 4) and valid_day_month(parts[0], parts[1]):
         spoken = read_date(numbers, line, start, *parts)
     elif len(parts) != 2 or context.before(context.CODE_NUMBER, line, start):
         spoken = " ".join(_code_part(numbers, p) for p in parts)
@@ -161,10 +193,10 @@ def slashed(line: str, match: re.Match[str], env: Env) -> Token:
         ):
             spoken = read_date(numbers, line, start, first, second, None)
         else:
-            # "24/7" is "hai mươi tư trên bảy"; other fractions "một phần ba"
-            joint = "trên" if parts == ["24", "7"] else "phần"
+            # "24/7" and "45/12" are "trên"; true fractions "một phần ba"
+            joint = "trên" if parts == ["24", "7"] or int(first) > int(second) else "phần"
             # a quarter is "một phần tư", like the fourth month and "thứ tư"
             below = numbers.month(second) if joint == "phần" else numbers.cardinal(second)
             spoken = f"{numbers.cardinal(first)} {joint} {below}"
-            kind, rule = Kind.NUMBER, "fraction"
+            kind, rule = Kind.NUMBER, "fraction" if joint == "phần" else "over"
     return Token(start, end, kind, spoken, rule)

@@ -59,6 +59,9 @@ _SPECIFIC = [
         r"(?<![\d.,/])(?:\+84[ .-]?\d{1,3}|\(0\d{2,3}\)|0\d{1,3}|1[89]00)"
         r"(?:[ .-]?\d{1,4}){1,5}(?!\d)",
     ),
+    ("half", r"½"),  # a word character (\w): the word reader would drop it
+    # 5B/9, 12/3A: a house number with a letter
+    ("house_number", r"(?<![\w.,/])(?:\d+[A-Za-z]/\d+[A-Za-z]?|\d+/\d+[A-Za-z])(?![\w/])"),
     ("slashed", r"(?<![\d.,/])\d+(?:/\d+)+(?![\d])"),
     ("word_time", r"(?<![\d.,/:])(?P<wh>\d{1,2}) giờ (?P<wm>\d{2})(?P<wp> phút)?(?![^\W_])"),
     ("hour_time", r"(?<![\d.,/:])(?P<hh>\d{1,2})(?:[hg](?P<hm>\d{2})|h)'?(?![^\W_])"),
@@ -83,7 +86,7 @@ SPOKEN_SYMBOLS = {
     "&": "và", "+": "cộng", "=": "bằng", "%": "phần trăm", "‰": "phần nghìn", "@": "a còng",
     "×": "nhân", "≥": "lớn hơn hoặc bằng", "≤": "nhỏ hơn hoặc bằng", ">": "lớn hơn",
     "<": "nhỏ hơn", "±": "cộng trừ", "≈": "xấp xỉ", "~": "khoảng", "°": "độ", "€": "ơ rô",
-    "$": "đô la",
+    "$": "đô la", "½": "một nửa",
 }  # fmt: skip
 DASHES = frozenset("-–—−‐‑‒")
 
@@ -144,6 +147,8 @@ _READERS: dict[str, Reader] = {
     "separated_date": datetimes.separated_date,
     "file_code": codes.file_code,
     "phone": codes.phone,
+    "half": _symbol,
+    "house_number": quantities.house_number,
     "slashed": quantities.slashed,
     "word_time": datetimes.word_time,
     "hour_time": datetimes.hour_time,

@@ -2,7 +2,7 @@
 
 One pair a line: written text, a tab, the spoken form; an optional third column names the
 category of a reading that once misled listeners (phone, file_code, place, time, quarter,
-loanword), so a regression shows which category it broke."""
+loanword, slash), so a regression shows which category it broke."""
 
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from broadcast.textnorm import normalize
 DEVSET = Path(__file__).with_name("devset.tsv")
 
 
-CATEGORIES = {"phone", "file_code", "place", "time", "quarter", "loanword"}
+CATEGORIES = {"phone", "file_code", "place", "time", "quarter", "loanword", "slash"}
 
 
 def _rows() -> list[list[str]]:

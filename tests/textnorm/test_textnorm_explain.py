@@ -65,3 +65,18 @@ def test_explain_names_the_rule_of_each_misleading_reading_category():
     assert rules[("/", "quarter")] == "năm"
     assert rules[("QR", "abbreviation")] == "quy a"
     assert all(r.description for r in explain(text))
+
+
+def test_explain_says_why_a_slash_is_not_a_date():
+    text = "Ngõ 52/18, số 5B/9: 9/9 tổ đã họp, ô đất 45/12, đạt ½; họp ngày 27/4."
+    rewrites = {r.original: r for r in explain(text)}
+    assert (rewrites["52/18"].rule, rewrites["52/18"].spoken) == (
+        "address",
+        "năm mươi hai xuyệt mười tám",
+    )
+    assert rewrites["5B/9"].rule == "address"
+    assert (rewrites["9/9"].rule, rewrites["9/9"].spoken) == ("tally", "chín trên chín")
+    assert rewrites["45/12"].rule == "over"
+    assert rewrites["½"].spoken == "một nửa"
+    assert rewrites["27/4"].rule == "date"
+    assert all("ngày tháng" in rewrites[k].description for k in ("52/18", "9/9", "45/12"))
