@@ -133,6 +133,7 @@ class AirControl:
         with self._changed:
             self._turns.remove(turn)
             self._changed.notify_all()
+        self._dispatch_waiting()  # its zones may be free now: a bulletin waiting there airs
 
     def open_channel(self, zones: Iterable[str], rank: Rank = Rank.PROGRAM) -> Channel:
         channel = Channel(zones, rank)

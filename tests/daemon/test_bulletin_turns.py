@@ -308,3 +308,19 @@ def test_an_announce_retried_after_a_restart_is_not_aired_twice(tmp_path):
         daemon.stop()
     assert again == first
     assert [row.outcome for row in found] == [Outcome.PLAYED]  # aired once
+
+
+def test_a_bulletin_reaching_beyond_a_program_airs_when_the_program_ends(tmp_path):
+    """Waiting for all its zones, it was forgotten when the program's turn ended last."""
+    paths = make_project(tmp_path, ZONES, {"tin.txt": LONG}, slot_zones="to-1")
+    daemon = start_to_files(paths, console_log=None)
+    try:
+        wait_for(paths, lambda r: any(row.is_open for row in r), 60)
+        bulletin = _send(paths, SHORT, ["to-1", "to-2"])
+        found = wait_for(paths, lambda r: len(_of(r, bulletin)) == 2 and _closed(3)(r), 60)
+    finally:
+        daemon.stop()
+    (program,) = [row for row in found if row.airing.bulletin_id is None]
+    aired = _of(found, bulletin)
+    assert [row.outcome for row in aired] == [Outcome.PLAYED, Outcome.PLAYED]
+    assert min(row.started_at for row in aired) >= program.ended_at
