@@ -285,6 +285,7 @@ class _StreamOutlet:
                 )
                 break
         self._close(abort=self._error is not None)
+        self.program.let_go()
         if self._error is None and not self._playout.all_played:
             self._error = DeviceError(self.device.name, "luồng âm thanh bị ngắt giữa chừng")
         self.finished.set()

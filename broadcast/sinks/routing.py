@@ -132,6 +132,12 @@ class RoutedProgram:
     def _state(self, zone_id: str) -> _RouteState:
         return next(state for state in self._routes if state.route.zone_id == zone_id)
 
+    def let_go(self) -> None:
+        """The program is over: its samples are no longer needed (what it did stays). A
+        sounddevice stream is a reference cycle that holds its callback, hence this program,
+        until Python's next full collection: ~12 MB of a 2-minute item per play, kept."""
+        self._mono = np.empty(0, dtype=self.dtype)
+
     def fade_out(self, seconds: float, zones: AbstractSet[str] | None = None) -> None:
         """Ask for a linear fade to silence, starting at the next block, on ``zones`` (``None``:
         all); called from any thread. Zones this program does not carry are ignored."""
