@@ -51,7 +51,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench._proc import Meter, Phase, megabytes
-from bench.timing import ensure_pulseaudio
+from bench.timing import broadcast, ensure_pulseaudio
 from tests.support import virtual_card
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -145,16 +145,6 @@ def busy_slot_times(now: datetime, minutes: float) -> list[datetime]:
     first = (now + FIRST_SLOT_AFTER + timedelta(minutes=1)).replace(second=0, microsecond=0)
     count = max(1, math.ceil(minutes / SLOT_EVERY_MINUTES))
     return [first + timedelta(minutes=SLOT_EVERY_MINUTES * n) for n in range(count)]
-
-
-def broadcast(home: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "broadcast", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPOSITORY,
-    )
 
 
 def wait_until_running(process: subprocess.Popen, status: Path) -> float:
