@@ -16,6 +16,7 @@ RULE_DESCRIPTIONS = {
     "section": "số mục, dấu chấm đọc là chấm",
     "fraction": "phân số",
     "address": "số nhà, ngõ, ngách, hẻm, kiệt: gạch chéo đọc là xuyệt, không phải ngày tháng",
+    "half": "½ đọc là một nửa; sau một số (1½) đọc như số thập phân: một phẩy năm",
     "tally": "số đếm trên tổng số (9/9 tổ): gạch chéo đọc là trên, không phải ngày tháng",
     "over": "không phải ngày tháng (ngày hoặc tháng không có thật): gạch chéo đọc là trên",
     "digits": "dãy số đọc từng chữ số",

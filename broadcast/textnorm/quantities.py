@@ -140,6 +140,15 @@ def _address(numbers: NumberWords, parts: list[str]) -> str:
     return " xuyệt ".join(read)
 
 
+def half(line: str, match: re.Match[str], env: Env) -> Token:
+    """A half: "½" alone is "một nửa"; after a whole number it is read as the decimal news
+    readers say, "1½ triệu đồng" as "một phẩy năm triệu đồng" ("một rưỡi triệu" would put the
+    half before the unit, where a speaker says "một triệu rưỡi")."""
+    whole = match.group("whole")
+    spoken = env.numbers.decimal(whole, "5") if whole else "một nửa"
+    return Token(match.start(), match.end(), Kind.NUMBER, spoken, "half")
+
+
 def house_number(line: str, match: re.Match[str], env: Env) -> Token:
     """A house number with a letter, "5B/9" or "12/3A": never a date or a fraction."""
     spoken = _address(env.numbers, match.group().split("/"))

@@ -59,7 +59,8 @@ _SPECIFIC = [
         r"(?<![\d.,/])(?:\+84[ .-]?\d{1,3}|\(0\d{2,3}\)|0\d{1,3}|1[89]00)"
         r"(?:[ .-]?\d{1,4}){1,5}(?!\d)",
     ),
-    ("half", r"½"),  # a word character (\w): the word reader would drop it
+    # a word character (\w): the word reader would drop it; "1½" is "một rưỡi"
+    ("half", r"(?<![\d.,])(?P<whole>\d+)?½"),
     # 5B/9, 12/3A: a house number with a letter
     ("house_number", r"(?<![\w.,/])(?:\d+[A-Za-z]/\d+[A-Za-z]?|\d+/\d+[A-Za-z])(?![\w/])"),
     ("slashed", r"(?<![\d.,/])\d+(?:/\d+)+(?![\d])"),
@@ -86,7 +87,7 @@ SPOKEN_SYMBOLS = {
     "&": "và", "+": "cộng", "=": "bằng", "%": "phần trăm", "‰": "phần nghìn", "@": "a còng",
     "×": "nhân", "≥": "lớn hơn hoặc bằng", "≤": "nhỏ hơn hoặc bằng", ">": "lớn hơn",
     "<": "nhỏ hơn", "±": "cộng trừ", "≈": "xấp xỉ", "~": "khoảng", "°": "độ", "€": "ơ rô",
-    "$": "đô la", "½": "một nửa",
+    "$": "đô la",
 }  # fmt: skip
 DASHES = frozenset("-–—−‐‑‒")
 
@@ -147,7 +148,7 @@ _READERS: dict[str, Reader] = {
     "separated_date": datetimes.separated_date,
     "file_code": codes.file_code,
     "phone": codes.phone,
-    "half": _symbol,
+    "half": quantities.half,
     "house_number": quantities.house_number,
     "slashed": quantities.slashed,
     "word_time": datetimes.word_time,
