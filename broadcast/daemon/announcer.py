@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 from broadcast.audio.batch import render_text
-from broadcast.audio.loudness import normalize
 from broadcast.audio.wavfile import SAMPLE_RATE, read_wav
 from broadcast.config.model import SegmentKind
 from broadcast.config.tts import TtsSettings
@@ -30,10 +29,14 @@ from broadcast.daemon.air import Bulletin, Channel, Rank
 from broadcast.daemon.attempts import segment_airing
 from broadcast.daemon.bulletin_play import play_bulletin, record_bulletin_not_aired
 from broadcast.daemon.context import AirContext
-from broadcast.daemon.segment_audio import AudioUnavailable, SegmentAudio
+from broadcast.daemon.segment_audio import (
+    AudioUnavailable,
+    SegmentAudio,
+    in_own_process,
+    levelled,
+)
 from broadcast.daemon.technician import who
 from broadcast.diagnostics import Diagnostic, InputError
-from broadcast.media.ffmpeg import AudioDecodeError, decode
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import COMPLETED_OUTCOMES, BulletinRecord, Reason
 from broadcast.schedule import PlannedSegment
@@ -105,8 +108,11 @@ class Announcer:
                     "chưa chuẩn bị được tiếng chuông: %s", exc.message, extra={"event": "chime"}
                 )
 
+    # Speech is made, and a recording levelled, in a process of its own, as the chime is: the
+    # loudness stage needs scipy and pyloudnorm (~70 MB), which would otherwise stay in the
+    # daemon after its first bulletin (bench/idle.py). It costs about half a second per bulletin.
     def _spoken(self, text: str, settings: TtsSettings) -> np.ndarray:
-        result = render_text(self._paths, settings.offline(), text)
+        result = in_own_process(render_text, self._paths, settings.offline(), text)
         if result.entry is None:
             raise InputError(
                 [Diagnostic("announce", None, None, "tts_failed", "; ".join(result.problems))]
@@ -114,12 +120,11 @@ class Announcer:
         return read_wav(result.entry.path)
 
     def _recording(self, file: Path, settings: TtsSettings) -> np.ndarray:
-        try:
-            raw = decode(file, SAMPLE_RATE)
-        except AudioDecodeError as exc:
-            raise InputError([Diagnostic(str(file), None, None, "bad_audio", str(exc))]) from exc
         loudness = settings.loudness
-        return normalize(raw, SAMPLE_RATE, loudness.target_lufs, loudness.true_peak_dbtp).samples
+        samples = in_own_process(levelled, file, loudness.target_lufs, loudness.true_peak_dbtp)
+        if isinstance(samples, str):
+            raise InputError([Diagnostic(str(file), None, None, "bad_audio", samples)])
+        return samples
 
     def air(self, context: AirContext, bulletin: Bulletin, request: Announcement) -> None:
         """Put ``bulletin`` on the air (in the background); returns at once. The log keeps the

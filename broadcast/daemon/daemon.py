@@ -81,6 +81,9 @@ class DaemonOptions:
     render_retry: timedelta = DEFAULT_RENDER_RETRY
     disk_retry: timedelta = DISK_RETRY  # sooner after a full disk: see render_ahead
     offline: bool = False  # render with offline engines only
+    # Render passes in a process of their own (see render_ahead); tests that fake the speech
+    # service inside this process (``responses``) render here instead.
+    render_in_own_process: bool = True
     rehearsal: Rehearsal | None = None
     control_port: int = 0
     watch_interval: float = 1.0
@@ -127,7 +130,13 @@ class BroadcastDaemon:
         self._lock = threading.RLock()
         self._reloading = threading.Lock()  # reloads in turn: an older one never lands last
         self._announcer = Announcer(paths)
-        self._render_ahead = RenderAhead(paths, self.alarms, self._render_inputs, self._rendered)
+        self._render_ahead = RenderAhead(
+            paths,
+            self.alarms,
+            self._render_inputs,
+            self._rendered,
+            own_process=self.options.render_in_own_process,
+        )
         self._audio_memory = AudioMemory.for_daemon()  # levelled, read ahead; kept across edits
         self.context, self._durations = self._build_context(self.inputs)
         # Bulletins waiting for their zones air the moment the zones are free.

@@ -6,6 +6,10 @@ audio on the air, raises one alarm naming each script and why, and is tried agai
 the preferred voice comes back by itself once the network or the disk does: after a full disk
 within ``DISK_RETRY`` of space returning (a retry then costs only the failed writes), else at
 the daemon's slower retry (a network that is down is not asked every few seconds).
+
+Every pass runs in a process of its own (``in_own_process``): making audio needs the engines,
+scipy and pyloudnorm (~70 MB) that would otherwise stay in the daemon after the first script
+the board drops (bench/idle.py, tests/daemon/test_bulletin_memory.py).
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from broadcast.audio.batch import RenderSummary, render_all, render_script
 from broadcast.audio.cache import DISK_FULL
 from broadcast.audio.manifest import AudioManifest
 from broadcast.config.tts import TtsSettings
 from broadcast.daemon.alarms import AlarmCode, Alarms
+from broadcast.daemon.segment_audio import in_own_process
 from broadcast.paths import ProjectPaths
 from broadcast.scripts.model import Script
 from broadcast.tts.chain import build_chain
@@ -28,6 +34,22 @@ from broadcast.tts.registry import ONLINE_ENGINES
 
 logger = logging.getLogger("broadcast.daemon")
 DISK_RETRY = timedelta(seconds=30)
+T = TypeVar("T")
+
+
+def render_offline(
+    paths: ProjectPaths, settings: TtsSettings, scripts: list[Script]
+) -> list[tuple[str, str]]:
+    """Audio for ``scripts`` from the offline engines only; each one that failed, and why."""
+    failures = []
+    for script in scripts:
+        chain = build_chain(settings)
+        chain.rest(ONLINE_ENGINES)
+        try:
+            render_script(paths, settings, script, chain=chain)
+        except Exception as exc:  # one script's failure leaves the others' audio made
+            failures.append((script.id, f"{type(exc).__name__}: {exc}"))
+    return failures
 
 
 class RenderAhead:
@@ -37,11 +59,14 @@ class RenderAhead:
         alarms: Alarms,
         inputs: Callable[[], tuple[TtsSettings, list[Script]]],
         rendered: Callable[[], None],
+        *,
+        own_process: bool = True,
     ):
         self._paths = paths
         self._alarms = alarms
         self._inputs = inputs  # the settings and scripts to render now
         self._rendered = rendered  # called after each pass that saved new audio
+        self._own_process = own_process
         self._lock = threading.Lock()
         self._again = threading.Event()
         self.incomplete = False  # a fallback engine, or nothing, made some script's audio
@@ -54,15 +79,19 @@ class RenderAhead:
         settings, scripts = self._inputs()
         manifest = AudioManifest.load(self._paths)
         missing = [script for script in scripts if manifest.entry(script.id) is None]
-        for script in missing:
-            chain = build_chain(settings)
-            chain.rest(ONLINE_ENGINES)
-            try:
-                render_script(self._paths, settings, script, chain=chain)
-            except Exception:  # the background pass tries again and raises the alarm
-                logger.exception("lỗi khi tạo âm thanh cho %s", script.id)
-        if missing:
-            self._rendered()
+        if not missing:
+            return
+        try:
+            failures = self._call(render_offline, self._paths, settings, missing)
+        except Exception:  # the background pass tries again and raises the alarm
+            logger.exception("lỗi khi tạo âm thanh")
+        else:
+            for script_id, problem in failures:
+                logger.error("lỗi khi tạo âm thanh cho %s: %s", script_id, problem)
+        self._rendered()
+
+    def _call(self, function: Callable[..., T], *args: object) -> T:
+        return in_own_process(function, *args) if self._own_process else function(*args)
 
     def run(self) -> None:
         """Render now (returns at once if a pass is running: it goes again afterwards)."""
@@ -79,7 +108,7 @@ class RenderAhead:
     def _pass(self) -> None:
         settings, scripts = self._inputs()
         try:
-            summary = render_all(self._paths, settings, scripts)
+            summary = self._call(render_all, self._paths, settings, scripts)
         except Exception as exc:  # the audio already made keeps airing
             logger.exception("lỗi khi tạo âm thanh", extra={"event": "render_failed"})
             self._alarms.raise_alarm(

@@ -99,13 +99,15 @@ def test_a_full_disk_fails_the_render_clearly_and_the_previous_audio_still_airs(
             assert time.monotonic() - freed < 20, "the new audio was never made"
             time.sleep(0.1)
         to_new_audio = time.monotonic() - freed
-        cleared = not any(a.code == Reason.TTS_FAILED for a in daemon.alarms.active())
+        # the pass that made it (in a process of its own) then clears the alarm
+        while any(a.code == Reason.TTS_FAILED for a in daemon.alarms.active()):
+            assert time.monotonic() - freed < 30, "the alarm stayed after the new audio"
+            time.sleep(0.1)
     finally:
         daemon.stop()
     assert "tiep-dan" in alarm.message and DISK_FULL in alarm.message
     assert (row.outcome, row.airing.audio_hash) == (Outcome.PLAYED, previous.audio_hash)
     assert entry.audio_hash != previous.audio_hash and entry.path.exists()
-    assert cleared
     print(
         f"\n[fault:disk-full] cli_exit={cli.returncode} aired=previous_audio "
         f"leftover_files=0 new_audio_after_freeing_s={to_new_audio:.2f}\n  alarm: {alarm.message}"
