@@ -3,7 +3,7 @@ it, at rest, while programs and bulletins air, and at rest again afterwards.
 
 What runs: ``broadcast --home HOME run`` with no option, as deploy/loa-phuong.service starts it
 (render ahead on, the sound card as the sink), in a child process with the unit's environment.
-The ward is the sample's: its 19 scripts (rendered beforehand with espeak-ng, 1.9–2.6 min each,
+The ward is the sample's: its 20 scripts (rendered beforehand with espeak-ng, 1.0–2.6 min each,
 so the daemon has nothing to render), four zones on one 4-channel card (street zones at −2 dB),
 the chime before each program. The card is the virtual one of ``tests.support.virtual_card``:
 an ALSA device in front of a PulseAudio null sink, which plays at the real rate as a USB card

@@ -79,6 +79,9 @@ class Located:
         return {name: key for name, (key, _) in self._pairs(what).items()}
 
     def _pairs(self, what: str) -> dict[str, tuple[Located, Located]]:
+        if isinstance(self.node, yaml.ScalarNode) and _NO_SPACE.match(str(self.node.value)):
+            glued = _glued_message(*str(self.node.value).split(":", 1))
+            raise self.fail("yaml_syntax", f"lỗi cú pháp YAML: {glued}")
         if not isinstance(self.node, yaml.MappingNode):
             raise self.fail("not_a_mapping", f"{what} phải là danh sách dạng 'khóa: giá trị'")
         result: dict[str, tuple[Located, Located]] = {}
@@ -88,7 +91,11 @@ class Located:
                 raise key.fail("bad_key", "khóa phải là một chữ hoặc số")
             name = str(key.value)
             if name in result:
-                raise key.fail("duplicate_key", f'khóa "{name}" bị lặp lại')
+                first = result[name][0].line
+                raise key.fail(
+                    "duplicate_key",
+                    f'khóa "{name}" bị lặp lại (đã có ở dòng {first}); giữ một dòng, xóa dòng kia',
+                )
             result[name] = (key, self._child(value_node))
         return result
 
@@ -145,13 +152,103 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 _STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
 _QUOTED = re.compile(r"'([^']+)'")
 _TAB_PROBLEM = "found character '\\t' that cannot start any token"
+# `key:value`: a colon straight after a key, so YAML reads the line as one piece of text.
+_NO_SPACE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):(?=[^\s:/])")
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
+_TITLE_KEYS = ("title", "name")  # a value the board writes as a title
 
 
-def _syntax_error(file: str, line: int | None, column: int | None, problem: str) -> InputError:
-    if problem == _TAB_PROBLEM:  # Notepad's Tab key: the commonest mistake, said plainly
-        problem = "thụt lề bằng phím Tab; YAML chỉ nhận dấu cách"
+@dataclass(frozen=True)
+class _Place:
+    line: int  # from 0, in the YAML text
+    column: int  # from 0
+    message: str
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str, offset: int) -> InputError:
+    """PyYAML's complaint turned into what went wrong and how to fix it, at the line to edit
+    (for the common mistakes), else PyYAML's own words at its own mark."""
+    problem = exc.problem or exc.context or "lỗi cú pháp"
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return _syntax_problem(file, None, None, problem)
+    place = None
+    if exc.problem_mark is not None:
+        place = _explained(text.split("\n"), exc.problem or "", exc.problem_mark, exc.context_mark)
+    place = place or _Place(mark.line, mark.column, problem)
+    return _syntax_problem(file, place.line + 1 + offset, place.column + 1, place.message)
+
+
+def _syntax_problem(file: str, line: int | None, column: int | None, problem: str) -> InputError:
     return InputError(
         [Diagnostic(file, line, column, "yaml_syntax", f"lỗi cú pháp YAML: {problem}")]
+    )
+
+
+def _explained(
+    lines: list[str], problem: str, mark: yaml.Mark, context: yaml.Mark | None
+) -> _Place | None:
+    """The commonest mistakes of someone typing YAML in Notepad, said plainly."""
+    if problem == _TAB_PROBLEM:
+        return _Place(
+            mark.line,
+            mark.column,
+            "thụt lề bằng phím Tab; YAML chỉ nhận dấu cách (xóa Tab, gõ dấu cách thay vào)",
+        )
+    opened = context.line if context else None
+    if problem.startswith(("expected ',' or ']'", "expected ',' or '}'")) and opened is not None:
+        closing = problem[len("expected ',' or '")]
+        opening = "[" if closing == "]" else "{"
+        end = len(lines[opened].rstrip())
+        return _Place(
+            opened,
+            end,
+            f'danh sách mở bằng "{opening}" ở dòng này chưa có dấu "{closing}" đóng '
+            f'lại; thêm "{closing}" vào cuối danh sách',
+        )
+    quote = lines[context.line][context.column : context.column + 1] if context else ""
+    if problem == "found unexpected end of stream" and context and quote in ("'", '"'):
+        return _Place(
+            context.line,
+            context.column,
+            f"dấu {quote} mở ở đây chưa được đóng; thêm {quote} vào cuối giá trị",
+        )
+    glued = _glued_key(lines, mark.line, 0 if opened is None else opened)
+    if glued is not None:
+        return glued
+    if problem == "mapping values are not allowed here":
+        return _colon_in_value(lines[mark.line], mark)
+    return None
+
+
+def _glued_key(lines: list[str], last: int, first: int) -> _Place | None:
+    """``topic:cchc`` at or above the line PyYAML stopped at (it reads on, as one text)."""
+    for index in range(last, first - 1, -1):
+        found = _NO_SPACE.match(lines[index])
+        if found:
+            message = _glued_message(found[1], lines[index][found.end() :])
+            return _Place(index, found.end(1), message)
+        if index < last and _KEY_LINE.match(lines[index]):
+            return None
+    return None
+
+
+def _glued_message(key: str, value: str) -> str:
+    return f'thiếu dấu cách sau dấu hai chấm; viết "{key}: {value.strip()}"'
+
+
+def _colon_in_value(line: str, mark: yaml.Mark) -> _Place | None:
+    """``title: Thông báo: lịch…``: the value's own colon reads as a second key."""
+    found = _KEY_LINE.match(line)
+    if not found or found.end() > mark.column:
+        return None
+    key = found[0].strip().lstrip("-").strip().rstrip(":")
+    value = line[found.end() :].strip()
+    what = "tiêu đề" if key in _TITLE_KEYS else "giá trị"
+    return _Place(
+        mark.line,
+        mark.column,
+        f'{what} có dấu hai chấm; hãy đặt {what} trong dấu ngoặc kép: {key}: "{value}"',
     )
 
 
@@ -168,16 +265,11 @@ def parse(text: str, file: str, line_offset: int = 0) -> Located | None:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        column = mark.column + 1 if mark else None
-        raise _syntax_error(
-            file, line, column, exc.problem or exc.context or "lỗi cú pháp"
-        ) from exc
+        raise _syntax_error(text, exc, file, line_offset) from exc
     except yaml.reader.ReaderError as exc:  # a control character, named by position only
         raise _bad_character(exc, text, file, line_offset) from exc
     except yaml.YAMLError as exc:
-        raise _syntax_error(file, None, None, str(exc)) from exc
+        raise _syntax_problem(file, None, None, str(exc)) from exc
     except RecursionError as exc:  # brackets nested a few hundred deep: PyYAML recurses per level
         raise _too_deep(file) from exc
     if node is None:
@@ -257,10 +349,16 @@ def _decoded(data: bytes, source: str) -> str:
         raise InputError([Diagnostic(source, line, None, "bad_encoding", message)]) from exc
 
 
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name most like ``name`` (a typing slip), or ``None`` when none is close."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """`` (có phải "x"?)`` naming the closest known name, or nothing when none is close."""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f' (có phải "{close[0]}"?)' if close else ""
+    close = closest(name, known)
+    return f' (có phải "{close}"?)' if close else ""
 
 
 def unknown_keys(mapping: Located, known: Iterable[str], what: str = "mục này") -> list[Diagnostic]:

@@ -48,3 +48,64 @@ def test_wrong_types_are_named():
         root["n"].integer("times_per_week")
     with pytest.raises(InputError, match="true hoặc false"):
         root["flag"].boolean()
+
+
+def _syntax_problem(text: str, offset: int = 0) -> str:
+    with pytest.raises(InputError) as caught:
+        yamlsource.parse(text, "lich.yaml", line_offset=offset).mapping()
+    (diagnostic,) = caught.value.diagnostics
+    return str(diagnostic)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a notice's title typed as in Word: its own colon would read as a second key
+            "topic: cchc\ntitle: Thông báo: lịch tiếp công dân\n",
+            "lich.yaml:2:17: lỗi cú pháp YAML: tiêu đề có dấu hai chấm; hãy đặt tiêu đề trong "
+            'dấu ngoặc kép: title: "Thông báo: lịch tiếp công dân"',
+        ),
+        (  # PyYAML stops on the next line; the bracket to add belongs to this one
+            "zones: [tdp-1, tdp-2\ntopic: cchc\n",
+            'lich.yaml:1:21: lỗi cú pháp YAML: danh sách mở bằng "[" ở dòng này chưa có dấu "]" '
+            'đóng lại; thêm "]" vào cuối danh sách',
+        ),
+        (
+            "slots:\n  - id: sang\n\tat: '06:30'\n",
+            "lich.yaml:3:1: lỗi cú pháp YAML: thụt lề bằng phím Tab; YAML chỉ nhận dấu cách (xóa "
+            "Tab, gõ dấu cách thay vào)",
+        ),
+        (  # PyYAML reads on and complains a line later
+            "title: Tiêm chủng\ntopic:y-te\nvalid_until: 2026-12-31\n",
+            'lich.yaml:2:6: lỗi cú pháp YAML: thiếu dấu cách sau dấu hai chấm; viết "topic: y-te"',
+        ),
+        (
+            "title:Tiêm chủng\n",
+            'lich.yaml:1:1: lỗi cú pháp YAML: thiếu dấu cách sau dấu hai chấm; viết "title: Tiêm '
+            'chủng"',
+        ),
+        (
+            'title: "Tiêm chủng\ntopic: y-te\n',
+            'lich.yaml:1:8: lỗi cú pháp YAML: dấu " mở ở đây chưa được đóng; thêm " vào cuối giá '
+            "trị",
+        ),
+        (
+            "title: a\ntopic: b\ntitle: c\n",
+            'lich.yaml:3:1: khóa "title" bị lặp lại (đã có ở dòng 1); giữ một dòng, xóa dòng kia',
+        ),
+    ],
+    ids=["colon-in-title", "missing-bracket", "tab", "no-space", "no-space-alone", "quote", "dup"],
+)
+def test_common_mistakes_are_explained_at_the_line_to_edit(text, expected):
+    assert _syntax_problem(text) == expected
+
+
+def test_front_matter_mistakes_name_the_line_of_the_script_file():
+    # Front matter starts on the script's line 2, below its opening `---`.
+    found = _syntax_problem("title: Thông báo: họp tổ\n", offset=1)
+    assert found.startswith("lich.yaml:2:17: lỗi cú pháp YAML: tiêu đề có dấu hai chấm")
+
+
+def test_a_colon_inside_a_quoted_title_is_fine():
+    root = yamlsource.parse('title: "Thông báo: họp tổ"\nat: 07:30\n', "x.yaml")
+    assert root.mapping()["title"].text() == "Thông báo: họp tổ"

@@ -22,19 +22,13 @@ from broadcast.config.model import (
 from broadcast.config.values import raw_text
 from broadcast.diagnostics import DiagnosticCollector
 from broadcast.paths import ProjectPaths
-from broadcast.scripts.model import Priority
+from broadcast.scripts.model import Priority, priority_forms, priority_named
 from broadcast.yamlsource import Located
 
 PROGRAM_KEYS = ("id", "name", "segments")
 SELECTION_KEYS = ("topics", "priority_min", "max_count", "max_minutes")
 MEDIA_SUFFIXES = (".mp3", ".wav")
 FILE_KINDS = (SegmentKind.INTRO, SegmentKind.AUDIO, SegmentKind.OUTRO)
-PRIORITY_WORDS = {
-    **{p.value: p for p in Priority},
-    "thông thường": Priority.NORMAL,
-    "ưu tiên": Priority.PRIORITY,
-    "khẩn cấp": Priority.EMERGENCY,
-}
 SEGMENT_HELP = "chime, intro, scripts, script, audio hoặc outro"
 
 
@@ -105,12 +99,13 @@ def _selection(
     priority = Priority.NORMAL
     if "priority_min" in fields:
         word = unicodedata.normalize("NFC", raw_text(fields["priority_min"], "priority_min"))
-        if word.lower() not in PRIORITY_WORDS:
+        named = priority_named(word)
+        if named is None:
             raise fields["priority_min"].fail(
                 "bad_priority",
-                f'mức ưu tiên "{word}" không hợp lệ (dùng normal, priority, emergency)',
+                f'mức ưu tiên "{word}" không hợp lệ; viết {priority_forms(*Priority)}',
             )
-        priority = PRIORITY_WORDS[word.lower()]
+        priority = named
     max_count = None
     if "max_count" in fields:
         max_count = fields["max_count"].integer("max_count", minimum=1)

@@ -16,7 +16,11 @@ from broadcast.scripts.model import Script
 
 
 def check_script_references(config: Config, scripts: Sequence[Script]) -> list[Diagnostic]:
-    """Errors for named scripts that do not exist; warnings for unknown zones and topics."""
+    """Errors for named scripts that do not exist; warnings for unknown zones and topics.
+
+    A script none of whose zones exists is left to ``scripts_without_zones``: the errors here
+    make the daemon refuse ``schedules.yaml``, and that one is the script's fault.
+    """
     found = []
     ids = {script.id for script in scripts}
     for program in config.programs.values():
@@ -34,29 +38,66 @@ def check_script_references(config: Config, scripts: Sequence[Script]) -> list[D
                     )
                 )
     for script in scripts:
-        for zone in script.zones or ():
-            if config.zone_reference(zone) is None:
-                found.append(
-                    Diagnostic(
-                        script.source,
-                        None,
-                        None,
-                        "unknown_zone",
-                        f"{config.unknown_zone_message(zone)}; bài sẽ không phát ở đó",
-                        Severity.WARNING,
-                    )
-                )
-        if config.topics and script.topic and script.topic not in config.topics:
-            hint = yamlsource.did_you_mean(script.topic, config.topics)
-            found.append(
-                Diagnostic(
-                    script.source,
-                    None,
-                    None,
-                    "unknown_topic",
-                    f'chủ đề "{script.topic}" không có trong {config.source}{hint}; '
-                    "bài chỉ được chọn ở chương trình không lọc chủ đề",
+        unknown = _unknown_zones(config, script)
+        if len(unknown) < len(script.zones or ()):
+            found.extend(
+                _script_problem(
+                    script,
+                    "unknown_zone",
+                    f"{config.unknown_zone_message(zone)}; bài sẽ không phát ở đó",
                     Severity.WARNING,
+                )
+                for zone in unknown
+            )
+        if config.topics and script.topic and script.topic not in config.topics:
+            found.append(_unknown_topic(config, script))
+    return found
+
+
+def scripts_without_zones(config: Config, scripts: Sequence[Script]) -> list[Diagnostic]:
+    """An error for each script that names zones, none of which exists: it would air nowhere.
+    Lists the zone and group ids the board can use."""
+    found = []
+    for script in scripts:
+        unknown = _unknown_zones(config, script)
+        if unknown and len(unknown) == len(script.zones or ()):
+            named = ", ".join(f'"{zone}"{config.zone_hint(zone)}' for zone in unknown)
+            found.append(
+                _script_problem(
+                    script,
+                    "no_known_zone",
+                    f"không khu vực nào của bài có trong {config.source} ({named}): bài sẽ không "
+                    f"được phát ở đâu. {_known_zones(config)}",
                 )
             )
     return found
+
+
+def _unknown_zones(config: Config, script: Script) -> list[str]:
+    return [zone for zone in script.zones or () if config.zone_reference(zone) is None]
+
+
+def _known_zones(config: Config) -> str:
+    zones = ", ".join(config.zone_ids) or "(chưa có)"
+    groups = f"; nhóm: {', '.join(config.zone_groups)}" if config.zone_groups else ""
+    return f"Khu vực dùng được: {zones}{groups}"
+
+
+def _unknown_topic(config: Config, script: Script) -> Diagnostic:
+    topic = script.topic or ""
+    close = yamlsource.closest(topic, config.topics)
+    hint = f' Có phải ý bạn là "{close}"?' if close else ""
+    topics = ", ".join(f"{key} ({name})" for key, name in config.topics.items())
+    return _script_problem(
+        script,
+        "unknown_topic",
+        f'chủ đề "{topic}" không có trong {config.source}; bài chỉ được chọn ở chương trình '
+        f"không lọc chủ đề.{hint} Các chủ đề: {topics}",
+        Severity.WARNING,
+    )
+
+
+def _script_problem(
+    script: Script, code: str, message: str, severity: Severity = Severity.ERROR
+) -> Diagnostic:
+    return Diagnostic(script.source, None, None, code, message, severity)

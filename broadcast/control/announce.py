@@ -26,7 +26,7 @@ from broadcast.scripts.model import CHARS_PER_SECOND, Priority
 from broadcast.scripts.problems import refused
 from broadcast.scripts.reader import TEXT_SUFFIXES, WORD_SUFFIX
 
-MAX_ANNOUNCE_CHARACTERS = 5_000  # about six minutes aloud; longer belongs in scripts_vi/
+MAX_ANNOUNCE_CHARACTERS = 5_000  # about seven minutes aloud; longer belongs in scripts_vi/
 ANNOUNCE_SUFFIXES = TEXT_SUFFIXES | {WORD_SUFFIX, ".wav", ".mp3"}
 ANNOUNCE_PRIORITIES = (Priority.PRIORITY, Priority.EMERGENCY)
 ANNOUNCE_ARGUMENTS = ("text", "file", "zones", "priority", "sender", "request_id")

@@ -138,6 +138,7 @@ class BroadcastDaemon:
             own_process=self.options.render_in_own_process,
         )
         self._audio_memory = AudioMemory.for_daemon()  # levelled, read ahead; kept across edits
+        self._on_air_at_last_beat = False  # memory is given back when the air falls silent
         self.context, self._durations = self._build_context(self.inputs)
         # Bulletins waiting for their zones air the moment the zones are free.
         self.air.on_free = lambda freed: self._announcer.air_freed(self.context, freed)
@@ -363,6 +364,10 @@ class BroadcastDaemon:
                 self.alarms.raise_alarm(AlarmCode.PLAYLOG_UNWRITTEN, unwritten)
         status = self.status(stopping=stopping)
         write_status(self.paths, status)
+        silent = not status.playing and not status.busy_zones
+        if silent and self._on_air_at_last_beat:
+            self._audio_memory.give_back()
+        self._on_air_at_last_beat = not silent
         self._systemd.status(status_line(status))
 
     def status(self, stopping: bool = False) -> DaemonStatus:

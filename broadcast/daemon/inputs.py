@@ -130,7 +130,7 @@ def _saved_scripts(paths: ProjectPaths, folder: ScriptFolder) -> dict[str, Scrip
     found = {}
     for copy in _saved_files(saved):
         if copy.suffix.lower() not in SCRIPT_SUFFIXES or script_id(copy, saved) not in wanted:
-            continue  # a sidecar is read with its recording
+            continue  # a sidecar is read with its script
         try:
             script = read_script(copy, saved)
         except InputError:
@@ -177,9 +177,9 @@ def _held_ids(folder: ScriptFolder) -> set[str]:
 
 
 def _files_of(script: Script, paths: ProjectPaths) -> list[Path]:
-    """The files a script was read from: its own, and a recording's sidecar."""
+    """The files a script was read from: its own, and its sidecar if it has one."""
     file = paths.home / script.source
-    sidecar = sidecar_of(file) if script.recording is not None else None
+    sidecar = sidecar_of(file)
     return [file] if sidecar is None else [file, sidecar]
 
 

@@ -34,6 +34,7 @@ from broadcast.daemon.context import AirContext
 from broadcast.daemon.segment_play import SegmentPlayer
 from broadcast.playlog import Outcome, Reason
 from broadcast.schedule import PlanItem, PlannedSegment
+from broadcast.schedule.lanes import Parting
 
 logger = logging.getLogger("broadcast.daemon")
 
@@ -56,6 +57,7 @@ class ProgramRunner:
         # (content, zone) cut before a restart: how far into the item the zone had heard
         self._heard_before = dict(heard_before)
         self._player = SegmentPlayer(context, item, self._split)
+        self._parting = Parting(item.segments)  # where its zones go their own ways
         self._groups: list[threading.Thread] = []
 
     def _fully_aired(self) -> bool:
@@ -146,6 +148,11 @@ class ProgramRunner:
                     continue
                 if held:  # they take it up from here once the emergency has aired
                     self._split(channel, held, index, heard)
+                    continue
+                groups = self._parting.groups(index, channel.zones)
+                if len(groups) > 1:  # nothing still to come joins them: side by side
+                    for group in groups[1:]:
+                        self._split(channel, group, index, heard)
                     continue
                 playing = self._zones_to_play(channel, segment)
                 starts = {zone: heard.get((content_key(segment), zone), 0.0) for zone in playing}

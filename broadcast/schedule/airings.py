@@ -33,7 +33,8 @@ from broadcast.schedule.candidates import (
 )
 from broadcast.schedule.fairness import LastHeard
 from broadcast.schedule.history import AiringHistory, MemoryHistory
-from broadcast.schedule.labels import day_label, duration_label, moment_label
+from broadcast.schedule.labels import clock_label, day_label, duration_label, moment_label
+from broadcast.schedule.lanes import Silence, silences
 from broadcast.schedule.layout import CONTENT_KINDS, Part, Shape, arrange, build_item, part_label
 from broadcast.schedule.model import (
     PlanItem,
@@ -160,7 +161,7 @@ class AiringPlanner:
                 reasons.update(picked.reasons)
                 left -= picked.seconds
         self._report_left_out(emergencies + others, taken, due, reasons, occurrence)
-        segments = arrange(shape, urgent.chosen, fixed, chosen)
+        segments = arrange(shape, urgent.chosen, fixed, chosen, slot.zones)
         if not any(s.kind in CONTENT_KINDS for s in segments):
             if quiet:
                 self.skipped.append(
@@ -171,6 +172,8 @@ class AiringPlanner:
             return None
         heard, heard_script = self._record(segments, occurrence.start)
         item = build_item(occurrence, program, segments, self.fairness.zones(heard), quiet)
+        for silence in silences(segments):
+            self._silence(silence, occurrence, program)
         silent = self.fairness.mask(slot.zones) & ~heard_script
         if not quiet and shape.has_scripts and silent:
             self._no_content(self.fairness.zones(silent), occurrence)
@@ -311,6 +314,20 @@ class AiringPlanner:
             when=occurrence.start,
             slot_id=occurrence.slot.id,
             zones=zones,
+        )
+
+    def _silence(self, silence: Silence, occurrence: Occurrence, program: Program) -> None:
+        start = occurrence.start + timedelta(seconds=silence.offset_seconds)
+        end = start + timedelta(seconds=silence.seconds)
+        self._warn(
+            "zone_silence",
+            f"{moment_label(occurrence.start)} ({occurrence.slot.name}): khu vực "
+            f"{self.config.zones_label(silence.zones)} im lặng {round(silence.seconds)} giây "
+            f'giữa chương trình "{program.name}" ({clock_label(start)}–{clock_label(end)}), '
+            "chờ đoạn phát cho khu vực khác",
+            when=occurrence.start,
+            slot_id=occurrence.slot.id,
+            zones=silence.zones,
         )
 
     def _record(self, segments: list[PlannedSegment], start: datetime) -> tuple[int, int]:

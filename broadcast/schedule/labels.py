@@ -16,6 +16,10 @@ def moment_label(moment: datetime) -> str:
     return f"{moment:%H:%M} {day_label(moment.date())}"
 
 
+def clock_label(moment: datetime) -> str:
+    return f"{moment:%H:%M:%S}"
+
+
 def duration_label(seconds: float) -> str:
     """``2 phút 30 giây``, ``45 giây``."""
     minutes, rest = divmod(round(seconds), 60)

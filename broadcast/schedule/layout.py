@@ -1,8 +1,27 @@
-"""Laying out one airing: segments in program order with their offsets from the start."""
+"""Laying out one airing: its segments, which zones hear each, and when.
+
+The rule, so that no zone waits in silence while others hear an item that is not for it:
+
+- Shared segments, heard on every zone of the slot (chime, intro, fixed segments, scripts for
+  the whole slot), keep the program's order and play on every zone at once: a listener
+  walking from one street to the next hears the same bulletin, in step.
+- Emergency bulletins keep their place, even one aimed at some zones only: they never wait.
+- Every other script aimed at some zones only moves after the shared part (before what
+  closes the program), the ones for more zones first, then in program order. Zones that
+  share none of them play theirs side by side; each zone hears its own one after another.
+- What closes the program after its last script or recording (an outro) plays on each zone
+  right after that zone's own last item, so a zone whose items end earlier ends its program
+  earlier.
+
+Offsets follow ``lanes.py``, the rule the daemon's runner plays by. Silence can remain where
+items aimed at overlapping zones must follow one another (one for streets 1 and 2, one for
+2 and 3: street 3 waits for the first), or after an emergency for some zones only; the
+planner warns of each (``lanes.silences``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from broadcast.config.model import (
     NamedScriptSegment,
@@ -13,6 +32,7 @@ from broadcast.config.model import (
 )
 from broadcast.schedule.calendar import Occurrence
 from broadcast.schedule.candidates import Candidate
+from broadcast.schedule.lanes import starts
 from broadcast.schedule.model import PlanItem, PlannedSegment
 
 # An airing holds something worth hearing only with a script or a recorded programme in it.
@@ -79,9 +99,9 @@ def arrange(
     emergencies: list[Candidate],
     fixed: dict[int, Part],
     chosen: dict[int, list[Candidate]],
+    zones: tuple[str, ...],
 ) -> list[PlannedSegment]:
-    """Program order, emergencies at ``shape.emergency_place``; each segment starts where the
-    one before it ends."""
+    """The airing on the slot's ``zones``, laid out by the rule above, in time order."""
     pieces: list[Part | Candidate] = []
     for index in range(shape.size + 1):
         if index == shape.emergency_place:
@@ -89,12 +109,47 @@ def arrange(
         if index in fixed:
             pieces.append(fixed[index])
         pieces.extend(chosen.get(index, ()))
-    planned = []
-    offset = 0.0
-    for piece in pieces:
-        planned.append(_segment(piece, offset))
-        offset += piece.seconds
-    return planned
+    everywhere = len(zones)  # a piece's zones are some of the slot's
+    if all(len(piece.zones) == everywhere for piece in pieces):  # most: one after another
+        planned = []
+        offset = 0.0
+        for piece in pieces:
+            planned.append(_segment(piece, offset))
+            offset += piece.seconds
+        return planned
+    pieces = _zones_apart(pieces, zones)
+    offsets = starts(pieces, zones)
+    order = sorted(range(len(pieces)), key=lambda i: offsets[i])  # stable: ties keep order
+    return [_segment(pieces[i], offsets[i]) for i in order]
+
+
+def _is_content(piece: Part | Candidate) -> bool:
+    return not isinstance(piece, Part) or piece.kind in CONTENT_KINDS
+
+
+def _zones_apart(pieces: list[Part | Candidate], zones: tuple[str, ...]) -> list[Part | Candidate]:
+    """Scripts for some zones after the shared part; what closes the program (after its last
+    script or recording: an outro) after each zone's own last item."""
+    closing = 1 + max((i for i, piece in enumerate(pieces) if _is_content(piece)), default=-1)
+    laid: list[Part | Candidate] = []
+    moved: list[Part | Candidate] = []
+    for piece in pieces[:closing]:
+        shared = len(piece.zones) == len(zones)
+        stays = shared or (isinstance(piece, Candidate) and piece.emergency)
+        (laid if stays else moved).append(piece)
+    moved.sort(key=lambda p: -len(p.zones))  # stable: program order among equals
+    laid += moved
+    tail = [piece for piece in pieces[closing:] if isinstance(piece, Part)]  # all of them
+    if tail:
+        last: dict[str, int] = {}  # zone -> its last piece
+        for index, piece in enumerate(laid):
+            last.update(dict.fromkeys(piece.zones, index))
+        together: dict[int, list[str]] = {}  # zones whose last piece is the same end together
+        for zone in zones:
+            together.setdefault(last.get(zone, -1), []).append(zone)
+        for group in together.values():
+            laid.extend(replace(part, zones=tuple(group)) for part in tail)
+    return laid
 
 
 def build_item(

@@ -12,7 +12,7 @@ from broadcast.config.model import SegmentKind
 @dataclass(frozen=True)
 class PlannedSegment:
     kind: SegmentKind  # CHIME, INTRO, SCRIPT, AUDIO or OUTRO (selected scripts are SCRIPT)
-    offset_seconds: float  # from the item's start
+    offset_seconds: float  # from the item's start; segments for other zones may overlap it
     duration_seconds: float
     zones: tuple[str, ...]  # a script aimed at fewer zones is heard only there
     script_id: str | None = None
@@ -43,7 +43,8 @@ class PlanItem:
 
     @property
     def duration_seconds(self) -> float:
-        return self.segments[-1].end_seconds if self.segments else 0.0
+        # The zone that hears the most ends it: zones may go side by side (``lanes.py``).
+        return max((s.end_seconds for s in self.segments), default=0.0)
 
     @property
     def end(self) -> datetime:

@@ -18,8 +18,8 @@ from broadcast.scripts.reader import (
     SCRIPT_SUFFIXES,
     SIDECAR_SUFFIXES,
     read_script,
-    recording_of,
     script_id,
+    script_of,
     source_name,
 )
 
@@ -157,8 +157,8 @@ def load_folder(paths: ProjectPaths) -> ScriptFolder:
     scripts: list[Path] = []
     for path in _candidates(paths, folder):
         suffix = path.suffix.lower()
-        if suffix in SIDECAR_SUFFIXES and recording_of(path) is not None:
-            continue  # read with its recording, and named in that recording's messages
+        if suffix in SIDECAR_SUFFIXES and script_of(path) is not None:
+            continue  # read with its script or recording, and named in its messages
         if suffix in SCRIPT_SUFFIXES or suffix in SIDECAR_SUFFIXES:
             scripts.append(path)
         else:

@@ -15,7 +15,8 @@ from typing import Any
 from broadcast import yamlsource
 from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError
 from broadcast.scripts.dates import located_date
-from broadcast.scripts.model import Priority
+from broadcast.scripts.labels import field_named
+from broadcast.scripts.model import Priority, priority_forms, priority_named
 
 FIELDS = (
     "title",
@@ -31,18 +32,9 @@ FIELDS = (
 )
 SPEED_RANGE = (0.5, 2.0)
 
-_PRIORITY_NAMES = {
-    "normal": Priority.NORMAL,
-    "thông thường": Priority.NORMAL,
-    "thong thuong": Priority.NORMAL,
-    "bình thường": Priority.NORMAL,
-    "priority": Priority.PRIORITY,
-    "ưu tiên": Priority.PRIORITY,
-    "uu tien": Priority.PRIORITY,
-}
 # An emergency airs inside quiet hours and before everything else: only the technician's
 # `broadcast announce --priority emergency` makes one, never a file anyone can drop in.
-_EMERGENCY_NAMES = ("emergency", "khẩn cấp", "khan cap")
+_SCRIPT_FORMS = priority_forms(Priority.NORMAL, Priority.PRIORITY)
 
 
 @dataclass(frozen=True)
@@ -75,23 +67,19 @@ def _text(value: yamlsource.Located, name: str) -> str:
 
 
 def _priority(value: yamlsource.Located) -> Priority:
-    name = unicodedata.normalize("NFC", value.text("priority")).strip().lower()
-    if name in _EMERGENCY_NAMES:
+    name = " ".join(unicodedata.normalize("NFC", value.text("priority")).lower().split())
+    priority = priority_named(name)
+    if priority is Priority.EMERGENCY:
         raise _at(
             value,
             "emergency_in_script",
             f'kịch bản không được ghi mức ưu tiên "{name}": tin khẩn cấp do kỹ thuật viên phát '
-            "bằng lệnh broadcast announce --priority emergency; kịch bản chỉ ghi được normal "
-            "(thông thường) hoặc priority (ưu tiên)",
+            "bằng lệnh broadcast announce --priority emergency; kịch bản chỉ ghi được "
+            f"{_SCRIPT_FORMS}",
         )
-    if name not in _PRIORITY_NAMES:
-        raise _at(
-            value,
-            "bad_priority",
-            f'mức ưu tiên "{name}" không hợp lệ; chọn normal (thông thường) hoặc priority '
-            "(ưu tiên)",
-        )
-    return _PRIORITY_NAMES[name]
+    if priority is None:
+        raise _at(value, "bad_priority", f'mức ưu tiên "{name}" không hợp lệ; viết {_SCRIPT_FORMS}')
+    return priority
 
 
 def _zones(value: yamlsource.Located) -> tuple[str, ...]:
@@ -124,33 +112,61 @@ def _field(name: str, value: yamlsource.Located) -> object:
     return _text(value, name)
 
 
-def read_metadata(root: yamlsource.Located | None) -> tuple[Metadata, tuple[Diagnostic, ...]]:
-    """Validate every field; raises ``InputError`` with all problems, else returns warnings."""
-    if root is None:
-        return Metadata(), ()
-    collector = DiagnosticCollector()
-    fields: dict[str, Any] = {}  # Any: each field has its own type, which _field checked
+def _fields_of(root: yamlsource.Located) -> dict[str, yamlsource.Located]:
+    """Values by field name; a key may be the field's Vietnamese label (``chủ đề``)."""
     try:
         entries = root.mapping("phần thông tin")
+        keys = root.keys("phần thông tin")
     except InputError as exc:
         raise InputError(_without_column(list(exc.diagnostics))) from exc
-    collector.extend(yamlsource.unknown_keys(root, FIELDS, "phần thông tin"))
-    for name, value in entries.items():
-        if name in FIELDS and not value.is_null:
+    fields: dict[str, yamlsource.Located] = {}
+    for key, value in entries.items():
+        name = field_named(key)
+        if name is None:
+            continue
+        if name in fields:
+            raise keys[key].fail("duplicate_key", f'"{key}" ghi lại trường {name} lần nữa')
+        fields[name] = value
+    return fields
+
+
+def read_fields(root: yamlsource.Located | None) -> tuple[dict[str, Any], tuple[Diagnostic, ...]]:
+    """The fields given (a name absent is not given), validated; raises ``InputError`` with
+    every problem, else returns the warnings."""
+    if root is None:
+        return {}, ()
+    found = _fields_of(root)
+    collector = DiagnosticCollector()
+    known = [*FIELDS, *(key for key in root.mapping() if field_named(key))]
+    collector.extend(yamlsource.unknown_keys(root, known, "phần thông tin"))
+    fields: dict[str, Any] = {}  # Any: each field has its own type, which _field checked
+    for name, value in found.items():
+        if not value.is_null:
             with collector.guard():
                 fields[name] = _field(name, value)
-    start, end = fields.get("valid_from"), fields.get("valid_until")
-    if isinstance(start, date) and isinstance(end, date) and end < start:
-        collector.add(
-            entries["valid_until"].diagnostic(
-                "bad_validity",
-                f"valid_until ({end:%d/%m/%Y}) đứng trước valid_from ({start:%d/%m/%Y})",
-            )
-        )
     errors, warnings = _without_column(collector.errors), _without_column(collector.warnings)
     if errors:
         raise InputError(errors + warnings)
-    return Metadata(**fields), tuple(warnings)
+    start, end = fields.get("valid_from"), fields.get("valid_until")
+    if isinstance(start, date) and isinstance(end, date) and end < start:
+        raise InputError(
+            _without_column(
+                [
+                    found["valid_until"].diagnostic(
+                        "bad_validity",
+                        f"valid_until ({end:%d/%m/%Y}) đứng trước valid_from ({start:%d/%m/%Y})",
+                    ),
+                    *warnings,
+                ]
+            )
+        )
+    return fields, tuple(warnings)
+
+
+def read_metadata(root: yamlsource.Located | None) -> tuple[Metadata, tuple[Diagnostic, ...]]:
+    """Validate every field; raises ``InputError`` with all problems, else returns warnings."""
+    fields, warnings = read_fields(root)
+    return Metadata(**fields), warnings
 
 
 def parse_metadata(

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import stat
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from broadcast import yamlsource
 from broadcast.diagnostics import Diagnostic, Severity, thousands
 from broadcast.paths import ProjectPaths
-from broadcast.scripts.decoding import UTF8, clean_line_breaks, decode_bytes, paragraphs_of
-from broadcast.scripts.metadata import Metadata, parse_metadata, split_front_matter
+from broadcast.scripts.decoding import UTF8, clean_line_breaks, decode_bytes
+from broadcast.scripts.drafts import Draft, compose, text_draft, word_draft
+from broadcast.scripts.layers import Layer, merge, sidecar_origin
+from broadcast.scripts.metadata import Metadata, read_fields
 from broadcast.scripts.model import Script, ScriptKind
 from broadcast.scripts.problems import refused
 from broadcast.scripts.recordings import RECORDING_SUFFIXES, recording_seconds
-from broadcast.scripts.wordfile import read_word
 
 MAX_CHARACTERS = 20_000  # a bulletin longer than this (about 25 minutes aloud) is a mistake
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -29,8 +30,6 @@ WORD_SUFFIX = ".docx"
 SIDECAR_SUFFIXES = frozenset({".yaml", ".yml"})
 SCRIPT_SUFFIXES = TEXT_SUFFIXES | {WORD_SUFFIX} | RECORDING_SUFFIXES
 
-_MARKDOWN_MARKS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*)|\*\*|__", re.MULTILINE)
-
 
 @dataclass(frozen=True)
 class _Draft:
@@ -38,6 +37,7 @@ class _Draft:
     body: str
     encoding: str
     metadata: Metadata
+    origins: tuple[tuple[str, str], ...]
     warnings: tuple[Diagnostic, ...]
 
 
@@ -65,12 +65,14 @@ def _sibling(path: Path, suffixes: frozenset[str]) -> Path | None:
     return None
 
 
-def sidecar_of(recording: Path) -> Path | None:
-    return _sibling(recording, SIDECAR_SUFFIXES)
+def sidecar_of(script: Path) -> Path | None:
+    """The ``.yaml`` next to a script or recording that gives its fields."""
+    return _sibling(script, SIDECAR_SUFFIXES)
 
 
-def recording_of(sidecar: Path) -> Path | None:
-    return _sibling(sidecar, RECORDING_SUFFIXES)
+def script_of(sidecar: Path) -> Path | None:
+    """The script or recording a sidecar ``.yaml`` belongs to; it is read with it."""
+    return _sibling(sidecar, SCRIPT_SUFFIXES)
 
 
 def _check_inside(path: Path, paths: ProjectPaths, source: str) -> None:
@@ -142,45 +144,20 @@ def _read_limited(path: Path, source: str, limit: int) -> bytes:
     return path.read_bytes()
 
 
-def _first_line_as_title(paragraphs: list[str]) -> tuple[str, list[str]]:
-    first, _, rest = paragraphs[0].partition("\n")
-    return first, ([rest] if rest.strip() else []) + paragraphs[1:]
+def _draft(path: Path, source: str) -> Draft:
+    suffix = path.suffix.lower()
+    if suffix == WORD_SUFFIX:
+        _check_size(path, source, MAX_WORD_BYTES)
+        return word_draft(path, source)
+    data = _read_limited(path, source, MAX_TEXT_BYTES)
+    return text_draft(data, source, markdown=suffix == ".md")
 
 
-def _title_and_body(paragraphs: list[str], title: str | None) -> tuple[str, str]:
-    """An explicit title, or the first line; a first line repeating the title is not read twice."""
-    if not paragraphs:
-        return title or "", ""
-    if title is None:
-        title, paragraphs = _first_line_as_title(paragraphs)
-    else:
-        first, rest = _first_line_as_title(paragraphs)
-        if first.casefold() == title.casefold():
-            paragraphs = rest
-    return title, "\n\n".join(paragraphs)
-
-
-def _text_draft(path: Path, source: str, markdown: bool) -> _Draft:
-    decoded = decode_bytes(_read_limited(path, source, MAX_TEXT_BYTES), source)
-    text = clean_line_breaks(decoded.text)
-    metadata, warnings = Metadata(), decoded.warnings
-    if markdown:
-        front = split_front_matter(text, source)
-        if front.yaml_text is not None:
-            metadata, found = parse_metadata(front.yaml_text, source, line_offset=1)
-            warnings += found
-        text = _MARKDOWN_MARKS.sub("", front.body)
-    title, body = _title_and_body(paragraphs_of(text), metadata.title)
-    return _Draft(title, body, decoded.encoding, metadata, warnings)
-
-
-def _word_draft(path: Path, source: str) -> _Draft:
-    _check_size(path, source, MAX_WORD_BYTES)
-    word = read_word(path, source)
-    paragraphs = [p for text in word.paragraphs for p in paragraphs_of(text)]
-    title = unicodedata.normalize("NFC", word.title) if word.title else None
-    title, body = _title_and_body(paragraphs, title)
-    return _Draft(title, body, word.encoding, Metadata(), ())
+def _text_or_word(path: Path, source: str, sidecar: Layer | None = None) -> _Draft:
+    draft = _draft(path, source)
+    title, body, merged = compose(draft, [sidecar] if sidecar else [], source)
+    warnings = draft.warnings + merged.warnings
+    return _Draft(title, body, draft.encoding, merged.metadata, merged.origins, warnings)
 
 
 def read_wording(path: Path, source: str) -> tuple[str, str]:
@@ -188,27 +165,26 @@ def read_wording(path: Path, source: str) -> tuple[str, str]:
     checked by ``announcement_file``), decoded and cleaned exactly as scripts are;
     ``InputError`` when it cannot be read."""
     announcement_file(path, source)
-    suffix = path.suffix.lower()
-    draft = (
-        _word_draft(path, source)
-        if suffix == WORD_SUFFIX
-        else _text_draft(path, source, markdown=suffix == ".md")
-    )
+    draft = _text_or_word(path, source)
     return draft.title, draft.body
 
 
-def _sidecar_metadata(
-    recording: Path, paths: ProjectPaths
-) -> tuple[Metadata, str, tuple[Diagnostic, ...]]:
-    sidecar = sidecar_of(recording)
+def _sidecar_layer(
+    script: Path, paths: ProjectPaths
+) -> tuple[Layer | None, str, tuple[Diagnostic, ...]]:
+    """The fields of the sidecar next to ``script`` and its encoding; its problems name the
+    sidecar and line."""
+    sidecar = sidecar_of(script)
     if sidecar is None:
-        return Metadata(), UTF8, ()
+        return None, UTF8, ()
     sidecar_source = source_name(sidecar, paths)
     _check_inside(sidecar, paths, sidecar_source)  # a linked sidecar could read any file aloud
     _check_regular(sidecar, sidecar_source)
     decoded = decode_bytes(_read_limited(sidecar, sidecar_source, MAX_TEXT_BYTES), sidecar_source)
-    metadata, warnings = parse_metadata(clean_line_breaks(decoded.text), sidecar_source)
-    return metadata, decoded.encoding, decoded.warnings + warnings
+    root = yamlsource.parse(clean_line_breaks(decoded.text), sidecar_source)
+    fields, warnings = read_fields(root)
+    layer = Layer(sidecar_origin(sidecar.name), fields)
+    return layer, decoded.encoding, decoded.warnings + warnings
 
 
 def _content_hash(kind: ScriptKind, draft: _Draft, recording: Path | None) -> str:
@@ -253,6 +229,7 @@ def _script(
         voice=meta.voice,
         speed=meta.speed,
         author=meta.author,
+        field_origins=draft.origins,
         encoding=draft.encoding,
         recording=recording.resolve() if recording else None,
         recording_seconds=seconds,
@@ -262,10 +239,11 @@ def _script(
 
 def _read_recording(path: Path, paths: ProjectPaths, source: str) -> Script:
     _check_size(path, source, MAX_RECORDING_BYTES)
-    metadata, encoding, warnings = _sidecar_metadata(path, paths)
+    sidecar, encoding, warnings = _sidecar_layer(path, paths)
+    merged = merge([sidecar] if sidecar else [], source)
     seconds = recording_seconds(path, source)
-    title = metadata.title or unicodedata.normalize("NFC", path.stem)
-    draft = _Draft(title, "", encoding, metadata, warnings)
+    title = merged.metadata.title or unicodedata.normalize("NFC", path.stem)
+    draft = _Draft(title, "", encoding, merged.metadata, merged.origins, warnings)
     return _script(path, paths, ScriptKind.RECORDING, draft, path, seconds)
 
 
@@ -292,14 +270,15 @@ def _title_only(source: str) -> Diagnostic:
 def _read(path: Path, paths: ProjectPaths, source: str) -> Script:
     suffix = path.suffix.lower()
     if suffix in SIDECAR_SUFFIXES:
-        recording = recording_of(path)
-        if recording is None:
+        owner = script_of(path)
+        if owner is None:
             raise refused(
                 source,
                 "missing_recording",
-                "tệp thông tin này không đi kèm tệp ghi âm cùng tên (.mp3, .wav, .m4a, .ogg)",
+                "tệp thông tin này không đi kèm kịch bản hay tệp ghi âm cùng tên "
+                "(.txt, .md, .docx, .mp3, .wav, .m4a, .ogg)",
             )
-        return read_script(recording, paths)
+        return read_script(owner, paths)
     if suffix not in SCRIPT_SUFFIXES:
         shown = suffix or "(không đuôi)"
         raise refused(source, "unknown_format", f"loại tệp {shown} không được đọc")
@@ -307,10 +286,9 @@ def _read(path: Path, paths: ProjectPaths, source: str) -> Script:
     _check_regular(path, source)
     if suffix in RECORDING_SUFFIXES:
         return _read_recording(path, paths, source)
-    if suffix == WORD_SUFFIX:
-        draft = _word_draft(path, source)
-    else:
-        draft = _text_draft(path, source, markdown=suffix == ".md")
+    sidecar, _, sidecar_warnings = _sidecar_layer(path, paths)  # the script's own encoding
+    draft = _text_or_word(path, source, sidecar)
+    draft = replace(draft, warnings=sidecar_warnings + draft.warnings)
     if not draft.title and not draft.body:
         raise refused(source, "empty_file", "tệp trống, không có nội dung để đọc")
     if not any(char.isalnum() for char in draft.title + draft.body):

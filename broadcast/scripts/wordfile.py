@@ -1,4 +1,9 @@
-"""Text of a Word ``.docx`` script: paragraphs in order, legacy-font runs converted to Unicode."""
+"""Text of a Word ``.docx`` script: paragraphs in order, legacy-font runs converted to Unicode,
+the table at the top (the board's field | value header) and the document's properties.
+
+Tables elsewhere are not read: an official notice's header is laid out as a table (issuing body
+| motto), and a table of figures cannot be read aloud as it stands.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.oxml.ns import qn
+from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -21,8 +27,10 @@ from broadcast.scripts.problems import refused
 
 @dataclass(frozen=True)
 class WordText:
-    title: str | None  # the document's title property, if set
+    properties: dict[str, str]  # Title, Subject, Category, Keywords as set (stripped, not empty)
     paragraphs: list[str]  # raw, in document order, empty ones included
+    strong: list[bool]  # per paragraph: Title or Heading style, or all of it bold
+    top_tables: list[list[list[str]]]  # tables before any text: rows of cells' text
     encoding: str  # utf-8, or the legacy font encoding found in its runs
 
 
@@ -82,20 +90,60 @@ def read_word(path: Path, source: str) -> WordText:
         ) from exc
 
 
+def _paragraph_text(paragraph: Paragraph, default: str | None, found: set[str]) -> str:
+    paragraph_font = _style_font(paragraph.style) or default
+    parts = []
+    for run in _runs(paragraph):
+        font = run.font.name or _style_font(run.style) or paragraph_font
+        text, encoding = _run_text(run, font)
+        parts.append(text)
+        if text.strip():
+            found.add(encoding)
+    return "".join(parts)
+
+
+def _strong(paragraph: Paragraph) -> bool:
+    style = getattr(paragraph.style, "name", "") or ""
+    if style.startswith(("Title", "Heading", "Subtitle")):
+        return True
+    runs = [run for run in _runs(paragraph) if run.text.strip()]
+    return bool(runs) and all(run.bold for run in runs)
+
+
+def _rows(table: Table, default: str | None, found: set[str]) -> list[list[str]]:
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            text = "\n".join(_paragraph_text(p, default, found) for p in cell.paragraphs)
+            cells.append(text)
+        rows.append(cells)
+    return rows
+
+
+_PROPERTIES = ("title", "subject", "category", "keywords")
+
+
 def _read_document(document: Document) -> WordText:
     default = _default_font(document)
     found: set[str] = set()
-    paragraphs = []
-    for paragraph in document.paragraphs:
-        paragraph_font = _style_font(paragraph.style) or default
-        parts = []
-        for run in _runs(paragraph):
-            font = run.font.name or _style_font(run.style) or paragraph_font
-            text, encoding = _run_text(run, font)
-            parts.append(text)
-            if text.strip():
-                found.add(encoding)
-        paragraphs.append("".join(parts))
+    paragraphs: list[str] = []
+    strong: list[bool] = []
+    top_tables: list[list[list[str]]] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            if not any(text.strip() for text in paragraphs):
+                top_tables.append(_rows(item, default, found))
+            continue
+        paragraphs.append(_paragraph_text(item, default, found))
+        strong.append(_strong(item))
     legacy_found = sorted(found - {UTF8})
-    title = (document.core_properties.title or "").strip() or None
-    return WordText(title, paragraphs, "+".join(legacy_found) or UTF8)
+    core = document.core_properties
+    properties = {name: (getattr(core, name) or "").strip() for name in _PROPERTIES}
+    return WordText(
+        {name: value for name, value in properties.items() if value},
+        paragraphs,
+        strong,
+        top_tables,
+        "+".join(legacy_found) or UTF8,
+    )

@@ -4,19 +4,21 @@ Every speech engine mispronounces raw text ("50.000", "XII", "17h30", "UBND"), s
 ever receive what this stage returns: lowercase Vietnamese words, spaces and pauses.
 """
 
-from broadcast.textnorm.explain import Rewrite, explain, unknown_abbreviations
+from broadcast.textnorm.doubts import ReadingDoubt, reading_doubts
+from broadcast.textnorm.explain import Rewrite, explain
 from broadcast.textnorm.lexicon import Lexicon, load_lexicon
 from broadcast.textnorm.numbers import Region
 from broadcast.textnorm.pipeline import SpokenSegment, normalize, spoken_segments
 
 __all__ = [
     "Lexicon",
+    "ReadingDoubt",
     "Region",
     "Rewrite",
     "SpokenSegment",
     "explain",
     "load_lexicon",
     "normalize",
+    "reading_doubts",
     "spoken_segments",
-    "unknown_abbreviations",
 ]

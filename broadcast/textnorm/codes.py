@@ -4,23 +4,17 @@ Phones: "0237.3852.123", "0912 345 678", "(0228) 3 765 201", "+84 912 345 678", 
 "1800 1096" are read digit by digit with plain names, a short pause (a comma) between the
 groups as written, so a listener can note them down. File codes "G12.456-251103-0042" are
 read character by character, "." as "chấm" and "-" as "gạch" (never "đến"). Document
-codes: "245/UBND-VP", "12/2024/QĐ-UBND", "18-NQ/TW": separators are silent, abbreviations
-expanded, a year read "năm …".
+codes ("45/KH-UBND") are citations, read in ``citations``.
 """
 
 from __future__ import annotations
 
 import re
 
-from broadcast.textnorm import context
-from broadcast.textnorm.datetimes import is_year
 from broadcast.textnorm.letters import letter_name
 from broadcast.textnorm.numbers import read_digits
 from broadcast.textnorm.tokens import Env, Kind, Token
-from broadcast.textnorm.words import read_abbreviation
 
-_DIGIT_RUN = re.compile(r"\d+")
-_CODE_PART = re.compile(r"\d+|[^\W\d_]+")
 _PHONE_DIGITS = range(9, 12)  # 0 + 9 or 10 digits; landlines 0237 3852 123 have 11
 # Today's numbers have an exact length: mobiles 0[35789] + 8 digits, landlines 02 + 9 digits.
 # Held to it, a run cannot take in a small number written after it ("0912 345 678 3 hộ").
@@ -70,23 +64,3 @@ def file_code(line: str, match: re.Match[str], env: Env) -> Token:
     parts = _FILE_CODE_PART.findall(match.group())
     spoken = " ".join(_FILE_CODE_MARKS.get(part) or letter_name(part) for part in parts)
     return Token(match.start(), match.end(), Kind.CODE, spoken, "file_code")
-
-
-def document_code(line: str, match: re.Match[str], env: Env) -> Token | None:
-    if context.before(context.ORDINAL, line, match.start()):
-        return None  # "Thứ 2-CN" is a range of weekdays
-    words: list[str] = []
-    unknown: list[str] = []
-    for index, part in enumerate(_CODE_PART.findall(match.group())):
-        if part.isdigit():
-            # the first number is the document's number; a later four-digit one its year
-            year = index > 0 and is_year(part)
-            words.append(
-                f"năm {env.numbers.cardinal(part)}" if year else env.numbers.cardinal(part)
-            )
-        else:
-            reading, known = read_abbreviation(part, env.lexicon)
-            words.append(reading)
-            if not known:
-                unknown.append(part)
-    return Token(match.start(), match.end(), Kind.CODE, " ".join(words), "code", tuple(unknown))

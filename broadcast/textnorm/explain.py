@@ -34,11 +34,25 @@ RULE_DESCRIPTIONS = {
     "percent": "phần trăm",
     "currency": "đơn vị tiền",
     "unit": "đơn vị đo",
-    "per_unit": "gạch chéo đọc là trên",
+    "per_unit": "gạch chéo nghĩa là mỗi: đọc mỗi (mỗi tháng, mỗi người), một (giá một món: "
+    "đồng một bản) hoặc trên (giữa hai đơn vị đo: ki lô mét trên giờ)",
+    "money_shorthand": "viết tắt tiền: k là nghìn, tr là triệu (2tr5 là hai triệu rưỡi)",
+    "factor": "x hoặc × trước một số: gấp (tăng x2 là tăng gấp hai)",
+    "ratio": "tỷ lệ (2:1): dấu hai chấm đọc là trên, không phải giờ",
+    "title_dash": "gạch ngang sau ngày tháng mở đầu một tên gọi: ngắt nghỉ, không đọc là đến",
+    "list_marker": "ký hiệu đầu mục a), b), 1): đọc tên chữ cái hoặc số rồi ngắt nghỉ",
     "roman": "số La Mã",
     "code": "số hiệu văn bản",
+    "citation": "số hiệu văn bản: chữ viết tắt loại văn bản không đọc lại khi vừa đọc tên loại "
+    "(Kế hoạch số 45/KH-UBND), cơ quan ban hành đọc sau chữ của",
+    "document_number": "số văn bản có số 0 đứng đầu: đọc cả số 0 (Đề án 06)",
     "url": "địa chỉ trang web",
+    "url_domain": "địa chỉ trang web có đường dẫn dài: chỉ đọc tên miền, broadcast check cảnh báo",
     "email": "địa chỉ thư điện tử",
+    "impossible_date": "ngày không có thật (31/02): không đọc thành ngày tháng, "
+    "broadcast check cảnh báo",
+    "impossible_time": "giờ không có thật (25h30, 14 giờ 75): đọc đúng như viết, "
+    "broadcast check cảnh báo",
     "abbreviation": "từ viết tắt có trong từ điển",
     "spelled": "từ viết tắt chưa có trong từ điển, đánh vần",
     "letter": "chữ cái đọc theo tên",
@@ -81,14 +95,3 @@ def explain(
                 )
             )
     return rewrites
-
-
-def unknown_abbreviations(text: str, lexicon: Lexicon | None = None) -> list[str]:
-    """All-caps tokens no rule or lexicon entry knows, in order of first appearance; they are
-    spelled with letter names until the board adds them to ``lexicon.yaml``."""
-    lexicon = lexicon or Lexicon()
-    found: dict[str, None] = {}
-    for line in text.split("\n"):
-        for token in line_tokens(line, lexicon, Region.NORTH)[1]:
-            found.update(dict.fromkeys(token.unknown))
-    return list(found)

@@ -4,14 +4,14 @@ Dash: between numbers, dates, times or weekdays it is a range, "đến" ("7h - 9
 "Thứ 2 - Thứ 6"); written against a temperature it is a minus, "âm" ("-5°C"); at the start of
 a line it is a bullet; between words with no spaces it joins a compound and is silent
 ("kinh tế-xã hội", "QĐ-UBND"); otherwise it is a pause. Slash: after a number and its unit it
-means "per", "trên" ("50.000 đồng/người/tháng", "60km/h"); between a quarter and its year
-it is "năm" ("Quý IV/2026"); otherwise it is silent
-("Nam/Nữ", "NQ/TW").
+means "per", read "mỗi", "một" or "trên" as ``rates.per_word`` decides ("đồng/người/tháng",
+"đồng/bản", "60km/h"); between a quarter and its year it is "năm" ("Quý IV/2026"); otherwise
+it is silent ("Nam/Nữ", "NQ/TW").
 """
 
 from __future__ import annotations
 
-from broadcast.textnorm import context
+from broadcast.textnorm import context, markers, rates
 from broadcast.textnorm.datetimes import is_year
 from broadcast.textnorm.tokens import NUMERIC_KINDS, Kind, Token
 from broadcast.textnorm.units import PER_UNITS, TEMPERATURE
@@ -45,7 +45,7 @@ def _ends_weekday(tokens: list[Token], index: int) -> bool:
 def _dash(tokens: list[Token], index: int) -> None:
     token = tokens[index]
     previous, previous_index = _neighbour(tokens, index, -1)
-    following, _ = _neighbour(tokens, index, 1)
+    following, following_index = _neighbour(tokens, index, 1)
     spaced_before = index > 0 and tokens[index - 1].kind is Kind.SPACE
     spaced_after = index + 1 < len(tokens) and tokens[index + 1].kind is Kind.SPACE
     if (
@@ -61,7 +61,11 @@ def _dash(tokens: list[Token], index: int) -> None:
         numeric_before = previous.kind in NUMERIC_KINDS or _ends_weekday(tokens, previous_index)
         range_after = following.kind in NUMERIC_KINDS or following.spoken.startswith(_RANGE_STARTS)
         if numeric_before and range_after:
-            token.kind, token.spoken, token.rule = Kind.WORD, "đến", "range"
+            after, _ = _neighbour(tokens, following_index, 1)
+            if previous.kind is Kind.DATE and markers.opens_title(following, after):
+                token.kind, token.spoken, token.rule = Kind.PAUSE, ",", "title_dash"
+            else:
+                token.kind, token.spoken, token.rule = Kind.WORD, "đến", "range"
             return
     if previous is None or previous.kind is Kind.PAUSE or following is None:
         token.kind = Kind.SILENT  # a bullet, or a dash left hanging
@@ -107,10 +111,11 @@ def _slash(line: str, tokens: list[Token], index: int) -> None:
         previous.kind is Kind.WORD and _counted_before(tokens, previous_index)
     )
     if per_unit:
-        token.kind, token.spoken, token.rule = Kind.WORD, "trên", "per_unit"
         unit = _PER_UNITS_FOLDED.get(line[following.start : following.end].lower())
         if unit is not None and following.rule in (None, "letter"):
             following.spoken, following.rule = unit, "unit"
+        word = rates.per_word(line, previous, following, unit is not None)
+        token.kind, token.spoken, token.rule = Kind.WORD, word, "per_unit"
 
 
 def resolve(line: str, tokens: list[Token]) -> None:

@@ -30,7 +30,7 @@ import re
 import string
 
 from broadcast.textnorm import context, units
-from broadcast.textnorm.datetimes import is_year, read_date, valid_day_month
+from broadcast.textnorm.datetimes import date_exists, is_year, read_date, valid_day_month
 from broadcast.textnorm.letters import letter_name
 from broadcast.textnorm.numbers import NumberWords, read_digits
 from broadcast.textnorm.tokens import Env, Kind, Token
@@ -117,10 +117,8 @@ def number(line: str, match: re.Match[str], env: Env) -> Token:
     spoken, rule = _reading(env.numbers, digits, line, start, end, suffix is not None)
     kind = Kind.ORDINAL if rule in ("ordinal", "month") else Kind.NUMBER
     if suffix:
-        words, rule = units.suffix_reading(
-            suffix.group(), suffix.lastgroup or "", env.numbers.thousand
-        )
-        spoken, end, kind = f"{spoken} {words}", suffix.end(), Kind.MEASURE
+        spoken, rule = units.suffix_reading(digits, spoken, suffix, env.numbers)
+        end, kind = suffix.end(), Kind.MEASURE
     elif dollar:
         spoken, rule, kind = f"{spoken} đô la", "currency", Kind.MEASURE
     return Token(start, end, kind, spoken, rule)
@@ -173,6 +171,9 @@ def slashed(line: str, match: re.Match[str], env: Env) -> Token:
         kind, rule = Kind.NUMBER, "tally"
     elif len(parts) == 3 and len(parts[2]) in (2, 4) and valid_day_month(parts[0], parts[1]):
         spoken = read_date(numbers, line, start, *parts)
+        if not date_exists(*parts):  # "30/2/2027": read as written, never as some other day
+            spoken = " trên ".join(map(numbers.cardinal, parts))
+            kind, rule = Kind.NUMBER, "impossible_date"
     elif len(parts) != 2 or context.before(context.CODE_NUMBER, line, start):
         spoken = " ".join(_code_part(numbers, p) for p in parts)
         kind, rule = Kind.NUMBER, "code"
@@ -195,7 +196,7 @@ def slashed(line: str, match: re.Match[str], env: Env) -> Token:
         ):
             spoken, kind, rule = _list(numbers, parts, False), Kind.NUMBER, "list"
         elif (
-            valid_day_month(first, second)
+            date_exists(first, second)
             and not context.before(context.FRACTION_BEFORE, line, start)
             and not context.after(context.FRACTION_AFTER, line, end)
             and not (parts == ["24", "7"] and not context.before(context.DAY, line, start))
@@ -208,4 +209,6 @@ def slashed(line: str, match: re.Match[str], env: Env) -> Token:
             below = numbers.month(second) if joint == "phần" else numbers.cardinal(second)
             spoken = f"{numbers.cardinal(first)} {joint} {below}"
             kind, rule = Kind.NUMBER, "fraction" if joint == "phần" else "over"
+            if valid_day_month(first, second) and not date_exists(first, second):
+                rule = "impossible_date"  # "31/02": shaped like a date the calendar lacks
     return Token(start, end, kind, spoken, rule)

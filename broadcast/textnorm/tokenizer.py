@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from broadcast.textnorm import codes, datetimes, quantities, web, words
+from broadcast.textnorm import citations, codes, datetimes, markers, quantities, rates, web, words
 from broadcast.textnorm.letters import VIETNAMESE_LOWER, is_vowel_letter
 from broadcast.textnorm.lexicon import Lexicon
 from broadcast.textnorm.tokens import Env, Kind, Token
@@ -66,10 +66,15 @@ _SPECIFIC = [
     ("slashed", r"(?<![\d.,/])\d+(?:/\d+)+(?![\d])"),
     ("word_time", r"(?<![\d.,/:])(?P<wh>\d{1,2}) giờ (?P<wm>\d{2})(?P<wp> phút)?(?![^\W_])"),
     ("hour_time", r"(?<![\d.,/:])(?P<hh>\d{1,2})(?:[hg](?P<hm>\d{2})|h)'?(?![^\W_])"),
+    ("ratio", rates.RATIO),  # "2:1", "tỷ lệ 1:10"; before the times it is not
     ("clock_time", r"(?<![\d.,/:])(?P<ch>\d{1,2}):(?P<cm>\d{2})(?::(?P<cs>\d{2}))?(?![\d]|:\d)"),
     ("weekday", r"(?<![^\W_])T(?P<wd>[2-7])(?![\w])"),
     ("multiply", r"(?<=\d)\s?[x×]\s?(?=\d)"),
+    ("factor", rates.FACTOR),  # "tăng x2": gấp hai
+    ("list_marker", markers.LIST_MARKER),  # "a)", "đ)", "1)" starting a list item
     ("unit_word", r"(?<![^\W_])(?:km2|cm2|m2|m3|km²|m²|m³)(?![\w])"),
+    # "Đề án 06": the reader keeps the zero only after a document word
+    ("document_number", r"(?<![\d.,/])0\d(?!\d|[.,/:]\d|[^\W\d_])"),
 ]
 _PLAIN = [
     ("number", r"\$?\d+(?:[.,]\d+)*"),
@@ -144,7 +149,7 @@ _READERS: dict[str, Reader] = {
     "place": words.place,
     "email": web.address,
     "url": web.address,
-    "code": codes.document_code,
+    "code": citations.citation,
     "separated_date": datetimes.separated_date,
     "file_code": codes.file_code,
     "phone": codes.phone,
@@ -153,10 +158,14 @@ _READERS: dict[str, Reader] = {
     "slashed": quantities.slashed,
     "word_time": datetimes.word_time,
     "hour_time": datetimes.hour_time,
+    "ratio": rates.ratio,
     "clock_time": datetimes.clock_time,
     "weekday": datetimes.weekday_abbreviation,
     "multiply": _multiply,
+    "factor": rates.factor,
+    "list_marker": markers.list_marker,
     "unit_word": _unit_word,
+    "document_number": citations.leading_zero,
     "number": quantities.number,
     "run": _run,
     "word": words.word,

@@ -1,8 +1,12 @@
-"""Units, currencies and percent written after a number ("50.000đ", "2,5 ha", "30°C", "83%")."""
+"""Units, currencies and percent written after a number ("50.000đ", "2,5 ha", "30°C", "83%"),
+and the money shorthand of ``money`` ("300k", "2tr5")."""
 
 from __future__ import annotations
 
 import re
+
+from broadcast.textnorm import money
+from broadcast.textnorm.numbers import NumberWords
 
 UNITS = {
     "km": "ki lô mét", "m": "mét", "cm": "xăng ti mét", "mm": "mi li mét",
@@ -38,18 +42,21 @@ def _suffix(name: str, table: dict[str, str]) -> str:
 
 SUFFIX = re.compile(
     rf"(?P<pct>\s?(?:{_alternation(list(PERCENT))}))"
-    rf"|{_suffix('unit', UNITS)}|{_suffix('cur', CURRENCIES)}"
-    r"|(?P<thousand>k)(?![^\W_])"  # "15k": fifteen thousand (đồng), in the region's word
+    rf"|{money.MILLION}|{_suffix('unit', UNITS)}|{_suffix('cur', CURRENCIES)}"
+    rf"|{money.THOUSAND}"
 )
 
 
-def suffix_reading(text: str, group: str, thousand: str) -> tuple[str, str]:
-    """The words and rule for a matched suffix."""
+def suffix_reading(
+    number: str, spoken: str, suffix: re.Match[str], numbers: NumberWords
+) -> tuple[str, str]:
+    """The words of the number and its suffix, and the rule that read them."""
+    group, text = suffix.lastgroup, suffix.group()
+    if group in ("thousand", "million"):
+        return money.shorthand(number, spoken, text, numbers), "money_shorthand"
     key = text.strip()
-    if group == "thousand":
-        return thousand, "cardinal"
     if group == "pct":
-        return PERCENT[key], "percent"
+        return f"{spoken} {PERCENT[key]}", "percent"
     if group == "unit":
-        return UNITS[key], "unit"
-    return CURRENCIES[key], "currency"
+        return f"{spoken} {UNITS[key]}", "unit"
+    return f"{spoken} {CURRENCIES[key]}", "currency"

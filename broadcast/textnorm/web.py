@@ -1,7 +1,10 @@
 """Web and e-mail addresses: "." → chấm, "@" → a còng, "/" → gạch chéo; labels get their
 accents back from the lexicon's words ("chinhphu" → chính phủ) and anything else is spelled
 with letter names ("gov" → giê o vê, "vn" → vê en). The scheme ("https://") is not read:
-nobody says it on air."""
+nobody says it on air. A path is read only when it is one short word ("…gov.vn/tintuc");
+a longer one ("/p/home/dvc-tthc.html?ma=1") cannot be taken down by ear, so the address is
+read as its domain, which a listener can type and search from, and ``broadcast check`` warns
+(rule "url_domain"). A slash at the end is not read."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from broadcast.textnorm.numbers import read_digits
 from broadcast.textnorm.tokens import Env, Kind, Token
 
 _SCHEME = re.compile(r"(?i:https?://)")
+_SHORT_PATH = re.compile(r"[A-Za-z0-9-]{1,20}/?")
 _PIECE = re.compile(r"[a-z]+|\d+|[^a-z\d]")
 _SYMBOLS = {
     ".": "chấm", "@": "a còng", "/": "gạch chéo", "-": "gạch ngang", "_": "gạch dưới",
@@ -69,5 +73,12 @@ def read_address(text: str, env: Env) -> str:
 
 
 def address(line: str, match: re.Match[str], env: Env) -> Token:
-    rule = "email" if "@" in match.group() else "url"
-    return Token(match.start(), match.end(), Kind.CODE, read_address(match.group(), env), rule)
+    start, end = match.span()
+    text = match.group()
+    if "@" in text:
+        return Token(start, end, Kind.CODE, read_address(text, env), "email")
+    domain, _, path = _SCHEME.sub("", text).partition("/")
+    if path and _SHORT_PATH.fullmatch(path):
+        return Token(start, end, Kind.CODE, read_address(text, env), "url")
+    rule = "url_domain" if path else "url"
+    return Token(start, end, Kind.CODE, read_address(domain, env), rule)

@@ -1,6 +1,6 @@
 """Names tying schedules.yaml to the scripts, checked once both are loaded."""
 
-from broadcast.config.references import check_script_references
+from broadcast.config.references import check_script_references, scripts_without_zones
 from broadcast.diagnostics import Severity
 from broadcast.scripts.model import Script, ScriptKind
 
@@ -50,7 +50,32 @@ def test_missing_named_script_and_unknown_names_in_scripts(parse):
         ),
         (
             'scripts_vi/2026-03/dat-dai.md: cảnh báo: chủ đề "dat-dai" không có trong '
-            "schedules.yaml; bài chỉ được chọn ở chương trình không lọc chủ đề",
+            "schedules.yaml; bài chỉ được chọn ở chương trình không lọc chủ đề. Các chủ đề: "
+            "cchc (Cải cách hành chính)",
             Severity.WARNING,
         ),
     ]
+
+
+def test_a_script_whose_every_zone_is_unknown_is_an_error_listing_the_ids(parse):
+    config = parse(SCHEDULES)
+    nowhere = make("2026-03/tiem-chung", "cchc", ("tdp1", "to-7"))
+    assert check_script_references(config, [nowhere]) == []  # not the timetable's fault
+    (error,) = scripts_without_zones(config, [nowhere])
+    assert error.severity is Severity.ERROR
+    assert str(error) == (
+        "scripts_vi/2026-03/tiem-chung.md: không khu vực nào của bài có trong schedules.yaml "
+        '("tdp1" (có phải "tdp-1"?), "to-7"): bài sẽ không được phát ở đâu. Khu vực dùng '
+        "được: tdp-1; nhóm: toan-phuong"
+    )
+    partly = make("2026-03/dat-dai", "cchc", ("tdp-1", "to-7"))
+    assert scripts_without_zones(config, [partly]) == []
+    everywhere = make("2026-03/chung", "cchc", None)
+    assert scripts_without_zones(config, [everywhere]) == []
+
+
+def test_an_unknown_topic_suggests_the_close_one_and_lists_the_topics(parse):
+    config = parse(SCHEDULES.replace("{cchc: Cải cách hành chính}", "{cchc: CCHC, y-te: Y tế}"))
+    found = check_script_references(config, [make("2026-03/tiem", "yte", None)])
+    (warning,) = [d for d in found if d.code == "unknown_topic"]
+    assert warning.message.endswith('Có phải ý bạn là "y-te"? Các chủ đề: cchc (CCHC), y-te (Y tế)')

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from broadcast.config.references import check_script_references
+from broadcast.config.references import check_script_references, scripts_without_zones
 from broadcast.scripts.model import Script, ScriptKind
 
 SCHEDULES = """
@@ -65,8 +65,14 @@ def test_a_script_may_name_its_zones_by_name(config):
         )
 
     assert check_script_references(config, [script(("Tổ dân phố 1", "TDP-2"))]) == []
-    (warning,) = check_script_references(config, [script(("Tổ dân phố 7",))])
+    (warning,) = check_script_references(config, [script(("Tổ dân phố 1", "Tổ dân phố 7"))])
     assert warning.message == (
         'khu vực "Tổ dân phố 7" không có trong schedules.yaml (có phải "Tổ dân phố 2"?); '
         "bài sẽ không phát ở đó"
+    )
+    (error,) = scripts_without_zones(config, [script(("Tổ dân phố 7",))])
+    assert error.message.startswith(
+        'không khu vực nào của bài có trong schedules.yaml ("Tổ dân phố 7" (có phải "Tổ dân '
+        'phố 2"?)): bài sẽ không được phát ở đâu. Khu vực dùng được: trung-tam, tdp-1, tdp-2; '
+        "nhóm: cac-to"
     )

@@ -166,6 +166,25 @@ def test_a_recording_broken_before_a_restart_airs_its_last_good_audio(tmp_path, 
     assert [(p.file, p.line) for p in read_inputs(paths).problems] == [where]
 
 
+def test_a_text_script_s_sidecar_broken_before_a_restart_keeps_its_zones_and_title(tmp_path):
+    """Only a recording's sidecar was kept: a Notepad script held after a restart lost its
+    sidecar's zones and went to every zone."""
+    paths = make_project(
+        tmp_path,
+        [zone_yaml("pho-1", "file", [1]), zone_yaml("pho-2", "file", [1])],
+        {"tin.txt": "Mời bà con dự họp.\n", "tin.yaml": "title: Họp tổ\nzones: [pho-2]\n"},
+    )
+    good = read_inputs(paths).by_id["tin"]
+    assert (good.title, good.zones) == ("Họp tổ", ("pho-2",))
+    _write(paths, "tin.yaml", "title: Họp tổ\nzones: [pho-2\n")  # a missing ]
+    kept = read_inputs(paths).by_id["tin"]
+    assert (kept.title, kept.zones, kept.content_hash) == (
+        good.title,
+        good.zones,
+        good.content_hash,
+    )
+
+
 def test_a_start_with_a_broken_script_airs_its_last_good_version_and_raises_the_alarm(tmp_path):
     later = ward_now() + timedelta(hours=6)
     paths = make_project(tmp_path, ZONES, {"tin.md": NOTICE}, slots={"sau": later})

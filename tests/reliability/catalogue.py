@@ -12,10 +12,12 @@ from pathlib import Path
 
 from tests.reliability.catalogue_config import CONFIG_CASES
 from tests.reliability.catalogue_control import CONTROL_CASES
+from tests.reliability.catalogue_feedback import FEEDBACK_CASES
+from tests.reliability.catalogue_metadata import CASES as METADATA_CASES
 from tests.reliability.catalogue_model import Case, ControlCase, FileCase
 from tests.reliability.catalogue_scripts import CASES as SCRIPT_CASES
 
-FILE_CASES: list[FileCase] = [*SCRIPT_CASES, *CONFIG_CASES]
+FILE_CASES: list[FileCase] = [*SCRIPT_CASES, *METADATA_CASES, *CONFIG_CASES, *FEEDBACK_CASES]
 ALL_CASES: list[Case] = [*FILE_CASES, *CONTROL_CASES]
 
 DOC = Path(__file__).parents[2] / "docs" / "reliability.md"

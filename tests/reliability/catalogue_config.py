@@ -75,7 +75,8 @@ CONFIG_CASES = [
         "unclosed bracket",
         lambda p: edit(p, SCHEDULES, "zones: [toan-phuong]", "zones: [toan-phuong"),
         Outcome.REFUSED,
-        "schedules.yaml:24:16: lỗi cú pháp YAML: expected ',' or ']', but got ':'",
+        'schedules.yaml:23:24: lỗi cú pháp YAML: danh sách mở bằng "[" ở dòng này chưa có dấu '
+        '"]" đóng lại; thêm "]" vào cuối danh sách',
     ),
     FileCase(
         "schedules-wrong-type",
@@ -186,7 +187,8 @@ CONFIG_CASES = [
         "indented with the Tab key",
         lambda p: edit(p, SCHEDULES, "    max_minutes: 15", "\tmax_minutes: 15"),
         Outcome.REFUSED,
-        "schedules.yaml:24:1: lỗi cú pháp YAML: thụt lề bằng phím Tab; YAML chỉ nhận dấu cách",
+        "schedules.yaml:24:1: lỗi cú pháp YAML: thụt lề bằng phím Tab; YAML chỉ nhận dấu cách "
+        "(xóa Tab, gõ dấu cách thay vào)",
     ),
     FileCase(
         "schedules-50mb",
@@ -295,7 +297,8 @@ CONFIG_CASES = [
         "reading with an unclosed quote",
         lambda p: edit(p, LEXICON, "TDP: tổ dân phố", 'TDP: "tổ dân phố'),
         Outcome.REFUSED,
-        "lexicon.yaml:3:1: lỗi cú pháp YAML: found unexpected end of stream",
+        'lexicon.yaml:2:8: lỗi cú pháp YAML: dấu " mở ở đây chưa được đóng; thêm " vào cuối giá '
+        "trị",
     ),
     FileCase(
         "lexicon-utf16-with-bom",

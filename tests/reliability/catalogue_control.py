@@ -41,7 +41,7 @@ CONTROL_CASES = [
         "announcement of 6,000 characters",
         announce(text="a" * 6000, zones=["to-1"]),
         "invalid_input",
-        "announce --text: nội dung dài 6000 ký tự, tối đa 5000 ký tự (khoảng 6 phút đọc); "
+        "announce --text: nội dung dài 6000 ký tự, tối đa 5000 ký tự (khoảng 7 phút đọc); "
         "bài dài hơn hãy bỏ vào scripts_vi/",
     ),
     ControlCase(

@@ -10,9 +10,12 @@ import zipfile
 from broadcast.paths import ProjectPaths
 from broadcast.scripts import encode_tcvn3
 from broadcast.scripts.model import Script
+from broadcast.textnorm import normalize
 from tests.reliability.catalogue_model import Area, FileCase, Outcome, edit, sized, write
 
 NEW_NOTICE = "Lịch cắt điện\n\nĐiện lực thông báo cắt điện tổ dân phố 2 từ 8 giờ đến 11 giờ.\n"
+BAD_DAY = "31/02"
+LONG_URL = "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html?ma=1"
 LONG_LINE = ("Bà con nộp hồ sơ trực tuyến tại cổng dịch vụ công quốc gia. " * 170)[:10_000]
 
 
@@ -85,6 +88,15 @@ def _long_line_read(scripts: dict[str, Script]) -> None:
 
 def _title_only_read(scripts: dict[str, Script]) -> None:
     assert (scripts["chi-tieu-de"].title, scripts["chi-tieu-de"].body) == ("Họp tổ dân phố", "")
+
+
+def _impossible_date_not_read_as_a_date(scripts: dict[str, Script]) -> None:
+    spoken = normalize(scripts["hop-to"].body)
+    assert "ba mươi mốt trên hai" in spoken and "tháng hai" not in spoken
+
+
+def _long_address_read_as_its_domain(scripts: dict[str, Script]) -> None:
+    assert normalize(scripts["tra-cuu"].body).endswith("dịch vụ công chấm giê o vê chấm vê en.")
 
 
 S = Area.SCRIPTS
@@ -223,11 +235,11 @@ CASES = [
     FileCase(
         "script-sidecar-alone",
         S,
-        "sidecar `.yaml` without its recording",
+        "sidecar `.yaml` without its script or recording",
         lambda p: write(p, "scripts_vi/phong-van.yaml", "title: Phỏng vấn\n"),
         Outcome.REFUSED,
-        "scripts_vi/phong-van.yaml: tệp thông tin này không đi kèm tệp ghi âm cùng tên "
-        "(.mp3, .wav, .m4a, .ogg)",
+        "scripts_vi/phong-van.yaml: tệp thông tin này không đi kèm kịch bản hay tệp ghi âm cùng "
+        "tên (.txt, .md, .docx, .mp3, .wav, .m4a, .ogg)",
     ),
     FileCase(
         "script-text-as-mp3",
@@ -261,7 +273,8 @@ CASES = [
         "broken YAML in front matter",
         lambda p: edit(p, "scripts_vi/tin.md", "zones: [to-1]", "zones: [to-1"),
         Outcome.REFUSED,
-        "scripts_vi/tin.md:5:13: lỗi cú pháp YAML: expected ',' or ']', but got '<stream end>'",
+        'scripts_vi/tin.md:5:13: lỗi cú pháp YAML: danh sách mở bằng "[" ở dòng này chưa có dấu '
+        '"]" đóng lại; thêm "]" vào cuối danh sách',
     ),
     FileCase(
         "script-wrong-type",
@@ -277,8 +290,8 @@ CASES = [
         "recording whose sidecar says `priority: rất gấp`",
         _sidecar_bad_priority,
         Outcome.REFUSED,
-        'scripts_vi/phong-van.yaml:2: mức ưu tiên "rất gấp" không hợp lệ; chọn normal '
-        "(thông thường) hoặc priority (ưu tiên)",
+        'scripts_vi/phong-van.yaml:2: mức ưu tiên "rất gấp" không hợp lệ; viết normal '
+        "(thông thường, bình thường, thường, thấp) hoặc priority (ưu tiên, cao)",
     ),
     FileCase(
         "script-front-matter-emergency",
@@ -288,7 +301,7 @@ CASES = [
         Outcome.REFUSED,
         'scripts_vi/tin.md:5: kịch bản không được ghi mức ưu tiên "emergency": tin khẩn cấp do '
         "kỹ thuật viên phát bằng lệnh broadcast announce --priority emergency; kịch bản chỉ "
-        "ghi được normal (thông thường) hoặc priority (ưu tiên)",
+        "ghi được normal (thông thường, bình thường, thường, thấp) hoặc priority (ưu tiên, cao)",
     ),
     FileCase(
         "script-duplicate-id",
@@ -298,5 +311,26 @@ CASES = [
         Outcome.REFUSED,
         'scripts_vi/thong-bao.md: trùng mã kịch bản "thong-bao" với scripts_vi/thong-bao.txt; '
         "hãy đổi tên một trong các tệp",
+    ),
+    FileCase(
+        "script-impossible-date",
+        S,
+        "notice dated `31/02`, a day the calendar does not have",
+        lambda p: write(p, "scripts_vi/hop-to.txt", f"Họp tổ\n\nHọp lúc 19 giờ ngày {BAD_DAY}.\n"),
+        Outcome.WARNED,
+        f'scripts_vi/hop-to.txt:3: cảnh báo: ngày "{BAD_DAY}" không có thật; loa đọc đúng như '
+        'viết ("ba mươi mốt trên hai"), không đọc thành ngày tháng. Hãy sửa lại ngày',
+        accepted=_impossible_date_not_read_as_a_date,
+    ),
+    FileCase(
+        "script-long-web-address",
+        S,
+        "web address with a long path (`…/p/home/dvc-tra-cuu-ho-so.html?ma=1`)",
+        lambda p: write(p, "scripts_vi/tra-cuu.txt", f"Tra cứu\n\nTra cứu tại {LONG_URL}.\n"),
+        Outcome.WARNED,
+        f'scripts_vi/tra-cuu.txt:3: cảnh báo: đường dẫn trong địa chỉ "{LONG_URL}" không đọc '
+        'được trên loa; chỉ đọc tên miền ("dịch vụ công chấm giê o vê chấm vê en"). Hãy hướng '
+        "dẫn bà con vào trang chủ rồi tìm theo tên mục",
+        accepted=_long_address_read_as_its_domain,
     ),
 ]

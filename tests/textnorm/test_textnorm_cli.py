@@ -72,7 +72,8 @@ def test_unreadable_file_exits_1_naming_the_file(tmp_path, capsys):
     missing = tmp_path / "khong-co.txt"
     assert main(["--home", str(tmp_path), "normalize", str(missing)]) == 1
     assert "khong-co.txt" in capsys.readouterr().err
-    legacy = tmp_path / "cu.txt"
-    legacy.write_bytes("Thông báo".encode("utf-16"))
-    assert main(["--home", str(tmp_path), "normalize", str(legacy)]) == 1
-    assert "UTF-8" in capsys.readouterr().err
+    renamed = tmp_path / "cu.txt"  # read as the drop folder reads: UTF-16 is fine, a PDF is not
+    renamed.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    assert main(["--home", str(tmp_path), "normalize", str(renamed)]) == 1
+    err = capsys.readouterr().err
+    assert "cu.txt" in err and "PDF" in err

@@ -2,7 +2,9 @@
 
 One pair a line: written text, a tab, the spoken form; an optional third column names the
 category of a reading that once misled listeners (phone, file_code, place, time, quarter,
-loanword, slash), so a regression shows which category it broke."""
+loanword, slash, money, per, multiply, ratio, title_dash, list_marker, abbreviation,
+citation, issuer, leading_zero, web, impossible), so a regression shows which category it
+broke."""
 
 from pathlib import Path
 
@@ -13,7 +15,11 @@ from broadcast.textnorm import normalize
 DEVSET = Path(__file__).with_name("devset.tsv")
 
 
-CATEGORIES = {"phone", "file_code", "place", "time", "quarter", "loanword", "slash"}
+CATEGORIES = {
+    "phone", "file_code", "place", "time", "quarter", "loanword", "slash",
+    "money", "per", "multiply", "ratio", "title_dash", "list_marker", "abbreviation",
+    "citation", "issuer", "leading_zero", "web", "impossible",
+}  # fmt: skip
 
 
 def _rows() -> list[list[str]]:

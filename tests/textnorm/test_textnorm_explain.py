@@ -4,8 +4,8 @@ from broadcast.textnorm import (
     explain,
     normalize,
     spoken_segments,
-    unknown_abbreviations,
 )
+from tests.textnorm.spelled import unknown_abbreviations
 
 
 def test_explain_lists_each_rewrite_with_line_column_and_rule():

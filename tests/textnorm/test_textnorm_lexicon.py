@@ -2,7 +2,8 @@ import pytest
 
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
-from broadcast.textnorm import Lexicon, load_lexicon, normalize, unknown_abbreviations
+from broadcast.textnorm import Lexicon, load_lexicon, normalize
+from tests.textnorm.spelled import unknown_abbreviations
 
 
 def _project(tmp_path, lexicon_text=None):

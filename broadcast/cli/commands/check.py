@@ -9,25 +9,23 @@ from typing import Any
 
 from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.output import (
-    minutes_seconds,
-    print_diagnostics,
-    print_json,
-    print_table,
-    shortened,
-)
+from broadcast.cli.durations import airtime
+from broadcast.cli.output import print_diagnostics, print_json, print_table, shortened
+from broadcast.cli.reading_doubts import reading_warnings
 from broadcast.config import load_config
-from broadcast.config.references import check_script_references
+from broadcast.config.references import check_script_references, scripts_without_zones
 from broadcast.diagnostics import Diagnostic, InputError, Severity, errors_in
 from broadcast.paths import ProjectPaths
-from broadcast.scripts import Script, ScriptFolder, ScriptKind, load_folder
-from broadcast.textnorm import load_lexicon, unknown_abbreviations
+from broadcast.scripts import Script, ScriptFolder, load_folder
+from broadcast.scripts.layers import origin_lines
+from broadcast.textnorm import load_lexicon
 
 ORDER = 10
 
 STATUS_OK = "hợp lệ"
 STATUS_WARNINGS = "có cảnh báo"
 STATUS_ERROR = "lỗi"
+_STATUSES = {Severity.WARNING: STATUS_WARNINGS, Severity.ERROR: STATUS_ERROR}
 _TITLE_WIDTH = 44
 _UTF8_NAMES = ("utf-8", "utf-8-sig")
 
@@ -68,7 +66,10 @@ def validity(script: Script) -> str:
     return "luôn"
 
 
-def _script_record(script: Script, warned_sources: set[str]) -> dict[str, Any]:
+def _script_record(
+    script: Script, worst: dict[str, Severity], manifest: AudioManifest, paths: ProjectPaths
+) -> dict[str, Any]:
+    aired = airtime(script, manifest, paths.home)
     return {
         "id": script.id,
         "source": script.source,
@@ -82,16 +83,23 @@ def _script_record(script: Script, warned_sources: set[str]) -> dict[str, Any]:
         "zones": script.zones,
         "characters": script.characters,
         "estimated_seconds": round(script.estimated_seconds, 1),
-        "duration": minutes_seconds(script.estimated_seconds),
+        "rendered_seconds": aired.seconds if aired.rendered else None,
+        "duration": aired.label,
+        "sources": dict(script.field_origins),  # field → where it was written
         "encoding": script.encoding,
         "content_hash": script.content_hash,
-        "status": STATUS_WARNINGS if script.source in warned_sources else STATUS_OK,
+        "status": _STATUSES[worst[script.source]] if script.source in worst else STATUS_OK,
     }
 
 
-def _records(folder: ScriptFolder, diagnostics: list[Diagnostic]) -> list[dict[str, Any]]:
-    warned_sources = {d.file for d in diagnostics if d.severity is Severity.WARNING}
-    records = [_script_record(script, warned_sources) for script in folder.scripts]
+def _records(
+    paths: ProjectPaths, folder: ScriptFolder, diagnostics: list[Diagnostic]
+) -> list[dict[str, Any]]:
+    # Each file's worst problem; a valid script has an error when it would air nowhere.
+    worst = {d.file: Severity.WARNING for d in diagnostics}
+    worst.update((d.file, Severity.ERROR) for d in errors_in(diagnostics))
+    manifest = AudioManifest.load(paths)
+    records = [_script_record(s, worst, manifest, paths) for s in folder.scripts]
     records += [
         {"id": rejected.id, "source": rejected.source, "status": STATUS_ERROR}
         for rejected in folder.rejected
@@ -99,31 +107,13 @@ def _records(folder: ScriptFolder, diagnostics: list[Diagnostic]) -> list[dict[s
     return sorted(records, key=lambda r: r["id"])
 
 
-def _abbreviation_warnings(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnostic]:
-    """Problems of the board's lexicon, then each script's all-caps words it does not know."""
+def _lexicon_problems(paths: ProjectPaths) -> list[Diagnostic]:
+    """The board's lexicon's own problems (the words it lacks: ``reading_warnings``)."""
     try:
-        lexicon = load_lexicon(paths)
+        load_lexicon(paths)
     except InputError as exc:
         return list(exc.diagnostics)
-    found = []
-    for script in folder.scripts:
-        if script.kind is not ScriptKind.TEXT:
-            continue
-        unknown = unknown_abbreviations(f"{script.title}\n{script.body}", lexicon)
-        if unknown:
-            words = ", ".join(f'"{word}"' for word in unknown)
-            found.append(
-                Diagnostic(
-                    script.source,
-                    None,
-                    None,
-                    "unknown_abbreviation",
-                    f"từ viết tắt chưa có trong từ điển: {words} (sẽ được đánh vần; thêm vào "
-                    f"{paths.relative(paths.lexicon_file)} để đọc đúng)",
-                    Severity.WARNING,
-                )
-            )
-    return found
+    return []
 
 
 def _render_failures(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnostic]:
@@ -148,13 +138,17 @@ def _render_failures(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnost
     return found
 
 
-def _config_diagnostics(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnostic]:
-    """The configuration's own problems, then how it and the scripts fit together."""
+def _config_diagnostics(
+    paths: ProjectPaths, folder: ScriptFolder
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """The configuration's own problems and how it and the scripts fit together; then the
+    scripts' problems with it (a script that would air in no zone)."""
     try:
         config = load_config(paths)
     except InputError as exc:
-        return list(exc.diagnostics)
-    return [*config.warnings, *check_script_references(config, folder.scripts)]
+        return list(exc.diagnostics), []
+    references = check_script_references(config, folder.scripts)
+    return [*config.warnings, *references], scripts_without_zones(config, folder.scripts)
 
 
 def _summary(
@@ -177,16 +171,29 @@ def _table_row(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _print_origins(folder: ScriptFolder) -> None:
+    """Where each script's fields were written, for those that give any."""
+    given = [script for script in folder.scripts if script.field_origins]
+    if given:
+        print("\nThông tin của kịch bản lấy từ đâu:")
+    for script in given:
+        print(f"  {script.id}")
+        for line in origin_lines(script):
+            print(f"    {line}")
+
+
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     folder = load_folder(paths)
-    config_diagnostics = _config_diagnostics(paths, folder)
+    config_diagnostics, zone_errors = _config_diagnostics(paths, folder)
     diagnostics = [
         *config_diagnostics,
+        *zone_errors,
         *folder.diagnostics,
-        *_abbreviation_warnings(paths, folder),
+        *_lexicon_problems(paths),
+        *reading_warnings(paths, folder),
         *_render_failures(paths, folder),
     ]
-    records = _records(folder, diagnostics)
+    records = _records(paths, folder, diagnostics)
     summary = _summary(records, folder, diagnostics)
     if args.json:
         print_json(
@@ -202,6 +209,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         legacy = any(r.get("encoding") not in (None, *_UTF8_NAMES) for r in records)
         columns = [*_COLUMNS[:-1], _ENCODING_COLUMN, _COLUMNS[-1]] if legacy else _COLUMNS
         print_table(columns, [_table_row(r) for r in records])
+        _print_origins(folder)
         sys.stdout.flush()  # on a terminal, the messages then come between table and summary
         print_diagnostics(diagnostics, sys.stderr)
         print(summary)

@@ -1,4 +1,9 @@
-"""``broadcast normalize``: the spoken form of a text, one output line per input line."""
+"""``broadcast normalize``: what the loudspeaker says for a text, a file or a script.
+
+A file or script is read by the same reader as the drop folder (``broadcast.scripts``): every
+format and encoding it knows, with the metadata lines left out, so what is shown is exactly
+the title and paragraphs that are spoken.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import print_diagnostics, print_json, print_table
 from broadcast.diagnostics import Diagnostic, InputError
 from broadcast.paths import ProjectPaths
+from broadcast.scripts import ScriptKind, load_folder, read_script, read_wording
 from broadcast.textnorm import Region, explain, load_lexicon, normalize
+from broadcast.yamlsource import did_you_mean
 
 ORDER = 20
 
@@ -26,11 +33,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "normalize",
         help="xem một văn bản sẽ được đọc thành lời như thế nào",
-        description="Chuyển văn bản thành lời đọc (số, ngày giờ, từ viết tắt, địa chỉ web…), "
-        "mỗi dòng vào cho một dòng ra. Đọc tệp FILE, hoặc đầu vào chuẩn khi không có FILE. "
-        "Từ điển riêng của phường: lexicon.yaml cạnh schedules.yaml.",
+        description="Chuyển văn bản thành lời đọc (số, ngày giờ, từ viết tắt, địa chỉ web…): "
+        "đúng những gì loa sẽ đọc. Đọc một kịch bản theo mã (2026-11/dvc-muc-4) hoặc một tệp "
+        ".txt, .md, .docx (mọi bảng mã, bỏ phần thông tin đầu tệp), hoặc đầu vào chuẩn khi "
+        "không ghi gì. Từ điển riêng của phường: lexicon.yaml cạnh schedules.yaml.",
     )
-    parser.add_argument("file", nargs="?", metavar="FILE", help="UTF-8 text file (default: stdin)")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE|ID",
+        help="a script's id or a .txt/.md/.docx file (default: stdin)",
+    )
     parser.add_argument(
         "--region",
         choices=[region.value for region in Region],
@@ -44,29 +57,52 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def _read(file: str | None) -> str:
-    if file is None:
+def _spoken(title: str, body: str) -> str:
+    """Title, then the paragraphs: what the engines are given, in order."""
+    return "\n\n".join(part for part in (title, body) if part) + "\n"
+
+
+def _read(name: str | None, paths: ProjectPaths) -> str:
+    if name is None:
         return sys.stdin.read()
-    try:
-        return Path(file).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        message = "tệp phải được lưu bằng mã UTF-8"
-        raise InputError([Diagnostic(file, None, None, "bad_encoding", message)]) from exc
-    except FileNotFoundError as exc:
-        message = "không tìm thấy tệp"
-        raise InputError([Diagnostic(file, None, None, "missing_file", message)]) from exc
-    except IsADirectoryError as exc:
+    path = Path(name)
+    if not path.exists():
+        return _script_by_id(name, paths)
+    if path.is_dir():
         message = "đây là một thư mục, không phải tệp văn bản"
-        raise InputError([Diagnostic(file, None, None, "not_a_file", message)]) from exc
-    except OSError as exc:
-        message = "không đọc được tệp (kiểm tra quyền truy cập)"
-        raise InputError([Diagnostic(file, None, None, "unreadable_file", message)]) from exc
+        raise InputError([Diagnostic(name, None, None, "not_a_file", message)])
+    if path.absolute().is_relative_to(paths.scripts_dir.absolute()):
+        script = read_script(path, paths)
+        _refuse_recording(script.kind, script.source)
+        return _spoken(script.title, script.body)
+    return _spoken(*read_wording(path, name))
+
+
+def _script_by_id(name: str, paths: ProjectPaths) -> str:
+    """The script with this id in the drop folder, read as ``check`` and ``render`` read it."""
+    folder = load_folder(paths)
+    for script in folder.scripts:
+        if script.id == name:
+            _refuse_recording(script.kind, script.source)
+            return _spoken(script.title, script.body)
+    for rejected in folder.rejected:
+        if rejected.id == name:
+            raise InputError(list(rejected.diagnostics))
+    hint = did_you_mean(name, [script.id for script in folder.scripts])
+    message = f"không có tệp này, cũng không có kịch bản nào mã như vậy trong scripts_vi/{hint}"
+    raise InputError([Diagnostic(name, None, None, "missing_file", message)])
+
+
+def _refuse_recording(kind: ScriptKind, source: str) -> None:
+    if kind is ScriptKind.RECORDING:
+        message = "đây là bản ghi âm: loa phát nguyên bản thu, không có chữ để chuẩn hóa"
+        raise InputError([Diagnostic(source, None, None, "recording", message)])
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     try:
         lexicon = load_lexicon(paths)
-        text = _read(args.file)
+        text = _read(args.file, paths)
     except InputError as exc:
         print_diagnostics(exc.diagnostics)
         return EXIT_INPUT_ERRORS

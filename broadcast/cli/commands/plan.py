@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from broadcast.audio.manifest import AudioManifest
@@ -27,7 +27,7 @@ from broadcast.diagnostics import errors_in
 from broadcast.paths import ProjectPaths
 from broadcast.playlog.history import open_history, plan_days
 from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason
-from broadcast.schedule.labels import day_label
+from broadcast.schedule.labels import clock_label, day_label
 from broadcast.schedule.zone_filter import plan_for_zones
 from broadcast.scripts import Script
 
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="xem lịch phát: phát gì, lúc nào, ở đâu, bao lâu",
         description="Xem trước lịch phát: bài nào phát lúc nào, ở khu vực nào, dài bao lâu, "
         "kèm mọi cảnh báo (quá giờ, chiến dịch không đủ lượt, bài hết hạn chưa phát, khu "
-        "vực không có bài).",
+        "vực không có bài, khu vực phải im lặng chờ giữa chương trình).",
     )
     parser.add_argument("--days", type=int, default=1, metavar="N", help="days to show (1)")
     parser.add_argument(
@@ -123,16 +123,12 @@ def _content(segment: PlannedSegment, scripts: Mapping[str, Script]) -> str:
     return prefix + shortened(title, _TITLE_WIDTH)
 
 
-def _clock(moment: datetime) -> str:
-    return f"{moment:%H:%M:%S}"
-
-
 def _rows(item: PlanItem, config: Config, scripts: Mapping[str, Script]) -> list[dict[str, Any]]:
     rows = []
     for index, segment in enumerate(item.segments):
         rows.append(
             {
-                "time": _clock(item.start + timedelta(seconds=segment.offset_seconds)),
+                "time": clock_label(item.start + timedelta(seconds=segment.offset_seconds)),
                 "slot": item.slot_name if index == 0 else "",
                 "zones": config.zones_label(segment.zones),
                 "content": _content(segment, scripts),
@@ -141,7 +137,7 @@ def _rows(item: PlanItem, config: Config, scripts: Mapping[str, Script]) -> list
         )
     rows.append(
         {
-            "time": _clock(item.end),
+            "time": clock_label(item.end),
             "slot": "",
             "zones": "",
             "content": f"(hết, tổng {minutes_seconds(item.duration_seconds)})",

@@ -13,7 +13,7 @@ from broadcast.audio.manifest import AudioManifest
 from broadcast.audio.render import RenderOutcome, RenderResult
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import minutes_seconds, print_json, print_table
-from broadcast.cli.rendering import load_render_setup, print_render_problems
+from broadcast.cli.rendering import add_offline_option, load_render_setup, print_render_problems
 from broadcast.paths import ProjectPaths
 from broadcast.scripts import Script
 
@@ -34,9 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(gTTS khi có mạng, espeak-ng khi không). Tệp không đổi thì không đọc lại.",
     )
     parser.add_argument("--prune", action="store_true", help="delete audio no script uses")
-    parser.add_argument(
-        "--offline", action="store_true", help="use only the engines that need no network"
-    )
+    add_offline_option(parser)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument(
         "--workers", type=int, default=None, metavar="N", help="processes (default: all CPUs)"
@@ -93,10 +91,10 @@ def _record(result: RenderResult, script: Script) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    setup = load_render_setup(paths)
+    setup = load_render_setup(paths, offline=args.offline)
     if setup is None:
         return EXIT_INPUT_ERRORS
-    config, scripts = setup.project.config, setup.project.scripts
+    scripts = setup.project.scripts
     with tqdm(total=len(scripts), file=sys.stderr, unit="kịch bản", disable=None) as bar:
 
         def one_more(_: RenderResult) -> None:
@@ -104,7 +102,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
         summary = render_all(
             paths,
-            config.tts.offline() if args.offline else config.tts,
+            setup.settings,
             scripts,
             reader=setup.reader,
             clock=setup.project.clock,
