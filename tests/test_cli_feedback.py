@@ -117,7 +117,7 @@ def test_check_refuses_a_script_that_would_air_in_no_zone_and_lists_the_ids(proj
     code, out, err = _run(capsys, project, "check")
     assert code == 1
     assert err == (
-        "scripts_vi/2026-12/tiem-chung.md: không khu vực nào của bài có trong schedules.yaml "
+        "scripts_vi/2026-12/tiem-chung.md:3: không khu vực nào của bài có trong schedules.yaml "
         '("to-1" (có phải "tdp-1"?), "xom-moi"): bài sẽ không được phát ở đâu. Khu vực dùng '
         "được: tdp-1, tdp-2; nhóm: toan-phuong\n"
     )
@@ -130,7 +130,7 @@ def test_check_suggests_the_topic_meant_and_lists_the_topics(project, capsys):
     code, _, err = _run(capsys, project, "check")
     assert code == 0
     assert err == (
-        'scripts_vi/2026-12/tiem-chung.md: cảnh báo: chủ đề "yte" không có trong '
+        'scripts_vi/2026-12/tiem-chung.md:3: cảnh báo: chủ đề "yte" không có trong '
         "schedules.yaml; bài chỉ được chọn ở chương trình không lọc chủ đề. Có phải ý bạn là "
         '"y-te"? Các chủ đề: y-te (Y tế), cchc (Cải cách hành chính)\n'
     )
@@ -200,3 +200,93 @@ def test_check_names_the_line_of_each_word_the_loudspeaker_cannot_read_well(proj
         'scripts_vi/2026-12/hop.txt:4: cảnh báo: "P." không rõ là phường hay phó: loa chỉ đọc '
         "tên chữ cái; hãy viết đầy đủ, hoặc viết hoa tên riêng đứng sau",
     ]
+
+
+# -- places: the file's line (a Word file's paragraph), never the spoken text's -------------
+
+
+def test_explain_numbers_the_lines_of_the_file(project, capsys):
+    (project.scripts_dir / "2026-12" / "hop-to.txt").write_text(
+        "Chủ đề: y-te\n\nHọp tổ 3\nHọp lúc 19h ngày 5/12.\n", encoding="utf-8"
+    )
+    code, out, _ = _run(capsys, project, "normalize", "--json", "2026-12/hop-to")
+    assert code == 0
+    found = [(row["line"], row["original"]) for row in json.loads(out)]
+    assert found == [(3, "3"), (4, "19h"), (4, "5/12")]  # spoken, they are lines 1, 3, 3
+
+
+def test_explain_names_the_paragraphs_of_a_word_file(project, tmp_path, capsys):
+    document = docx.Document()
+    for paragraph in ["Họp tổ 3", "Kính thưa bà con,\nmời bà con đến họp.", "", "Lúc 19h."]:
+        document.add_paragraph(paragraph)
+    word = tmp_path / "hop-to.docx"
+    document.save(str(word))
+    code, out, _ = _run(capsys, project, "normalize", "--explain", str(word))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["Đoạn", "Gốc"]
+    assert [line.split()[:2] for line in lines[2:]] == [["1", "3"], ["4", "19h"]]
+
+
+def test_zone_and_topic_warnings_carry_the_place_they_are_written(project, capsys):
+    (project.scripts_dir / "2026-12" / "tiem-chung.md").unlink()
+    (project.scripts_dir / "2026-12" / "hop.txt").write_text(
+        "Tiêu đề: Họp tổ\nChủ đề: yte\nKhu vực: tdp-1, to-9\n\nNội dung.\n", encoding="utf-8"
+    )
+    document = docx.Document()
+    for paragraph in ["", "Chủ đề: cchc", "Khu vực: tdp-2, xom-moi", "Tin", "Nội dung."]:
+        document.add_paragraph(paragraph)
+    document.save(str(project.scripts_dir / "2026-12" / "tin.docx"))
+    (project.scripts_dir / "2026-12" / "loa.txt").write_text("Tin\n\nNội dung.\n", "utf-8")
+    (project.scripts_dir / "2026-12" / "loa.yaml").write_text(
+        "title: Tin loa\ntopic: y-tee\n", encoding="utf-8"
+    )
+    _, _, err = _run(capsys, project, "check")
+    placed = [line.split(" không có")[0] for line in err.splitlines() if "không có trong" in line]
+    assert placed == [
+        'scripts_vi/2026-12/hop.txt:3: cảnh báo: khu vực "to-9"',
+        'scripts_vi/2026-12/hop.txt:2: cảnh báo: chủ đề "yte"',
+        'scripts_vi/2026-12/loa.txt: cảnh báo: tệp loa.yaml, dòng 2: chủ đề "y-tee"',
+        'scripts_vi/2026-12/tin.docx: cảnh báo: đoạn 3: khu vực "xom-moi"',
+    ]
+
+
+def test_a_zone_from_a_word_header_table_is_named_by_the_table(project, capsys):
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Khu vực", "xom-moi"
+    document.add_paragraph("Tin")
+    document.add_paragraph("Nội dung.")
+    document.save(str(project.scripts_dir / "2026-12" / "tin.docx"))
+    code, _, err = _run(capsys, project, "check")
+    assert code == 1
+    assert (
+        "scripts_vi/2026-12/tin.docx: bảng đầu văn bản Word: không khu vực nào của bài có trong "
+        "schedules.yaml"
+    ) in err
+
+
+# -- what is left out, said to the board ----------------------------------------------------
+
+NOTICE = (
+    "Tiếp công dân\n\nUBND phường tiếp công dân sáng thứ Năm./.\n\n"
+    "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn An\n"
+)
+LEFT_OUT = (
+    "dòng 5–11: phần cuối văn bản (nơi nhận, chữ ký) không đọc lên loa; bản tin kết thúc ở "
+    '"UBND phường tiếp công dân sáng thứ Năm./."'
+)
+
+
+def test_check_and_normalize_say_the_closing_block_was_left_out(project, capsys):
+    (project.scripts_dir / "2026-12" / "tiep-dan.txt").write_text(NOTICE, encoding="utf-8")
+    code, out, _ = _run(capsys, project, "check")
+    assert code == 0
+    assert f"\nPhần không đọc lên loa:\n  2026-12/tiep-dan\n    {LEFT_OUT}\n" in out
+    _, out, _ = _run(capsys, project, "check", "--json")
+    records = {record["id"]: record for record in json.loads(out)["scripts"]}
+    assert records["2026-12/tiep-dan"]["left_out"] == [LEFT_OUT]
+    assert records["2026-12/tiem-chung"]["left_out"] == []
+    code, out, err = _run(capsys, project, "normalize", "2026-12/tiep-dan")
+    assert (code, err) == (0, f"scripts_vi/2026-12/tiep-dan.txt: ghi chú: {LEFT_OUT}\n")
+    assert out.endswith("sáng thứ năm.\n") and "như trên" not in out and "chủ tịch" not in out

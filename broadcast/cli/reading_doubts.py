@@ -1,37 +1,46 @@
-"""``broadcast check``'s warnings about readings the loudspeaker cannot get right (an impossible
-date or time, a web address with a long path), each with the line of the file it is on.
+"""Where a script's written pieces are in its file, for the messages that name a line:
+``broadcast check``'s warnings about readings the loudspeaker cannot get right (an impossible
+date or time, a web address with a long path), its zone and topic warnings, and the table of
+``broadcast normalize --explain``.
 
 A script's spoken text is cleaned (front matter cut, Markdown marks dropped, spaces squeezed),
 so its lines are not the file's: the written piece is looked up in the file itself, the n-th
-time it is spoken at its n-th place in the file. In a Word file a line is a paragraph.
+time it is asked for at its n-th place in the file. In a Word file a place is a paragraph,
+and messages say so ("đoạn 4"): Word shows no line numbers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from broadcast.diagnostics import Diagnostic, InputError, Severity
 from broadcast.paths import ProjectPaths
 from broadcast.scripts import Script, ScriptFolder, ScriptKind
 from broadcast.scripts.decoding import clean_line_breaks, decode_bytes
+from broadcast.scripts.layers import sidecar_origin
+from broadcast.scripts.reader import sidecar_of
 from broadcast.scripts.wordfile import read_word
 from broadcast.textnorm import Lexicon, load_lexicon, reading_doubts
 
 _SPACES = re.compile(r"[^\S\n]+")
+_FIELD_CODES = frozenset({"unknown_zone", "no_known_zone", "unknown_topic"})
 
 
 def _file_lines(path: Path, source: str) -> list[str]:
     """The file's lines (paragraphs of a Word file), NFC, spaces squeezed as in scripts."""
     try:
         if path.suffix.lower() == ".docx":
-            text = "\n".join(read_word(path, source).paragraphs)
+            paragraphs = read_word(path, source).paragraphs
+            text = "\n".join(p.replace("\n", " ") for p in paragraphs)  # one place a paragraph
         else:
             text = decode_bytes(path.read_bytes(), source).text
     except (OSError, InputError):
-        return []  # changed since it was read; the warning keeps its message, without a line
+        return []  # changed since it was read; the message keeps its words, without a place
     return _SPACES.sub(" ", unicodedata.normalize("NFC", clean_line_breaks(text))).split("\n")
 
 
@@ -40,22 +49,50 @@ def _places(lines: list[str], written: str) -> list[int]:
     return [number for number, line in enumerate(lines, 1) for _ in range(line.count(written))]
 
 
+class WrittenPlaces:
+    """The places of written pieces in one file: asked for the n-th time, a piece's n-th place
+    (its last, when it is written fewer times)."""
+
+    def __init__(self, path: Path, source: str) -> None:
+        self.source = source
+        self.word = path.suffix.lower() == ".docx"
+        self.unit = "đoạn" if self.word else "dòng"
+        self._lines = _file_lines(path, source)
+        self._seen: Counter[str] = Counter()
+
+    def place(self, written: str) -> int | None:
+        """Line of the file (paragraph of a Word file) of this occurrence of ``written``."""
+        places = _places(self._lines, written) if written else []
+        nth = self._seen[written]
+        self._seen[written] += 1
+        return places[min(nth, len(places) - 1)] if places else None
+
+    def placed(self, diagnostic: Diagnostic, place: int | None) -> Diagnostic:
+        """``diagnostic`` at ``place``: its line, or in Word "đoạn N" leading the message."""
+        if place is None:
+            return diagnostic
+        if self.word:
+            message = f"{self.unit} {place}: {diagnostic.message}"
+            return dataclasses.replace(diagnostic, line=None, message=message)
+        return dataclasses.replace(diagnostic, line=place)
+
+
+def script_places(paths: ProjectPaths, script: Script) -> WrittenPlaces:
+    return WrittenPlaces(paths.home / script.source, script.source)
+
+
 def _script_doubts(paths: ProjectPaths, script: Script, lexicon: Lexicon) -> list[Diagnostic]:
     doubts = reading_doubts(f"{script.title}\n{script.body}", lexicon)
     if not doubts:
         return []
-    lines = _file_lines(paths.home / script.source, script.source)
-    seen: Counter[str] = Counter()
-    found = []
-    for doubt in doubts:
-        places = _places(lines, doubt.written)
-        nth = seen[doubt.written]
-        seen[doubt.written] += 1
-        line = places[min(nth, len(places) - 1)] if places else None
-        found.append(
-            Diagnostic(script.source, line, None, doubt.code, doubt.message, Severity.WARNING)
+    places = script_places(paths, script)
+    return [
+        places.placed(
+            Diagnostic(script.source, None, None, doubt.code, doubt.message, Severity.WARNING),
+            places.place(doubt.written),
         )
-    return found
+        for doubt in doubts
+    ]
 
 
 def reading_warnings(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnostic]:
@@ -70,3 +107,43 @@ def reading_warnings(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnost
         if script.kind is ScriptKind.TEXT:
             found += _script_doubts(paths, script, lexicon)
     return found
+
+
+def _written_value(script: Script, diagnostic: Diagnostic) -> tuple[str, str | None]:
+    """The field a zone or topic problem is about, and the value as written."""
+    if diagnostic.code == "unknown_topic":
+        return "topic", script.topic
+    zones = script.zones or ()
+    named = [zone for zone in zones if f'"{zone}"' in diagnostic.message] or list(zones)
+    return "zones", named[0] if named else None
+
+
+def _placed_field(paths: ProjectPaths, script: Script, diagnostic: Diagnostic) -> Diagnostic:
+    """A zone or topic problem at the line where the field is written: in the script, or in its
+    sidecar ``.yaml`` (named in the message: the problem stays the script's), or named by
+    where it came from when that has no lines (a Word header table, a document property)."""
+    field, value = _written_value(script, diagnostic)
+    origin = dict(script.field_origins).get(field)
+    sidecar = sidecar_of(paths.home / script.source)
+    if sidecar is not None and origin == sidecar_origin(sidecar.name):
+        line = WrittenPlaces(sidecar, origin).place(value or "")
+        where = f"{origin}, dòng {line}" if line else origin
+        return dataclasses.replace(diagnostic, message=f"{where}: {diagnostic.message}")
+    places = script_places(paths, script)
+    place = places.place(value or "")
+    if place is None and origin is not None:
+        return dataclasses.replace(diagnostic, message=f"{origin}: {diagnostic.message}")
+    return places.placed(diagnostic, place)
+
+
+def placed_field_problems(
+    paths: ProjectPaths, scripts: Iterable[Script], diagnostics: Iterable[Diagnostic]
+) -> list[Diagnostic]:
+    """``diagnostics`` with each zone and topic problem of a script given its place."""
+    by_source = {script.source: script for script in scripts}
+    return [
+        _placed_field(paths, by_source[d.file], d)
+        if d.code in _FIELD_CODES and d.line is None and d.file in by_source
+        else d
+        for d in diagnostics
+    ]

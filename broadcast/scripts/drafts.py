@@ -2,7 +2,9 @@
 
 What is not spoken, in the order it is taken off the top: the front matter (``---`` fenced
 YAML) or the labelled lines (``Chủ đề: …``, see ``labels``), in a Word file also the table at
-the top and the document's properties, then an official notice's header (see ``official``).
+the top and the document's properties, then an official notice's header (see ``official``);
+and at the end, an official notice's recipients and signature (see ``closing``), which the
+draft names in ``left_out`` so that ``check`` can tell the board.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from pathlib import Path
 
 from broadcast import yamlsource
 from broadcast.diagnostics import Diagnostic, Severity
-from broadcast.scripts import official
+from broadcast.scripts import closing, official
 from broadcast.scripts.decoding import clean_line_breaks, decode_bytes, paragraphs_of
-from broadcast.scripts.labels import VIETNAMESE_NAMES, Entry, field_named, leading_entries
+from broadcast.scripts.labels import VIETNAMESE_NAMES, Entry, entry_field, leading_entries
 from broadcast.scripts.layers import (
     BODY_HINT,
     ORIGIN_FRONT_MATTER,
@@ -53,15 +55,18 @@ class Draft:
     encoding: str
     layers: tuple[Layer, ...]  # the fields written in the file, strongest first
     warnings: tuple[Diagnostic, ...]
+    left_out: tuple[str, ...] = ()  # parts of the text not spoken, said to the board by check
 
 
 @dataclass
 class _Lines:
-    """A file's lines, each with whether Word set it off (Title/Heading style, all bold)."""
+    """A file's lines, each with whether Word set it off (Title/Heading style, all bold) and
+    where it is in the file: its line, or in Word its paragraph (``unit`` says which)."""
 
     lines: list[str]
     strong: list[bool]
-    first_line: int = 1  # line of the file the first of ``lines`` is
+    places: list[int]
+    unit: str = "dòng"
 
     def top(self) -> list[int]:
         return [index for index, line in enumerate(self.lines) if line.strip()]
@@ -71,21 +76,51 @@ class _Lines:
         if count:
             cut = self.top()[count - 1] + 1
             self.lines, self.strong = self.lines[cut:], self.strong[cut:]
-            self.first_line += cut
+            self.places = self.places[cut:]
+
+    def cut_closing(self) -> str | None:
+        """Take an official notice's closing block off the end; say what was left out."""
+        top = self.top()
+        found = closing.closing_block([self.lines[index] for index in top])
+        if found is None:
+            return None
+        cut = top[found.start]
+        first, last = self.places[cut], self.places[top[-1]]
+        self.lines, self.strong, self.places = (
+            self.lines[:cut],
+            self.strong[:cut],
+            self.places[:cut],
+        )
+        span = f"{first}–{last}" if last > first else str(first)
+        return f"{self.unit} {span}: {_left_out(found)}{_ends_with(self)}"
 
     def text(self) -> str:
         return "\n".join(self.lines)
 
 
+def _left_out(found: closing.Closing, where: str = "phần cuối văn bản") -> str:
+    return f"{where} ({found.parts}) không đọc lên loa"
+
+
+def _ends_with(document: _Lines) -> str:
+    """The last words that are spoken, so the board sees where the bulletin stops."""
+    top = document.top()
+    if not top:
+        return ""
+    last = " ".join(document.lines[top[-1]].split())
+    shown = last if len(last) <= 60 else "…" + last[-59:]
+    return f'; bản tin kết thúc ở "{shown}"'
+
+
 def _labelled_layer(document: _Lines, source: str, word: bool) -> Layer:
     top = document.top()
     entries = leading_entries([document.lines[index] for index in top])
-    first_line = document.first_line
+    places = document.places
 
     def locate(entry: Entry) -> tuple[int | None, str]:
         if word:  # Word shows no line numbers: the label names the line
             return None, "dòng thông tin đầu văn bản"
-        return first_line + top[entry.place], "dòng"
+        return places[top[entry.place]], "dòng"
 
     origin = ORIGIN_WORD_LINES if word else ORIGIN_LINES
     layer = entries_layer(entries, origin, source, locate, BODY_HINT)
@@ -108,12 +143,14 @@ def _heading_layer(document: _Lines) -> Layer | None:
     return Layer(heading.origin, {"title": heading.title})
 
 
-def _spoken(document: _Lines, markdown: bool) -> tuple[list[str], Layer | None]:
+def _spoken(document: _Lines, markdown: bool) -> tuple[list[str], Layer | None, tuple[str, ...]]:
+    """Paragraphs, the title found in an official heading, and what was left out at the end."""
+    left_out = document.cut_closing()  # before Markdown marks go: "- Như trên;" has its dash
     if markdown:
         document.lines = _MARKDOWN_MARKS.sub("", document.text()).split("\n")
         document.strong = [False] * len(document.lines)
     heading = _heading_layer(document)
-    return paragraphs_of(document.text()), heading
+    return paragraphs_of(document.text()), heading, (left_out,) if left_out else ()
 
 
 def text_draft(data: bytes, source: str, markdown: bool) -> Draft:
@@ -123,14 +160,15 @@ def text_draft(data: bytes, source: str, markdown: bool) -> Draft:
     front = split_front_matter(text, source)
     warnings = decoded.warnings
     lines = front.body.split("\n")
-    document = _Lines(lines, [False] * len(lines), front.body_line)
+    places = list(range(front.body_line, front.body_line + len(lines)))
+    document = _Lines(lines, [False] * len(lines), places)
     if front.yaml_text is not None:
         fields, found = read_fields(yamlsource.parse(front.yaml_text, source, line_offset=1))
         own, warnings = Layer(ORIGIN_FRONT_MATTER, fields), warnings + found
     else:
         own = _labelled_layer(document, source, word=False)
-    paragraphs, heading = _spoken(document, markdown)
-    return Draft(paragraphs, decoded.encoding, _layers(own, heading), warnings)
+    paragraphs, heading, left_out = _spoken(document, markdown)
+    return Draft(paragraphs, decoded.encoding, _layers(own, heading), warnings, left_out)
 
 
 def _layers(*layers: Layer | None) -> tuple[Layer, ...]:
@@ -165,7 +203,7 @@ def _fields_table(rows: list[list[str]], source: str) -> tuple[Layer, tuple[Diag
         if len(cells) < 2 or not cells[0].strip():
             continue
         label = cells[0].strip().rstrip(":").strip()
-        name = field_named(label)
+        name = entry_field(label)
         parts = [part.strip() for part in cells[1].split("\n") if part.strip()]
         value = (", " if name == "zones" else " ").join(parts)
         if name is None:
@@ -209,19 +247,29 @@ def _property_layers(properties: dict[str, str]) -> list[Layer]:
 
 def word_draft(path: Path, source: str) -> Draft:
     word = read_word(path, source)
-    lines, strong = [], []
-    for paragraph, set_off in zip(word.paragraphs, word.strong, strict=True):
+    lines, strong, places = [], [], []
+    for number, (paragraph, set_off) in enumerate(
+        zip(word.paragraphs, word.strong, strict=True), 1
+    ):
         for line in paragraph.split("\n"):
             lines.append(line)
             strong.append(set_off)
+            places.append(number)
         lines.append("")  # paragraphs stay paragraphs
         strong.append(False)
-    document = _Lines(lines, strong)
+        places.append(number)
+    document = _Lines(lines, strong, places, unit="đoạn")
     table, warnings = _table_layer(word.top_tables, source)
     labelled = _labelled_layer(document, source, word=True)
-    paragraphs, heading = _spoken(document, markdown=False)
+    paragraphs, heading, left_out = _spoken(document, markdown=False)
+    tables = [closing.closing_table(rows) for rows in word.end_tables]
+    left_out += tuple(
+        f"{_left_out(found, 'bảng cuối văn bản')}{_ends_with(document)}"
+        for found in tables
+        if found
+    )
     layers = _layers(table, labelled, *_property_layers(word.properties), heading)
-    return Draft(paragraphs, word.encoding, layers, warnings)
+    return Draft(paragraphs, word.encoding, layers, warnings, left_out)
 
 
 def _first_line_as_title(paragraphs: list[str]) -> tuple[str, list[str]]:

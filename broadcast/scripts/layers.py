@@ -17,7 +17,13 @@ from typing import Any
 
 from broadcast import yamlsource
 from broadcast.diagnostics import Diagnostic, InputError, Severity
-from broadcast.scripts.labels import VIETNAMESE_NAMES, Entry, as_yaml
+from broadcast.scripts.labels import (
+    VIETNAMESE_NAMES,
+    Entry,
+    as_yaml,
+    split_ranges,
+    validity_problem,
+)
 from broadcast.scripts.metadata import Metadata, read_fields
 from broadcast.scripts.model import Priority, Script
 
@@ -117,15 +123,25 @@ def entries_layer(
 ) -> Layer:
     """The fields of labelled lines or table rows, validated as front matter is; every
     problem is placed on the entry's own line (or named by its row), ``hint`` added. Only
-    known labels make entries, so no unknown-key warning can arise."""
-    if not entries:
-        return Layer(origin, {})
-    try:
-        fields, _ = read_fields(yamlsource.parse(as_yaml(entries), source))
-    except InputError as exc:
-        placed = [_placed(d, entries, locate, hint) for d in exc.diagnostics]
-        raise InputError(placed) from exc
+    known labels make entries, so no unknown-key warning can arise. A ``Hiệu lực`` entry
+    gives both ends of the validity."""
+    entries, unread = split_ranges(entries)
+    problems = [_unread_validity(entry, source, locate, hint) for entry in unread]
+    fields: dict[str, Any] = {}
+    if entries:
+        try:
+            fields, _ = read_fields(yamlsource.parse(as_yaml(entries), source))
+        except InputError as exc:
+            problems += [_placed(d, entries, locate, hint) for d in exc.diagnostics]
+    if problems:
+        raise InputError(problems)
     return Layer(origin, fields)
+
+
+def _unread_validity(entry: Entry, source: str, locate: Locate, hint: str) -> Diagnostic:
+    line, where = locate(entry)
+    message = f'{where} "{entry.label}": {validity_problem(entry)}{hint}'
+    return Diagnostic(source, line, None, "bad_validity_line", message)
 
 
 _PRIORITY_SHOWN = {

@@ -94,6 +94,9 @@ class Script:
     recording: Path | None = None  # absolute path of the announcer's audio, for recordings
     recording_seconds: float | None = None
     warnings: tuple[Diagnostic, ...] = field(default=())
+    # Parts of the file not spoken that the board should know of, each with where it is:
+    # 'dòng 14–20: phần cuối văn bản (nơi nhận, chữ ký) không đọc lên loa; …'
+    left_out: tuple[str, ...] = ()
 
     @property
     def characters(self) -> int:

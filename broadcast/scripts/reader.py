@@ -39,6 +39,7 @@ class _Draft:
     metadata: Metadata
     origins: tuple[tuple[str, str], ...]
     warnings: tuple[Diagnostic, ...]
+    left_out: tuple[str, ...] = ()
 
 
 def source_name(path: Path, paths: ProjectPaths) -> str:
@@ -157,16 +158,24 @@ def _text_or_word(path: Path, source: str, sidecar: Layer | None = None) -> _Dra
     draft = _draft(path, source)
     title, body, merged = compose(draft, [sidecar] if sidecar else [], source)
     warnings = draft.warnings + merged.warnings
-    return _Draft(title, body, draft.encoding, merged.metadata, merged.origins, warnings)
+    return _Draft(
+        title, body, draft.encoding, merged.metadata, merged.origins, warnings, draft.left_out
+    )
 
 
 def read_wording(path: Path, source: str) -> tuple[str, str]:
     """Title and body of a text or Word file outside the drop folder (an announcement's file,
     checked by ``announcement_file``), decoded and cleaned exactly as scripts are;
     ``InputError`` when it cannot be read."""
+    title, body, _ = read_wording_noted(path, source)
+    return title, body
+
+
+def read_wording_noted(path: Path, source: str) -> tuple[str, str, tuple[str, ...]]:
+    """As ``read_wording``, with what was left out unspoken (``Script.left_out``)."""
     announcement_file(path, source)
     draft = _text_or_word(path, source)
-    return draft.title, draft.body
+    return draft.title, draft.body, draft.left_out
 
 
 def _sidecar_layer(
@@ -234,6 +243,7 @@ def _script(
         recording=recording.resolve() if recording else None,
         recording_seconds=seconds,
         warnings=draft.warnings,
+        left_out=draft.left_out,
     )
 
 

@@ -1,7 +1,8 @@
 """Text of a Word ``.docx`` script: paragraphs in order, legacy-font runs converted to Unicode,
-the table at the top (the board's field | value header) and the document's properties.
+the table at the top (the board's field | value header), the tables at the end (an official
+notice's recipients | signature) and the document's properties.
 
-Tables elsewhere are not read: an official notice's header is laid out as a table (issuing body
+Tables are never spoken: an official notice's header is laid out as a table (issuing body
 | motto), and a table of figures cannot be read aloud as it stands.
 """
 
@@ -31,6 +32,7 @@ class WordText:
     paragraphs: list[str]  # raw, in document order, empty ones included
     strong: list[bool]  # per paragraph: Title or Heading style, or all of it bold
     top_tables: list[list[list[str]]]  # tables before any text: rows of cells' text
+    end_tables: list[list[list[str]]]  # tables after the last text, likewise
     encoding: str  # utf-8, or the legacy font encoding found in its runs
 
 
@@ -130,13 +132,18 @@ def _read_document(document: Document) -> WordText:
     paragraphs: list[str] = []
     strong: list[bool] = []
     top_tables: list[list[list[str]]] = []
+    later: list[tuple[int, Table]] = []  # (paragraphs before it, table)
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             if not any(text.strip() for text in paragraphs):
                 top_tables.append(_rows(item, default, found))
+            else:
+                later.append((len(paragraphs), item))
             continue
         paragraphs.append(_paragraph_text(item, default, found))
         strong.append(_strong(item))
+    texts = [number for number, text in enumerate(paragraphs, 1) if text.strip()]
+    end_tables = [_rows(table, default, found) for before, table in later if before >= texts[-1]]
     legacy_found = sorted(found - {UTF8})
     core = document.core_properties
     properties = {name: (getattr(core, name) or "").strip() for name in _PROPERTIES}
@@ -145,5 +152,6 @@ def _read_document(document: Document) -> WordText:
         paragraphs,
         strong,
         top_tables,
+        end_tables,
         "+".join(legacy_found) or UTF8,
     )

@@ -65,9 +65,9 @@ FEEDBACK_CASES = [
         "front matter `topic: cchcc` (a topic mistyped)",
         lambda p: edit(p, TIN, "topic: cchc", "topic: cchcc"),
         Outcome.WARNED,
-        'scripts_vi/tin.md: cảnh báo: chủ đề "cchcc" không có trong schedules.yaml; bài chỉ được '
-        'chọn ở chương trình không lọc chủ đề. Có phải ý bạn là "cchc"? Các chủ đề: cchc (Cải '
-        "cách hành chính)",
+        'scripts_vi/tin.md:3: cảnh báo: chủ đề "cchcc" không có trong schedules.yaml; bài chỉ '
+        'được chọn ở chương trình không lọc chủ đề. Có phải ý bạn là "cchc"? Các chủ đề: cchc '
+        "(Cải cách hành chính)",
         accepted=_taken("tin"),
     ),
     FileCase(

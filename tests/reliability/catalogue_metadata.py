@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import docx
 
@@ -54,6 +55,50 @@ def _labelled_txt(paths: ProjectPaths) -> None:
     write(paths, "scripts_vi/cat-dien.txt", f"Chủ đề: cchc\nKhu vực: to-1\n\n{NOTICE}")
 
 
+def _validity_line(paths: ProjectPaths) -> None:
+    head = "Chủ đề: cchc\nHiệu lực: từ 01/12/2030 đến 31/12/2030\n\n"
+    write(paths, "scripts_vi/cat-dien.txt", head + NOTICE)
+
+
+def _validity_set(scripts: dict[str, Script]) -> None:
+    script = scripts["cat-dien"]
+    assert (script.valid_from, script.valid_until) == (date(2030, 12, 1), date(2030, 12, 31))
+    spoken = normalize(f"{script.title}\n\n{script.body}")
+    assert "hiệu lực" not in spoken and "hai nghìn không trăm ba mươi" not in spoken
+
+
+def _topic_kept(scripts: dict[str, Script]) -> None:
+    script = scripts["cat-dien"]
+    assert (script.topic, script.title) == ("cchcc", "Lịch cắt điện")
+
+
+CLOSING = "Nơi nhận:\t\tTM. ỦY BAN NHÂN DÂN\n- Như trên;\t\tCHỦ TỊCH\n- Lưu: VT.\t\tNguyễn Văn An\n"
+
+
+def _closing_txt(paths: ProjectPaths) -> None:
+    write(paths, "scripts_vi/cat-dien.txt", f"{NOTICE}\n{CLOSING}")
+
+
+def _closing_docx(paths: ProjectPaths) -> None:
+    document = docx.Document()
+    for line in NOTICE.strip().split("\n\n"):
+        document.add_paragraph(line)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Nơi nhận:\n- Như trên;\n- Lưu: VT."
+    table.cell(0, 1).text = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n(Đã ký)\nNguyễn Văn An"
+    saved = io.BytesIO()
+    document.save(saved)
+    write(paths, "scripts_vi/cat-dien.docx", saved.getvalue())
+
+
+def _closing_left_out(scripts: dict[str, Script]) -> None:
+    script = scripts["cat-dien"]
+    assert script.body == "Điện lực cắt điện tổ dân phố 1 từ 8 giờ đến 11 giờ."
+    assert script.left_out and "(nơi nhận, chữ ký) không đọc lên loa" in script.left_out[0]
+    spoken = normalize(f"{script.title}\n\n{script.body}")
+    assert "như trên" not in spoken and "chủ tịch" not in spoken and "nguyễn" not in spoken
+
+
 S = Area.SCRIPTS
 CASES = [
     FileCase(
@@ -75,6 +120,57 @@ CASES = [
         'scripts_vi/cat-dien.txt:1: dòng "Hiệu lực đến": ngày valid_until "31/02/2030" không '
         "tồn tại; nếu dòng này là nội dung cần đọc chứ không phải thông tin của bản tin, hãy "
         "viết tiêu đề bản tin lên dòng đầu",
+    ),
+    FileCase(
+        "script-txt-validity-line",
+        S,
+        "`.txt` opening with `Hiệu lực: từ 01/12/2030 đến 31/12/2030` (issue 15: not a label, "
+        "so read aloud, and the script was valid forever)",
+        _validity_line,
+        Outcome.ACCEPTED,
+        "",
+        accepted=_validity_set,
+    ),
+    FileCase(
+        "script-txt-validity-line-unreadable",
+        S,
+        "`.txt` opening with `Hiệu lực: cả tháng 12`",
+        lambda p: write(p, "scripts_vi/cat-dien.txt", f"Hiệu lực: cả tháng 12\n\n{NOTICE}"),
+        Outcome.REFUSED,
+        'scripts_vi/cat-dien.txt:1: dòng "Hiệu lực": "cả tháng 12" không đọc được thành thời '
+        'gian hiệu lực; viết ví dụ "từ 01/12/2026 đến 31/12/2026", "từ 01/12/2026" hoặc '
+        '"đến 31/12/2026" (ngày/tháng/năm); nếu dòng này là nội dung cần đọc chứ không phải '
+        "thông tin của bản tin, hãy viết tiêu đề bản tin lên dòng đầu",
+    ),
+    FileCase(
+        "script-txt-closing-block",
+        S,
+        "`.txt` notice ending with `Nơi nhận:` / `- Như trên;` and `TM. ỦY BAN NHÂN DÂN` / "
+        "`CHỦ TỊCH` / the signer (issue 15: all read aloud)",
+        _closing_txt,
+        Outcome.ACCEPTED,
+        "",
+        accepted=_closing_left_out,
+    ),
+    FileCase(
+        "script-docx-closing-table",
+        S,
+        "`.docx` notice ending with a recipients | signature table",
+        _closing_docx,
+        Outcome.ACCEPTED,
+        "",
+        accepted=_closing_left_out,
+    ),
+    FileCase(
+        "script-txt-unknown-topic-line",
+        S,
+        "`.txt` opening with `Chủ đề: cchcc` (issue 15: the warning named no line)",
+        lambda p: write(p, "scripts_vi/cat-dien.txt", f"Chủ đề: cchcc\n\n{NOTICE}"),
+        Outcome.WARNED,
+        'scripts_vi/cat-dien.txt:1: cảnh báo: chủ đề "cchcc" không có trong schedules.yaml; '
+        'bài chỉ được chọn ở chương trình không lọc chủ đề. Có phải ý bạn là "cchc"? Các chủ '
+        "đề: cchc (Cải cách hành chính)",
+        accepted=_topic_kept,
     ),
     FileCase(
         "script-docx-header-table",

@@ -11,7 +11,7 @@ from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.durations import airtime
 from broadcast.cli.output import print_diagnostics, print_json, print_table, shortened
-from broadcast.cli.reading_doubts import reading_warnings
+from broadcast.cli.reading_doubts import placed_field_problems, reading_warnings
 from broadcast.config import load_config
 from broadcast.config.references import check_script_references, scripts_without_zones
 from broadcast.diagnostics import Diagnostic, InputError, Severity, errors_in
@@ -86,6 +86,7 @@ def _script_record(
         "rendered_seconds": aired.seconds if aired.rendered else None,
         "duration": aired.label,
         "sources": dict(script.field_origins),  # field → where it was written
+        "left_out": list(script.left_out),  # parts of the file not spoken
         "encoding": script.encoding,
         "content_hash": script.content_hash,
         "status": _STATUSES[worst[script.source]] if script.source in worst else STATUS_OK,
@@ -148,7 +149,11 @@ def _config_diagnostics(
     except InputError as exc:
         return list(exc.diagnostics), []
     references = check_script_references(config, folder.scripts)
-    return [*config.warnings, *references], scripts_without_zones(config, folder.scripts)
+    without_zones = scripts_without_zones(config, folder.scripts)
+    return (
+        [*config.warnings, *placed_field_problems(paths, folder.scripts, references)],
+        placed_field_problems(paths, folder.scripts, without_zones),
+    )
 
 
 def _summary(
@@ -182,6 +187,18 @@ def _print_origins(folder: ScriptFolder) -> None:
             print(f"    {line}")
 
 
+def _print_left_out(folder: ScriptFolder) -> None:
+    """What the reader left out of a script (an official notice's closing block), so that
+    nothing the board wrote goes missing unannounced."""
+    noted = [script for script in folder.scripts if script.left_out]
+    if noted:
+        print("\nPhần không đọc lên loa:")
+    for script in noted:
+        print(f"  {script.id}")
+        for note in script.left_out:
+            print(f"    {note}")
+
+
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     folder = load_folder(paths)
     config_diagnostics, zone_errors = _config_diagnostics(paths, folder)
@@ -210,6 +227,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         columns = [*_COLUMNS[:-1], _ENCODING_COLUMN, _COLUMNS[-1]] if legacy else _COLUMNS
         print_table(columns, [_table_row(r) for r in records])
         _print_origins(folder)
+        _print_left_out(folder)
         sys.stdout.flush()  # on a terminal, the messages then come between table and summary
         print_diagnostics(diagnostics, sys.stderr)
         print(summary)
