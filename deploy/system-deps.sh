@@ -28,6 +28,19 @@ if [ "${1:-}" = "--test" ]; then
     if ! compgen -G '/usr/lib/*/alsa-lib/libasound_module_pcm_pulse.so' >/dev/null; then
         needed+=(libasound2-plugins)
     fi
+    # soffice: the report tests convert the Word report to PDF, as the ward's office would
+    # open it; pdftoppm: the README's picture of its first page is made from that PDF.
+    if ! command -v soffice >/dev/null 2>&1; then
+        needed+=(libreoffice-writer)
+    fi
+    if ! command -v pdftoppm >/dev/null 2>&1; then
+        needed+=(poppler-utils)
+    fi
+    # Liberation Serif has the widths of Times New Roman, the font the report asks for: the
+    # PDF is laid out as Word lays it out (DejaVu Serif, the fallback, is wider).
+    if ! compgen -G '/usr/share/fonts/truetype/liberation*/LiberationSerif-Regular.ttf' >/dev/null; then
+        needed+=(fonts-liberation2)
+    fi
 fi
 
 [ ${#needed[@]} -eq 0 ] && exit 0

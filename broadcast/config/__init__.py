@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from broadcast import yamlsource
 from broadcast.config.model import Program, QuietHours, Slot, Zone
 from broadcast.config.programs import parse_programs
+from broadcast.config.report import ReportSettings, parse_report
 from broadcast.config.slots import parse_quiet_hours, parse_slots
 from broadcast.config.timing import check_timing
 from broadcast.config.tts import TtsSettings, parse_tts
@@ -39,6 +40,7 @@ KNOWN_SECTIONS = (
     "slots",
     "quiet_hours",
     "tts",
+    "report",
 )
 
 
@@ -53,6 +55,7 @@ class Config:
     slots: tuple[Slot, ...] = ()
     quiet_hours: QuietHours | None = None
     tts: TtsSettings = field(default_factory=TtsSettings)
+    report: ReportSettings | None = None  # the ward's identity on its period report
     warnings: tuple[Diagnostic, ...] = ()
 
     @property
@@ -158,6 +161,7 @@ def parse_config(text: str, source: str, paths: ProjectPaths) -> Config:
         quiet_hours = parse_quiet_hours(sections.get("quiet_hours"), collector)
     collector.extend(check_timing(slots, quiet_hours, source))
     tts = parse_tts(sections.get("tts"), paths.home, collector)
+    report = parse_report(sections.get("report"), topics, collector)
     if collector.errors:  # in file order, so the list reads along with the file
         raise InputError(
             sorted(collector.errors, key=_line_order) + sorted(collector.warnings, key=_line_order)
@@ -172,6 +176,7 @@ def parse_config(text: str, source: str, paths: ProjectPaths) -> Config:
         slots=slots,
         quiet_hours=quiet_hours,
         tts=tts,
+        report=report,
         warnings=tuple(collector.warnings),
     )
 

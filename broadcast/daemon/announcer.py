@@ -110,7 +110,8 @@ class Announcer:
 
     # Speech is made, and a recording levelled, in a process of its own, as the chime is: the
     # loudness stage needs scipy and pyloudnorm (~70 MB), which would otherwise stay in the
-    # daemon after its first bulletin (bench/idle.py). It costs about half a second per bulletin.
+    # daemon after its first bulletin (bench/idle.py). It costs about a second per bulletin, most
+    # of it importing scipy.signal (bench/bulletin.py).
     def _spoken(self, text: str, settings: TtsSettings) -> np.ndarray:
         result = in_own_process(render_text, self._paths, settings.offline(), text)
         if result.entry is None:

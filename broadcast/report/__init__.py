@@ -5,11 +5,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
-
 from broadcast.clock import Clock
-from broadcast.playlog import Attempt, PlayLog
+from broadcast.playlog import PlayLog
+from broadcast.report.campaigns import campaign_rows, campaign_table
 from broadcast.report.document import (
     BarChart,
     ChainAnchor,
@@ -22,17 +20,8 @@ from broadcast.report.output import FORMATS, save_report
 from broadcast.report.period import Period, parse_period
 from broadcast.report.reconcile import reconcile_days
 from broadcast.report.replan import Timetable
+from broadcast.report.rows import PeriodRows, covered_from, period_rows
 from broadcast.report.tables import Table
-
-# an announcement asked for just before the period may air in it
-_ANNOUNCEMENT_LEAD = timedelta(hours=1)
-
-
-def _covered_from(log: PlayLog, attempts: Sequence[Attempt]) -> date | None:
-    """The first day the log has a row (``attempts``: the period's rows, oldest first), in
-    the log's time zone; ``None`` for an empty log."""
-    moments = [*log.first_logged().values(), *(attempt.occurred_at for attempt in attempts[:1])]
-    return min(moments).astimezone(log.timezone).date() if moments else None
 
 
 def period_report(
@@ -43,31 +32,35 @@ def period_report(
     clock: Clock,
     check_chain: bool = True,
     timetable: Timetable | None = None,
+    rows: PeriodRows | None = None,
 ) -> ReportDocument:
     """The report for ``period`` as of ``clock.now()``; its notes carry the log's head and,
     if asked, its check.
 
     The check reads the whole log, so it grows with the years; the head alone is cheap.
     With the ``timetable`` the summary also compares the log with it, zone by zone, on the
-    days that have ended and that the log covers (an open period says so).
+    days that have ended and that the log covers (an open period says so). ``rows``: the
+    period's rows already read, so a text written beside the tables counts the same rows.
     """
     now = clock.now().astimezone(log.timezone)
-    start, end = period.bounds(log.timezone)
-    attempts = log.attempts(since=start, until=end)
-    named = {attempt.airing.bulletin_id for attempt in attempts}
-    records = {
-        record.id: record
-        for record in log.bulletins(since=start - _ANNOUNCEMENT_LEAD, until=end)
-        if record.requested_at >= start or record.id in named
-    }
+    attempts, records = rows or period_rows(log, period)
     figures = compute_figures(attempts, period, records)
     events, head_hash = log.chain_head()
     chain = ChainAnchor(events, head_hash, log.verify() if check_chain else None)
-    comparison = None
-    if timetable is not None and timetable.config.slots:
-        days = period.ended_days(now.date(), _covered_from(log, attempts))
-        comparison = reconcile_days(timetable, log, days, attempts)
-    return build_document(figures, labels, generated_at=now, chain=chain, comparison=comparison)
+    if timetable is None:
+        return build_document(figures, labels, generated_at=now, chain=chain)
+    days = period.ended_days(now.date(), covered_from(log, attempts))
+    comparison = reconcile_days(timetable, log, days, attempts) if timetable.config.slots else None
+    targets = campaign_rows(timetable.campaigns, figures, days, labels)
+    return build_document(
+        figures,
+        labels,
+        generated_at=now,
+        chain=chain,
+        comparison=comparison,
+        campaigns=campaign_table(targets) if targets else None,
+        known_titles=timetable.titles,
+    )
 
 
 __all__ = [

@@ -6,12 +6,15 @@ and wording cannot drift between them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from broadcast.config.report import ReportSettings
 from broadcast.playlog import VerifyResult
 from broadcast.report.figures import PeriodFigures
 from broadcast.report.labels import Labels
+from broadcast.report.period import Period
 from broadcast.report.reconcile import LineStatus, Reconciliation
 from broadcast.report.tables import Cell, Table, minutes, percent, report_tables
 
@@ -23,7 +26,7 @@ DEFINITIONS = (
     "loa; tỷ lệ thực hiện kế hoạch tính theo lượt tại vùng loa. Thời lượng: phần đã phát ra "
     "loa; bản tin bị ngắt rồi phát lại chỉ tính một lần, không quá độ dài của nó. Lượt chỉ ghi "
     "ra tệp WAV không tính là đã phát. Thông báo khẩn cấp, ưu tiên không thuộc kế hoạch, được "
-    "liệt kê riêng ở mục 7."
+    "liệt kê riêng ở mục {announcements}."
 )
 
 
@@ -49,12 +52,17 @@ class ChainAnchor:
 
 @dataclass(frozen=True)
 class ReportDocument:
-    title: str
+    title: str  # names the ward when known, and says so when the period is still open
     subtitle: str
     summary: tuple[tuple[str, Cell], ...]
-    tables: tuple[Table, ...]
+    tables: tuple[Table, ...]  # the sections, numbered, in the order every format prints
     chart: BarChart
     notes: tuple[str, ...]
+    period: Period
+    generated_at: datetime
+    is_open: bool  # the period has not ended: figures run to ``generated_at``
+    identity: ReportSettings | None = None  # ``report:`` of schedules.yaml, when it loads
+    anchor: str | None = None  # the chain's head and verdict, one sentence (also a note)
 
     def table(self, key: str) -> Table:
         return next(table for table in self.tables if table.key == key)
@@ -96,38 +104,43 @@ def _plan_note(comparison: Reconciliation) -> str:
 ANCHOR_LABEL = "Mã kiểm tra nhật ký (head)"
 
 
-def anchor_note(head_hash: str) -> str:
-    """The log's head as the report saw it: kept with the report, it shows later whether the
-    log still holds every row written until then (a cut or rewritten log does not)."""
+def anchor_sentence(chain: ChainAnchor, generated_at: datetime) -> str:
+    """The log's head as the report saw it, with the check's verdict, in one sentence a printed
+    copy keeps: ``broadcast logs --verify --expect HEAD`` shows later whether the log still
+    holds every row written until then (a cut or rewritten log does not)."""
+    if chain.check is None:
+        state = "chưa kiểm tra (lệnh: broadcast logs --verify)"
+    elif chain.check.problem is None:
+        state = "toàn vẹn"
+    else:
+        state = f"KHÔNG toàn vẹn — {chain.check.problem.message}"
     return (
-        f"{ANCHOR_LABEL}: {head_hash} — giữ cùng báo cáo này; lệnh "
-        f"`broadcast logs --verify --expect {head_hash}` cho biết nhật ký còn giữ nguyên mọi "
-        "bản ghi đến lúc lập báo cáo hay không."
+        f"Nhật ký phát: {chain.events} sự kiện; kiểm tra chuỗi: {state}. {ANCHOR_LABEL}: "
+        f"{chain.head_hash} (lúc {generated_at:%H:%M} ngày {generated_at:%d/%m/%Y}) — giữ cùng "
+        f"báo cáo này; lệnh `broadcast logs --verify --expect {chain.head_hash}` cho biết nhật "
+        "ký còn giữ nguyên mọi bản ghi đến lúc lập báo cáo hay không."
     )
 
 
 def _notes(
     figures: PeriodFigures,
-    chain: ChainAnchor | None,
+    anchor: str | None,
     generated_at: datetime,
     comparison: Reconciliation | None,
+    announcements_section: int,
 ) -> tuple[str, ...]:
-    notes = [DEFINITIONS, f"Lập lúc {generated_at:%H:%M} ngày {generated_at:%d/%m/%Y}."]
+    notes = [
+        DEFINITIONS.format(announcements=announcements_section),
+        f"Lập lúc {generated_at:%H:%M} ngày {generated_at:%d/%m/%Y}.",
+    ]
     if figures.period.is_open(generated_at.date()):
         notes.append(f"Lưu ý: {OPEN_PERIOD}; số liệu tính đến lúc lập báo cáo.")
     if figures.open_rows:
         notes.append(f"{figures.open_rows} bản ghi chưa kết thúc không được tính.")
     if comparison is not None:
         notes.append(_plan_note(comparison))
-    if chain is not None:
-        if chain.check is None:
-            state = "chưa kiểm tra (lệnh: broadcast logs --verify)"
-        elif chain.check.problem is None:
-            state = "toàn vẹn"
-        else:
-            state = f"KHÔNG toàn vẹn — {chain.check.problem.message}"
-        notes.append(f"Nhật ký phát: {chain.events} sự kiện; kiểm tra chuỗi: {state}.")
-        notes.append(anchor_note(chain.head_hash))
+    if anchor is not None:
+        notes.append(anchor)
     return tuple(notes)
 
 
@@ -154,30 +167,47 @@ def build_document(
     generated_at: datetime,
     chain: ChainAnchor | None = None,
     comparison: Reconciliation | None = None,
+    campaigns: Table | None = None,
+    known_titles: Mapping[str, str] | None = None,
 ) -> ReportDocument:
-    """The report; ``comparison``: the log against the timetable on the days compared."""
+    """The report; ``comparison``: the log against the timetable on the days compared;
+    ``campaigns``: the campaign targets' section; ``known_titles``: the folder's titles."""
     period = figures.period
     last_day = period.end_day - timedelta(days=1)
+    is_open = period.is_open(generated_at.date())
     subtitle = f"Từ ngày {period.first_day:%d/%m/%Y} đến ngày {last_day:%d/%m/%Y}"
-    if period.is_open(generated_at.date()):
+    title = REPORT_TITLE + (f" {labels.report.ward_name}" if labels.report else "")
+    title += f" — {period.name_vi}"
+    if is_open:
         subtitle += f" ({OPEN_PERIOD})"
+        title += f" ({OPEN_PERIOD}, số liệu đến ngày {generated_at:%d/%m/%Y})"
     summary = _summary(figures)
     if comparison is not None:
         summary += _plan_summary(comparison)
-    tables = report_tables(figures, labels, comparison)
-    by_topic = tables[0]
+    tables = report_tables(
+        figures, labels, comparison, campaigns=campaigns, known_titles=known_titles
+    )
+    by_topic = next(table for table in tables if table.key == "by_topic")
+    value_column = by_topic.headings.index("Thời lượng phát ra loa (phút)")
     chart = BarChart(
         title="Thời lượng phát ra loa theo chủ đề (phút)",
         axis_title="Phút",
         table_key=by_topic.key,
-        value_column=3,  # "Thời lượng phát ra loa (phút)"
-        bars=tuple((str(row[0]), float(row[3] or 0)) for row in by_topic.rows),
+        value_column=value_column,
+        bars=tuple((str(row[0]), float(row[value_column] or 0)) for row in by_topic.rows),
     )
+    anchor = anchor_sentence(chain, generated_at) if chain is not None else None
+    announcements = next(n for n, t in enumerate(tables, 1) if t.key == "announcements")
     return ReportDocument(
-        title=f"{REPORT_TITLE} — {period.name_vi}",
+        title=title,
         subtitle=subtitle,
         summary=summary,
         tables=tables,
         chart=chart,
-        notes=_notes(figures, chain, generated_at, comparison),
+        notes=_notes(figures, anchor, generated_at, comparison, announcements),
+        period=period,
+        generated_at=generated_at,
+        is_open=is_open,
+        identity=labels.report,
+        anchor=anchor,
     )

@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from broadcast.playlog import Attempt, reason_label_vi
 from broadcast.playlog.model import BulletinRecord
-from broadcast.report.period import Period
+from broadcast.report.period import Period, quarter_start
 from broadcast.report.plays import (
     AiredBulletin,
     PlayState,
@@ -45,6 +45,12 @@ class Tally:
         self.aired += int(aired)
         self.seconds += seconds
         self.to_file += int(to_file)
+
+    def merge(self, other: Tally) -> None:
+        self.planned += other.planned
+        self.aired += other.aired
+        self.seconds += other.seconds
+        self.to_file += other.to_file
 
     @property
     def share(self) -> float | None:
@@ -95,9 +101,11 @@ class PeriodFigures:
     zone_plays: Tally = field(default_factory=Tally)
     by_topic: dict[str | None, Tally] = field(default_factory=dict)  # broadcasts
     by_month: dict[date, Tally] = field(default_factory=dict)  # broadcasts, every month
+    by_quarter: dict[date, Tally] = field(default_factory=dict)  # broadcasts, every quarter
     by_zone: dict[str, Tally] = field(default_factory=dict)  # zone plays
     scripts: dict[str, ScriptTally] = field(default_factory=dict)  # broadcasts, by script
     scripts_heard: int = 0  # scripts heard on at least one zone
+    aired_days: dict[str, list[date]] = field(default_factory=dict)  # by script, each aired
     not_aired: dict[tuple[str, str | None], int] = field(default_factory=dict)  # zone plays
     unheard: list[ZonePlay] = field(default_factory=list)  # zone plays, oldest first
     announcements: list[AiredBulletin] = field(default_factory=list)
@@ -137,7 +145,11 @@ def compute_figures(
     """Figures over ``attempts`` (the log's rows in ``period``, oldest first) and the
     announcements among them (with their records in ``bulletins``, by id)."""
     attempts = list(attempts)
-    figures = PeriodFigures(period, by_month={month: Tally() for month in period.months()})
+    figures = PeriodFigures(
+        period,
+        by_month={month: Tally() for month in period.months()},
+        by_quarter={quarter: Tally() for quarter in period.quarters()},
+    )
     figures.announcements = announcements(attempts, bulletins)
     program = (attempt for attempt in attempts if not is_announcement(attempt))
     heard_scripts: set[str] = set()
@@ -145,14 +157,18 @@ def compute_figures(
         first = plays[0].first
         aired = all(play.state is PlayState.HEARD for play in plays)
         seconds = max(play.seconds for play in plays)
-        month = first.airing.scheduled_at.date().replace(day=1)
+        day = first.airing.scheduled_at.date()
+        month = day.replace(day=1)
         figures.broadcasts.add(aired, seconds)
         figures.by_topic.setdefault(first.airing.topic, Tally()).add(aired, seconds)
         figures.by_month.setdefault(month, Tally()).add(aired, seconds)
+        figures.by_quarter.setdefault(quarter_start(month), Tally()).add(aired, seconds)
         script = figures.scripts.setdefault(
             script_key(first), ScriptTally(title=first.airing.title, topic=first.airing.topic)
         )
         script.add(aired, seconds)
+        if aired:
+            figures.aired_days.setdefault(script_key(first), []).append(day)
         for play in plays:
             heard, to_file = play.state is PlayState.HEARD, play.state is PlayState.TO_FILE
             figures.zone_plays.add(heard, play.seconds, to_file)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from broadcast.config import Config
+from broadcast.config.report import ReportSettings
 
 NO_TOPIC = "(chưa phân loại)"
 
@@ -14,6 +15,12 @@ NO_TOPIC = "(chưa phân loại)"
 class Labels:
     topics: Mapping[str, str] = field(default_factory=dict)
     zones: Mapping[str, str] = field(default_factory=dict)
+    report: ReportSettings | None = None  # the ward's identity and its plan's items
+
+    def plan_mark(self, topic_id: str | None) -> str | None:
+        """``c)``: the plan item ``topic_id`` belongs to, ``None`` when none does."""
+        item = self.report.plan_item(topic_id) if self.report else None
+        return f"{item.mark})" if item else None
 
     def topic(self, topic_id: str | None) -> str:
         if topic_id is None:
@@ -42,4 +49,5 @@ class Labels:
         """
         if config is None:
             return cls()
-        return cls(dict(config.topics), {zone.id: zone.name for zone in config.zones})
+        zones = {zone.id: zone.name for zone in config.zones}
+        return cls(dict(config.topics), zones, config.report)

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 _ROMAN = ("I", "II", "III", "IV")
 _PATTERN = re.compile(r"(?P<year>\d{4})(?:-(?:(?P<kind>[QqHh])(?P<part>\d)|(?P<month>\d{1,2})))?")
+# The forms Vietnamese documents use, read after NFC, case folding and single spaces.
+_OF_YEAR = r"\s*(?:/|năm)\s*(?P<year>\d{4})"
+_VI_QUARTER = re.compile(r"(?:q|quý)\s*(?P<part>[1-4]|iv|i{1,3})" + _OF_YEAR)
+_VI_HALF = re.compile(r"6 tháng (?P<part>đầu|cuối) năm (?P<year>\d{4})")
+_VI_MONTH = re.compile(r"tháng (?P<part>\d{1,2})" + _OF_YEAR)
+_VI_YEAR = re.compile(r"năm (?P<year>\d{4})")
+FORMS_VI = (
+    "2026-Q4, Q4/2026, quý 4/2026 hoặc Quý IV/2026 (quý); 2026-H1, 6 tháng đầu năm 2026 "
+    "hoặc 6 tháng cuối năm 2026 (6 tháng); 2026 hoặc năm 2026 (năm); 2026-11 hoặc "
+    "tháng 11/2026 (tháng)"
+)
 
 
 @dataclass(frozen=True)
@@ -47,19 +59,46 @@ class Period:
             day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
         return months
 
+    def quarters(self) -> list[date]:
+        """First day of each quarter the period touches."""
+        return list(dict.fromkeys(quarter_start(month) for month in self.months()))
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_name(first_day: date) -> str:
+    """``Quý IV/2026``, as a table row names a quarter."""
+    return f"Quý {_ROMAN[(first_day.month - 1) // 3]}/{first_day.year}"
+
 
 def _months(year: int, first: int, count: int) -> tuple[date, date]:
     last = first + count  # month after the period, may be 13
     return date(year, first, 1), date(year + (last - 1) // 12, (last - 1) % 12 + 1, 1)
 
 
+def _canonical(text: str) -> str:
+    """A Vietnamese form rewritten as the canonical key (``Quý IV/2026`` -> ``2026-Q4``)."""
+    said = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    if found := _VI_QUARTER.fullmatch(said):
+        part = found["part"]
+        quarter = int(part) if part.isdigit() else _ROMAN.index(part.upper()) + 1
+        return f"{found['year']}-Q{quarter}"
+    if found := _VI_HALF.fullmatch(said):
+        return f"{found['year']}-H{1 if found['part'] == 'đầu' else 2}"
+    if found := _VI_MONTH.fullmatch(said):
+        return f"{found['year']}-{found['part']}"
+    if found := _VI_YEAR.fullmatch(said):
+        return found["year"]
+    return text.strip()
+
+
 def parse_period(text: str) -> Period:
-    """``2023-Q1``, ``2023-H2``, ``2023`` or ``2023-03``; ``ValueError`` (Vietnamese) else."""
-    match = _PATTERN.fullmatch(text.strip())
-    wrong = ValueError(
-        f'kỳ báo cáo "{text}" không hợp lệ; viết như 2023-Q1 (quý), 2023-H1 (6 tháng), '
-        f"2023 (năm) hoặc 2023-03 (tháng)"
-    )
+    """``2023-Q1``, ``2023-H2``, ``2023`` or ``2023-03``, or the Vietnamese forms of
+    ``FORMS_VI``; ``ValueError`` (Vietnamese) else."""
+    match = _PATTERN.fullmatch(_canonical(text))
+    wrong = ValueError(f'kỳ báo cáo "{text}" không hợp lệ; viết như {FORMS_VI}')
     if not match:
         raise wrong
     year = int(match["year"])

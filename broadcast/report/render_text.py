@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 
 from broadcast.diagnostics import thousands
 from broadcast.report.document import ReportDocument
@@ -21,21 +22,32 @@ def format_number_vi(value: Cell) -> str:
     return value
 
 
-def render_csv(document: ReportDocument) -> str:
-    """Sections one after another, each with its title row; numbers with a decimal point."""
+CSV_LOCALES = ("en", "vi")
+
+
+def _csv_cell_vi(value: Cell) -> Cell:
+    """Excel set to Vietnamese reads "6,5" as a number; digits are left ungrouped, since a
+    "." there would be read as a thousands separator only in that locale."""
+    return f"{value:.1f}".replace(".", ",") if isinstance(value, float) else value
+
+
+def render_csv(document: ReportDocument, locale: str = "en") -> str:
+    """Sections one after another, each with its title row. ``en``: "," between fields and a
+    decimal point; ``vi`` (Excel in the Vietnamese locale): ";" and a decimal comma."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([document.title])
-    writer.writerow([document.subtitle])
-    writer.writerow([])
-    writer.writerows(document.summary)
+    vi = locale == "vi"
+    writer = csv.writer(out, delimiter=";" if vi else ",", lineterminator="\n")
+
+    def rows(found: Iterable[Iterable[Cell]]) -> None:
+        writer.writerows([_csv_cell_vi(v) for v in row] if vi else row for row in found)
+
+    rows([[document.title], [document.subtitle], []])
+    rows(document.summary)
     for table in document.tables:
-        writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow(table.headings)
-        writer.writerows(table.rows)
-    writer.writerow([])
-    writer.writerows([note] for note in document.notes)
+        rows([[], [table.title], table.headings])
+        rows(table.rows)
+    rows([[]])
+    rows([note] for note in document.notes)
     return out.getvalue()
 
 

@@ -36,6 +36,9 @@ class Timetable:
     durations: Mapping[str, float]  # rendered lengths, as the daemon plans with them
     titles: Mapping[str, str]  # every valid script's title, by id
     labels: Labels  # zone and topic names
+    # every valid script with a weekly target, airable or not: a target missed because its
+    # audio could not be made is still missed
+    campaigns: tuple[Script, ...] = ()
 
     @classmethod
     def read(cls, paths: ProjectPaths, config: Config, scripts: Sequence[Script]) -> Timetable:
@@ -46,6 +49,7 @@ class Timetable:
             manifest.planning_durations(),
             {script.id: script.title for script in scripts},
             Labels.from_config(config),
+            tuple(script for script in scripts if script.times_per_week),
         )
 
 

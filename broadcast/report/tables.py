@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from broadcast.report.figures import PeriodFigures, Tally
 from broadcast.report.labels import Labels
+from broadcast.report.period import quarter_name
 from broadcast.report.plays import AiredBulletin
 from broadcast.report.reconcile import NO_RECORD_REASON, LineStatus, Reconciliation
 
@@ -35,6 +37,11 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
 
 
+def is_percent(heading: str) -> bool:
+    """Whether a column (or summary line) holds a percentage: its heading ends in "(%)"."""
+    return heading.endswith("(%)")
+
+
 def minutes(seconds: float) -> float:
     return round(seconds / 60, 1)
 
@@ -52,7 +59,10 @@ def _day_and_time(moment: datetime) -> tuple[str, str]:
 
 
 def _unheard_rows(
-    figures: PeriodFigures, comparison: Reconciliation | None, labels: Labels
+    figures: PeriodFigures,
+    comparison: Reconciliation | None,
+    labels: Labels,
+    known: Mapping[str, str],
 ) -> tuple[tuple[Cell, ...], ...]:
     """Each planned zone play that was not heard: logged, or (on the days compared with the
     timetable) planned and never logged."""
@@ -60,12 +70,14 @@ def _unheard_rows(
     for play in figures.unheard:
         airing = play.first.airing
         result, _ = play.result
-        cells = (labels.zone_and_id(airing.zone), airing.title, result, "; ".join(play.problems))
+        title = _shown_title(airing.script_id, airing.title, figures, known)
+        cells = (labels.zone_and_id(airing.zone), title, result, "; ".join(play.problems))
         found.append((airing.scheduled_at, (*_day_and_time(airing.scheduled_at), *cells)))
     for line in comparison.lines if comparison else ():
         if line.status is LineStatus.NO_RECORD and line.zone is not None:
             zone = labels.zone_and_id(line.zone)
-            cells = (zone, line.title, line.status.label_vi, NO_RECORD_REASON)
+            title = _shown_title(line.script_id, line.title, figures, known)
+            cells = (zone, title, line.status.label_vi, NO_RECORD_REASON)
             found.append((line.at, (*_day_and_time(line.at), *cells)))
     return tuple(cells for _, cells in sorted(found, key=lambda entry: entry[0]))
 
@@ -94,78 +106,156 @@ def _announcement_row(announcement: AiredBulletin, labels: Labels) -> tuple[Cell
     )
 
 
-def report_tables(
-    figures: PeriodFigures, labels: Labels, comparison: Reconciliation | None
-) -> tuple[Table, ...]:
+def _shown_title(
+    script_id: str | None, shown: str, figures: PeriodFigures, known: Mapping[str, str]
+) -> str:
+    """A bulletin's real title where ``shown`` is empty or only its id (a line planned again
+    for a script since removed): the title the log aired it under, else the folder's."""
+    if script_id is None or shown not in ("", script_id):
+        return shown
+    logged = figures.scripts.get(script_id)
+    if logged is not None and logged.title not in ("", script_id):
+        return logged.title
+    return known.get(script_id) or shown
+
+
+def _by_plan_item(figures: PeriodFigures, labels: Labels) -> Table | None:
+    """Broadcasts by the plan's items a) to đ), so the report speaks the plan's language."""
+    if labels.report is None or not labels.report.plan_items:
+        return None
+    rows: list[tuple[Cell, ...]] = []
+    for item in labels.report.plan_items:
+        covered = Tally()
+        for topic in item.topics:
+            covered.merge(figures.by_topic.get(topic, Tally()))
+        rows.append((f"{item.mark})", item.title, *_tally_cells(covered)))
+    outside = Tally()
+    for topic_id, tally in figures.by_topic.items():
+        if labels.plan_mark(topic_id) is None:
+            outside.merge(tally)
+    if outside.planned:
+        rows.append(("–", "Ngoài các mục của Kế hoạch", *_tally_cells(outside)))
+    headings = ("Mục", "Nội dung tuyên truyền theo Kế hoạch", *BROADCAST_HEADINGS)
+    return Table("by_plan_item", "Theo nội dung tuyên truyền của Kế hoạch", headings, tuple(rows))
+
+
+def _by_topic(figures: PeriodFigures, labels: Labels) -> Table:
     topics = sorted(
         figures.by_topic.items(), key=lambda item: (-item[1].seconds, labels.topic(item[0]))
     )
+    if labels.report is None or not labels.report.plan_items:
+        headings: tuple[str, ...] = ("Chủ đề", *BROADCAST_HEADINGS)
+        rows = tuple((labels.topic(topic), *_tally_cells(t)) for topic, t in topics)
+    else:
+        headings = ("Chủ đề", "Mục trong Kế hoạch", *BROADCAST_HEADINGS)
+        rows = tuple(
+            (labels.topic(topic), labels.plan_mark(topic) or "–", *_tally_cells(t))
+            for topic, t in topics
+        )
+    return Table("by_topic", "Theo chủ đề", headings, rows)
+
+
+def _by_quarter(figures: PeriodFigures) -> Table | None:
+    """Half-year and year reports only: a quarter report is its one quarter."""
+    if len(figures.by_quarter) < 2:
+        return None
+    quarters = sorted(figures.by_quarter.items())
+    rows = tuple((quarter_name(quarter), *_tally_cells(t)) for quarter, t in quarters)
+    return Table("by_quarter", "Theo quý", ("Quý", *BROADCAST_HEADINGS), rows)
+
+
+def numbered(tables: Iterable[Table | None]) -> tuple[Table, ...]:
+    """The sections present, numbered in order: "1. Theo chủ đề", …"""
+    present = [table for table in tables if table is not None]
+    return tuple(
+        replace(table, title=f"{number}. {table.title}")
+        for number, table in enumerate(present, start=1)
+    )
+
+
+def report_tables(
+    figures: PeriodFigures,
+    labels: Labels,
+    comparison: Reconciliation | None,
+    *,
+    campaigns: Table | None = None,
+    known_titles: Mapping[str, str] | None = None,
+) -> tuple[Table, ...]:
+    """Every section, numbered; ``known_titles``: the folder's titles by script id."""
+    known = known_titles or {}
     zones = sorted(figures.by_zone.items(), key=lambda item: labels.zone_order(item[0]))
     scripts = sorted(figures.scripts.items(), key=lambda item: (-item[1].aired, item[0]))
     not_aired = sorted(figures.not_aired.items(), key=lambda item: (-item[1], str(item[0])))
-    return (
-        Table(
-            "by_topic",
-            "1. Theo chủ đề",
-            ("Chủ đề", *BROADCAST_HEADINGS),
-            tuple((labels.topic(topic), *_tally_cells(t)) for topic, t in topics),
-        ),
-        Table(
-            "by_zone",
-            "2. Theo vùng loa (lượt tại vùng loa)",
-            ("Vùng loa", *ZONE_HEADINGS),
-            tuple((labels.zone_and_id(zone), *_tally_cells(t), t.to_file) for zone, t in zones),
-        ),
-        Table(
-            "by_month",
-            "3. Theo tháng",
-            ("Tháng", *BROADCAST_HEADINGS),
-            tuple(
-                (f"Tháng {month.month}/{month.year}", *_tally_cells(t))
-                for month, t in sorted(figures.by_month.items())
+    return numbered(
+        (
+            _by_plan_item(figures, labels),
+            _by_topic(figures, labels),
+            Table(
+                "by_zone",
+                "Theo vùng loa (lượt tại vùng loa)",
+                ("Vùng loa", *ZONE_HEADINGS),
+                tuple((labels.zone_and_id(zone), *_tally_cells(t), t.to_file) for zone, t in zones),
             ),
-        ),
-        Table(
-            "scripts",
-            "4. Các bản tin và số lần phát",
-            (
-                "Mã bản tin",
-                "Tiêu đề",
-                "Chủ đề",
-                "Số lần theo kế hoạch",
-                "Số lần phát trọn vẹn ở mọi vùng loa",
-                "Thời lượng phát ra loa (phút)",
+            _by_quarter(figures),
+            Table(
+                "by_month",
+                "Theo tháng",
+                ("Tháng", *BROADCAST_HEADINGS),
+                tuple(
+                    (f"Tháng {month.month}/{month.year}", *_tally_cells(t))
+                    for month, t in sorted(figures.by_month.items())
+                ),
             ),
-            tuple(
-                (key, s.title, labels.topic(s.topic), s.planned, s.aired, minutes(s.seconds))
-                for key, s in scripts
+            Table(
+                "scripts",
+                "Các bản tin và số lần phát",
+                (
+                    "Mã bản tin",
+                    "Tiêu đề",
+                    "Chủ đề",
+                    "Số lần theo kế hoạch",
+                    "Số lần phát trọn vẹn ở mọi vùng loa",
+                    "Thời lượng phát ra loa (phút)",
+                ),
+                tuple(
+                    (
+                        key,
+                        _shown_title(key, s.title, figures, known),
+                        labels.topic(s.topic),
+                        s.planned,
+                        s.aired,
+                        minutes(s.seconds),
+                    )
+                    for key, s in scripts
+                ),
             ),
-        ),
-        Table(
-            "not_aired",
-            "5. Lượt tại vùng loa không phát trọn vẹn ra loa, theo lý do",
-            ("Kết quả", "Lý do", "Số lượt"),
-            tuple((result, reason, count) for (result, reason), count in not_aired),
-        ),
-        Table(
-            "unheard",
-            "6. Danh sách lượt tại vùng loa không phát trọn vẹn ra loa",
-            ("Ngày", "Giờ", "Vùng loa", "Bản tin", "Kết quả", "Lý do"),
-            _unheard_rows(figures, comparison, labels),
-        ),
-        Table(
-            "announcements",
-            "7. Thông báo khẩn cấp, ưu tiên (ngoài kế hoạch)",
-            (
-                "Ngày",
-                "Giờ",
-                "Loại",
-                "Người gửi",
-                "Vùng loa",
-                "Thời lượng đã phát ra loa (giây)",
-                "Kết quả",
-                "Nội dung",
+            campaigns,
+            Table(
+                "not_aired",
+                "Lượt tại vùng loa không phát trọn vẹn ra loa, theo lý do",
+                ("Kết quả", "Lý do", "Số lượt"),
+                tuple((result, reason, count) for (result, reason), count in not_aired),
             ),
-            tuple(_announcement_row(found, labels) for found in figures.announcements),
-        ),
+            Table(
+                "unheard",
+                "Danh sách lượt tại vùng loa không phát trọn vẹn ra loa",
+                ("Ngày", "Giờ", "Vùng loa", "Bản tin", "Kết quả", "Lý do"),
+                _unheard_rows(figures, comparison, labels, known),
+            ),
+            Table(
+                "announcements",
+                "Thông báo khẩn cấp, ưu tiên (ngoài kế hoạch)",
+                (
+                    "Ngày",
+                    "Giờ",
+                    "Loại",
+                    "Người gửi",
+                    "Vùng loa",
+                    "Thời lượng đã phát ra loa (giây)",
+                    "Kết quả",
+                    "Nội dung",
+                ),
+                tuple(_announcement_row(found, labels) for found in figures.announcements),
+            ),
+        )
     )

@@ -144,6 +144,11 @@ def _within(starts: list[datetime], first: date | None, last: date | None) -> li
 
 
 def _wanted(script: Script, monday: date) -> int:
-    days = [monday + timedelta(days=i) for i in range(7)]
+    return weekly_target(script, [monday + timedelta(days=i) for i in range(7)])
+
+
+def weekly_target(script: Script, days: Iterable[date]) -> int:
+    """Airings ``script`` wants over ``days`` of one ISO week: its ``times_per_week`` in
+    proportion to the days it is valid on (the period report counts part of a week)."""
     valid_days = sum(script.is_valid_on(day) for day in days)
     return math.ceil((script.times_per_week or 0) * valid_days / 7)

@@ -66,6 +66,26 @@ def _deep(paths: ProjectPaths) -> None:
     write(paths, SCHEDULES, "zones: " + "[" * 1000 + "]" * 1000 + "\n")
 
 
+# The ward's identity on its period report (issue 16), added after the last line.
+REPORT = """\
+report:
+  issuing_body: ỦY BAN NHÂN DÂN PHƯỜNG LONG ANH
+  ward_name: phường Long Anh
+  place: Long Anh
+  prepared_by: Công chức Văn phòng - Thống kê
+  signer: {authority: [CHỦ TỊCH], name: Lê Văn Chiến}
+  recipients: [UBND Thành phố (b/c)]
+"""
+
+
+SIGNER = "  signer: {authority: [CHỦ TỊCH], name: Lê Văn Chiến}\n"
+
+
+def _report(paths: ProjectPaths, more: str, without: str = "") -> None:
+    section = REPORT.replace(without, "") if without else REPORT
+    edit(paths, SCHEDULES, "  chime: none\n", "  chime: none\n" + section + more)
+
+
 C = Area.SCHEDULES
 L = Area.LEXICON
 CONFIG_CASES = [
@@ -316,5 +336,30 @@ CONFIG_CASES = [
         Outcome.REFUSED,
         'lexicon.yaml:2:7: cách đọc của "zl" chứa "zalo", cũng là một mục trong từ điển; '
         "hãy viết cách đọc bằng lời",
+    ),
+    FileCase(
+        "schedules-report-plan-item-unknown-topic",
+        C,
+        "`report:` plan item naming a topic not in `topics` (`cchh`)",
+        lambda p: _report(p, "  plan_items:\n    a: {title: CCHC, topics: [cchh]}\n"),
+        Outcome.REFUSED,
+        'schedules.yaml:36:31: mục a): chủ đề "cchh" không có trong topics (có phải "cchc"?)',
+    ),
+    FileCase(
+        "schedules-report-number-pattern",
+        C,
+        "`report:` number pattern without `{number}`",
+        lambda p: _report(p, "  number_pattern: BC-UBND\n"),
+        Outcome.REFUSED,
+        'schedules.yaml:35:19: report.number_pattern "BC-UBND" thiếu {number} (chỗ điền số '
+        'văn bản), ví dụ "{number}/BC-UBND"',
+    ),
+    FileCase(
+        "schedules-report-missing-signer",
+        C,
+        "`report:` without `signer`",
+        lambda p: _report(p, "", without=SIGNER),
+        Outcome.REFUSED,
+        'schedules.yaml:29:3: report thiếu khóa "signer"',
     ),
 ]

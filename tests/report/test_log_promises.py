@@ -42,10 +42,10 @@ def anchored_log(tmp_path):
         plays(log, 0, 10)
         report = period_report(log, parse_period("2023-11"), Labels(), clock=REPORTED)
         plays(log, 30, 5)
-    count = next(note for note in report.notes if note.startswith("Nhật ký phát:"))
-    anchor = next(note for note in report.notes if note.startswith("Mã kiểm tra nhật ký (head):"))
-    events = count.removeprefix("Nhật ký phát: ").split(" sự kiện")[0]
-    return paths, int(events), anchor.removeprefix("Mã kiểm tra nhật ký (head): ").split()[0]
+    anchor = next(note for note in report.notes if note.startswith("Nhật ký phát:"))
+    assert anchor == report.anchor
+    events = anchor.removeprefix("Nhật ký phát: ").split(" sự kiện")[0]
+    return paths, int(events), anchor.split("Mã kiểm tra nhật ký (head): ")[1].split()[0]
 
 
 @contextmanager

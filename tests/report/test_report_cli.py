@@ -71,9 +71,9 @@ def test_logs_verify_passes_then_names_the_edited_row(quarter_home, capsys):
 def test_report_writes_the_xlsx_named_after_the_period(quarter_home, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run(quarter_home, "report", "--period", "2023-Q1") == 0
-    sheet = load_workbook(tmp_path / "bao-cao-2023-Q1.xlsx").active
-    assert sheet["A1"].value.endswith("— Quý I năm 2023")
-    assert len(sheet._charts) == 1
+    book = load_workbook(tmp_path / "bao-cao-2023-Q1.xlsx")
+    assert book.active["A1"].value.endswith("— Quý I năm 2023")
+    assert [len(sheet._charts) for sheet in book.worksheets].count(1) == 1
 
 
 def test_report_uses_topic_names_from_the_configuration(quarter_home, capsys):
@@ -148,3 +148,19 @@ def test_without_the_configuration_names_are_ids_and_both_commands_say_why(quart
     captured = capsys.readouterr()
     assert "cảnh báo: không đọc được cấu hình, chủ đề hiện bằng mã:" in captured.err
     assert "| dvc | 2 | 1 |" in captured.out  # the topic id stands for its name
+
+
+def test_report_takes_the_period_as_documents_write_it_and_csv_for_vietnamese_excel(
+    quarter_home, tmp_path, capsys
+):
+    out = tmp_path / "quy-1.csv"
+    argv = ["report", "--period", "Quý I/2023", "--format", "csv", "--out", str(out)]
+    assert run(quarter_home, *argv, "--csv-locale", "vi") == 0
+    assert "Đã lập báo cáo Quý I năm 2023" in capsys.readouterr().out
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert ["to-1", "6", "4", "6,0", "66,7", "0"] in rows
+    with pytest.raises(SystemExit):
+        run(quarter_home, "report", "--period", "quý 5/2023")
+    assert "6 tháng đầu năm 2026" in capsys.readouterr().err

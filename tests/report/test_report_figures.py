@@ -108,6 +108,15 @@ def test_topic_names_come_from_the_configuration_else_the_id(quarter_log):
         ("2023-H2", "6 tháng cuối năm 2023", "2023-07-01", "2024-01-01"),
         ("2023", "Năm 2023", "2023-01-01", "2024-01-01"),
         ("2023-12", "Tháng 12 năm 2023", "2023-12-01", "2024-01-01"),
+        # the forms Vietnamese documents use
+        ("Q4/2026", "Quý IV năm 2026", "2026-10-01", "2027-01-01"),
+        ("quý 4/2026", "Quý IV năm 2026", "2026-10-01", "2027-01-01"),
+        ("Quý IV/2026", "Quý IV năm 2026", "2026-10-01", "2027-01-01"),
+        ("Quý II năm 2026", "Quý II năm 2026", "2026-04-01", "2026-07-01"),
+        ("6 tháng đầu năm 2026", "6 tháng đầu năm 2026", "2026-01-01", "2026-07-01"),
+        ("6 Tháng cuối năm 2026", "6 tháng cuối năm 2026", "2026-07-01", "2027-01-01"),
+        ("năm 2026", "Năm 2026", "2026-01-01", "2027-01-01"),
+        ("tháng 11/2026", "Tháng 11 năm 2026", "2026-11-01", "2026-12-01"),
     ],
 )
 def test_periods(text, name, first, last):
@@ -119,10 +128,13 @@ def test_periods(text, name, first, last):
     )
 
 
-@pytest.mark.parametrize("text", ["2023-Q5", "2023-H3", "2023-13", "Q1-2023", "23"])
-def test_bad_periods_are_explained(text):
-    with pytest.raises(ValueError, match="2023-Q1"):
+@pytest.mark.parametrize(
+    "text", ["2023-Q5", "2023-H3", "2023-13", "Q1-2023", "23", "quý V/2026", "tháng 13/2026"]
+)
+def test_bad_periods_are_explained_with_every_form(text):
+    with pytest.raises(ValueError, match="Q4/2026, quý 4/2026 hoặc Quý IV/2026") as caught:
         parse_period(text)
+    assert "6 tháng đầu năm 2026" in str(caught.value) and "tháng 11/2026" in str(caught.value)
 
 
 def test_a_report_from_a_tampered_log_says_so(quarter_home, quarter_log):

@@ -319,9 +319,10 @@ def written(document, fmt, folder):
     path = folder / f"bao-cao.{fmt}"
     save_report(document, fmt, path)
     if fmt == "xlsx":
-        sheet = load_workbook(path).active
         return [
-            [cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)
+            [cell for cell in row if cell is not None]
+            for sheet in load_workbook(path).worksheets
+            for row in sheet.iter_rows(values_only=True)
         ]
     if fmt == "csv":
         return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
@@ -343,7 +344,7 @@ def test_every_format_prints_the_chain_head(quarter_log, tmp_path):
     """The head, with the command that checks a log against it later, and the event count."""
     events, head = quarter_log.chain_head()
     document = period_report(quarter_log, parse_period("2023-Q1"), LABELS, clock=APRIL)
-    anchor = f"Mã kiểm tra nhật ký (head): {head} — giữ cùng báo cáo này; lệnh "
+    anchor = f"Mã kiểm tra nhật ký (head): {head} (lúc 09:30 ngày 05/04/2023) — giữ cùng báo cáo"
     check = f"`broadcast logs --verify --expect {head}`"
     count = f"Nhật ký phát: {events} sự kiện; kiểm tra chuỗi: toàn vẹn."
     for line in (anchor, check, count):
@@ -352,4 +353,4 @@ def test_every_format_prints_the_chain_head(quarter_log, tmp_path):
         for fmt in ("csv", "xlsx"):
             rows = written(document, fmt, tmp_path)
             assert any(line in str(cell) for row in rows for cell in row), fmt
-        assert line in json.dumps(dataclasses.asdict(document), ensure_ascii=False)
+        assert line in json.dumps(dataclasses.asdict(document), ensure_ascii=False, default=str)
