@@ -13,6 +13,7 @@ from broadcast.report.document import (
     ChainAnchor,
     ReportDocument,
     build_document,
+    log_coverage,
 )
 from broadcast.report.figures import PeriodFigures, Tally, compute_figures
 from broadcast.report.labels import Labels
@@ -47,9 +48,11 @@ def period_report(
     figures = compute_figures(attempts, period, records)
     events, head_hash = log.chain_head()
     chain = ChainAnchor(events, head_hash, log.verify() if check_chain else None)
+    began = covered_from(log, attempts)
+    coverage, _ = log_coverage(period, began)
     if timetable is None:
-        return build_document(figures, labels, generated_at=now, chain=chain)
-    days = period.ended_days(now.date(), covered_from(log, attempts))
+        return build_document(figures, labels, generated_at=now, chain=chain, coverage=coverage)
+    days = period.ended_days(now.date(), began)
     comparison = reconcile_days(timetable, log, days, attempts) if timetable.config.slots else None
     targets = campaign_rows(timetable.campaigns, figures, days, labels)
     return build_document(
@@ -60,6 +63,7 @@ def period_report(
         comparison=comparison,
         campaigns=campaign_table(targets) if targets else None,
         known_titles=timetable.titles,
+        coverage=coverage,
     )
 
 

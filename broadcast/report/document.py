@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from broadcast.config.report import ReportSettings
 from broadcast.playlog import VerifyResult
@@ -20,6 +20,7 @@ from broadcast.report.tables import Cell, Table, minutes, percent, report_tables
 
 REPORT_TITLE = "Báo cáo kết quả tuyên truyền cải cách hành chính trên hệ thống truyền thanh"
 OPEN_PERIOD = "kỳ báo cáo chưa kết thúc"
+NOT_BEGUN = "kỳ báo cáo chưa bắt đầu"
 DEFINITIONS = (
     "Lượt phát: một bản tin phát vào một giờ đã định, trên một hoặc nhiều vùng loa; trọn vẹn "
     "khi mọi vùng loa của nó đã phát hết ra loa. Lượt tại vùng loa: một lượt phát ở một vùng "
@@ -122,19 +123,43 @@ def anchor_sentence(chain: ChainAnchor, generated_at: datetime) -> str:
     )
 
 
+def log_coverage(period: Period, began: date | None) -> tuple[str, bool]:
+    """What the log holds of ``period`` as a sentence (``""``: all of it) and whether it
+    holds any of it; ``began``: the first day the log has a row (``None``: an empty log)."""
+    if began is None:
+        return "Nhật ký phát chưa có bản ghi nào, chưa có số liệu của kỳ báo cáo.", False
+    if began >= period.end_day:
+        return (
+            f"Nhật ký phát của hệ thống bắt đầu ghi từ ngày {began:%d/%m/%Y}, sau khi kỳ báo "
+            "cáo kết thúc; hệ thống không có số liệu của kỳ này.",
+            False,
+        )
+    if began > period.first_day:
+        return (
+            f"Nhật ký phát bắt đầu ghi từ ngày {began:%d/%m/%Y}; số liệu của kỳ tính từ ngày đó.",
+            True,
+        )
+    return "", True
+
+
 def _notes(
     figures: PeriodFigures,
     anchor: str | None,
     generated_at: datetime,
     comparison: Reconciliation | None,
     announcements_section: int,
+    coverage: str,
 ) -> tuple[str, ...]:
     notes = [
         DEFINITIONS.format(announcements=announcements_section),
         f"Lập lúc {generated_at:%H:%M} ngày {generated_at:%d/%m/%Y}.",
     ]
-    if figures.period.is_open(generated_at.date()):
+    if generated_at.date() < figures.period.first_day:
+        notes.append(f"Lưu ý: {NOT_BEGUN}, chưa có số liệu.")
+    elif figures.period.is_open(generated_at.date()):
         notes.append(f"Lưu ý: {OPEN_PERIOD}; số liệu tính đến lúc lập báo cáo.")
+    if coverage:
+        notes.append(coverage)
     if figures.open_rows:
         notes.append(f"{figures.open_rows} bản ghi chưa kết thúc không được tính.")
     if comparison is not None:
@@ -169,16 +194,21 @@ def build_document(
     comparison: Reconciliation | None = None,
     campaigns: Table | None = None,
     known_titles: Mapping[str, str] | None = None,
+    coverage: str = "",
 ) -> ReportDocument:
     """The report; ``comparison``: the log against the timetable on the days compared;
-    ``campaigns``: the campaign targets' section; ``known_titles``: the folder's titles."""
+    ``campaigns``: the campaign targets' section; ``known_titles``: the folder's titles;
+    ``coverage``: what the log holds of the period, a note when not all of it."""
     period = figures.period
     last_day = period.end_day - timedelta(days=1)
     is_open = period.is_open(generated_at.date())
     subtitle = f"Từ ngày {period.first_day:%d/%m/%Y} đến ngày {last_day:%d/%m/%Y}"
     title = REPORT_TITLE + (f" {labels.report.ward_name}" if labels.report else "")
     title += f" — {period.name_vi}"
-    if is_open:
+    if generated_at.date() < period.first_day:  # nothing to count yet, nothing claimed
+        subtitle += f" ({NOT_BEGUN})"
+        title += f" ({NOT_BEGUN})"
+    elif is_open:
         subtitle += f" ({OPEN_PERIOD})"
         title += f" ({OPEN_PERIOD}, số liệu đến ngày {generated_at:%d/%m/%Y})"
     summary = _summary(figures)
@@ -204,7 +234,7 @@ def build_document(
         summary=summary,
         tables=tables,
         chart=chart,
-        notes=_notes(figures, anchor, generated_at, comparison, announcements),
+        notes=_notes(figures, anchor, generated_at, comparison, announcements, coverage),
         period=period,
         generated_at=generated_at,
         is_open=is_open,

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from broadcast.config.report import ReportSettings
 from broadcast.playlog import PlayLog
-from broadcast.report.document import OPEN_PERIOD, REPORT_TITLE
+from broadcast.report.document import NOT_BEGUN, OPEN_PERIOD, REPORT_TITLE, log_coverage
 from broadcast.report.figures import PeriodFigures, Tally, compute_figures
 from broadcast.report.labels import Labels
 from broadcast.report.period import Period, parse_period
@@ -104,19 +104,10 @@ def _coverage(period: Period, now: datetime, began: date | None) -> tuple[str, b
             f"Kỳ báo cáo chưa bắt đầu (từ ngày {_day(period.first_day)}), chưa có số liệu.",
             False,
         )
-    if began is None:
-        return "Nhật ký phát chưa có bản ghi nào, chưa có số liệu của kỳ báo cáo.", False
-    if began >= period.end_day:
-        return (
-            f"Nhật ký phát của hệ thống bắt đầu ghi từ ngày {_day(began)}, sau khi kỳ báo cáo "
-            "kết thúc; hệ thống không có số liệu của kỳ này.",
-            False,
-        )
-    said = []
-    if began > period.first_day:
-        said.append(
-            f"Nhật ký phát bắt đầu ghi từ ngày {_day(began)}; số liệu của kỳ tính từ ngày đó."
-        )
+    held, holds = log_coverage(period, began)
+    if not holds:
+        return held, False
+    said = [held] if held else []
     if period.is_open(now.date()):
         last_day = period.end_day - timedelta(days=1)
         said.append(
@@ -287,7 +278,7 @@ def write_narrative(
     )
     closed = not period.is_open(now.date())
     if not closed:
-        subject += f" ({OPEN_PERIOD})"
+        subject += f" ({NOT_BEGUN if now.date() < period.first_day else OPEN_PERIOD})"
     coverage, holds = _coverage(period, now, began)
     paragraphs = [coverage] if coverage else []
     if holds and began is not None:

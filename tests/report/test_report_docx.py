@@ -263,6 +263,8 @@ def test_a_quarter_the_log_does_not_hold_is_said_so(rows, period, said, quarter_
         _, document, _ = write(log, period, APRIL, tmp_path)
     text = body_text(document)
     assert said in text
+    # the subject under "BÁO CÁO" says a quarter not begun is that, not "not over"
+    assert text[1].endswith("(kỳ báo cáo chưa bắt đầu)") == (period == "2027-Q1")
     assert not any(line.startswith(("So với", "Theo kế hoạch có")) for line in text)
     assert lines(document.tables[-1].rows[0].cells[1])[-1] == "Lê Văn Chiến"
 

@@ -17,7 +17,7 @@ from broadcast.config.report import PlanItem, ReportSettings, Signer
 from broadcast.playlog.store import WARD_TIMEZONE as WARD
 from broadcast.report import Labels, parse_period, period_report, save_report
 from broadcast.report.render_html import render_html
-from broadcast.report.render_text import render_markdown
+from broadcast.report.render_text import render_csv, render_markdown
 from tests.report.test_report_truth import air_whole_day, ward_report
 from tests.report.ward import planned_scripts
 
@@ -177,3 +177,31 @@ def test_every_bulletin_shows_its_title_never_its_file_id(project):
     assert titles and all(not title.startswith("2023-03/") for title in titles)
     listed = {row[3] for row in document.table("unheard").rows}
     assert listed and all(not title.startswith("2023-03/") for title in listed)
+
+
+def test_a_period_the_log_does_not_hold_says_so_in_every_format(quarter_log, tmp_path):
+    """Before the log began (it began on 31/12/2022), partly before, and not yet begun: each
+    format says what the log holds instead of printing zeros as if nothing had aired."""
+    labels = Labels(TOPICS)
+    before = period_report(quarter_log, parse_period("2022-Q3"), labels, clock=APRIL)
+    partly = period_report(quarter_log, parse_period("2022-Q4"), labels, clock=APRIL)
+    future = period_report(quarter_log, parse_period("năm 2024"), labels, clock=APRIL)
+    assert (
+        "Nhật ký phát của hệ thống bắt đầu ghi từ ngày 31/12/2022, sau khi kỳ báo cáo kết "
+        "thúc; hệ thống không có số liệu của kỳ này." in before.notes
+    )
+    assert "Nhật ký phát bắt đầu ghi từ ngày 31/12/2022; số liệu của kỳ tính từ ngày đó." in (
+        partly.notes
+    )
+    # a year not begun claims no figures "up to" today: it has none
+    assert future.title.endswith("— Năm 2024 (kỳ báo cáo chưa bắt đầu)")
+    assert "Lưu ý: kỳ báo cáo chưa bắt đầu, chưa có số liệu." in future.notes
+    for document, said in ((before, before.notes[2]), (future, future.title)):
+        assert said in render_markdown(document) and said in render_html(document)
+        rows = list(csv.reader(io.StringIO(render_csv(document, "vi")), delimiter=";"))
+        assert [said] in rows
+        save_report(document, "xlsx", tmp_path / "bao-cao.xlsx")
+        sheet = load_workbook(tmp_path / "bao-cao.xlsx")["Báo cáo"]
+        assert said in [row[0] for row in sheet.iter_rows(values_only=True)]
+    closed = period_report(quarter_log, parse_period("2023-Q1"), labels, clock=APRIL)
+    assert not [note for note in closed.notes if note.startswith("Nhật ký phát bắt đầu")]

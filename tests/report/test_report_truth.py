@@ -104,7 +104,7 @@ def test_a_report_of_a_period_not_begun_shows_no_rate_at_all(project):
     assert summary["Tỷ lệ thực hiện kế hoạch, theo lượt tại vùng loa (%)"] is None
     assert summary["Theo lịch phát: lượt tại vùng loa theo kế hoạch"] == 0
     assert summary["Theo lịch phát: các ngày đã đối chiếu"].startswith("không có")
-    assert "(kỳ báo cáo chưa kết thúc)" in document.subtitle
+    assert document.subtitle.endswith("(kỳ báo cáo chưa bắt đầu)")  # not "up to today"
     assert "| Theo lịch phát: tỷ lệ thực hiện (%) | – |" in render_markdown(document)
 
 
