@@ -21,6 +21,8 @@ import yaml
 
 from broadcast.diagnostics import Diagnostic, InputError, Severity
 
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
+
 
 @dataclass(frozen=True)
 class Located:
@@ -122,6 +124,8 @@ class Located:
 
     def number(self, what: str = "giá trị") -> float:
         value = self.value if isinstance(self.node, yaml.ScalarNode) else None
+        if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
+            return float(value.strip().replace(",", "."))  # "0,9": how Vietnamese write 0.9
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail("not_number", f"{what} phải là một số, không phải {self._shown()}")
         return float(value)

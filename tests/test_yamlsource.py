@@ -109,3 +109,10 @@ def test_front_matter_mistakes_name_the_line_of_the_script_file():
 def test_a_colon_inside_a_quoted_title_is_fine():
     root = yamlsource.parse('title: "Thông báo: họp tổ"\nat: 07:30\n', "x.yaml")
     assert root.mapping()["title"].text() == "Thông báo: họp tổ"
+
+
+def test_a_decimal_comma_is_a_number_and_a_list_of_numbers_is_not():
+    fields = yamlsource.parse("a: 0,9\nb: -2,5\nc: 1,2,3\n", "f.yaml").mapping()
+    assert (fields["a"].number(), fields["b"].number()) == (0.9, -2.5)
+    with pytest.raises(InputError):
+        fields["c"].number()

@@ -83,7 +83,9 @@ def _priority(value: yamlsource.Located) -> Priority:
 
 
 def _zones(value: yamlsource.Located) -> tuple[str, ...]:
-    zones = tuple(_text(item, "tên vùng phát") for item in value.items("zones"))
+    # "tdp-1, tdp-2" on one line, as the labelled lines take it, is two zones, not one
+    written = (_text(item, "tên vùng phát") for item in value.items("zones"))
+    zones = tuple(zone.strip() for text in written for zone in text.split(",") if zone.strip())
     if not zones:
         raise _at(value, "empty_value", "zones phải nêu ít nhất một vùng phát")
     return zones

@@ -43,7 +43,10 @@ CITATION_BODIES = {"TTg": "thủ tướng chính phủ", "BTC": "bộ tài chín
 
 _CODE_PART = re.compile(r"\d+|[^\W\d_]+")
 _NUMBER_WORD = re.compile(r"(?i:(?<![^\W\d_])số)?[\s:.]*$")
-_ISSUER_AFTER = re.compile(r"\s+(?i:của)(?![^\W\d_])")
+# The issuer named after the code, maybe after its date: "45/KH-UBND ngày 12/3/2026 của UBND"
+_ISSUER_AFTER = re.compile(
+    r"(?:\s+(?i:ngày)\s+\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?)?,?\s+(?i:của)(?![^\W\d_])"
+)
 _SAID_WINDOW = 40  # characters looked back for the document word; longer than any type name
 # "Đề án 06", "Chỉ thị số 05", "Kế hoạch 03": a number after a document word is its number.
 DOCUMENT_WORD = re.compile(

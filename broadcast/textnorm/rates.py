@@ -39,6 +39,7 @@ _TIME_UNITS = frozenset({"giờ", "phút", "giây"})
 
 # "tỷ số 2:1" is a score, read as the two numbers it has always been.
 _SCORE = re.compile(r"(?i:\bt[ỷỉ] số)\s*$")
+_TIMES_SAID = re.compile(r"(?i:(?<![^\W\d_])(?:gấp|nhân))\s*$")  # "tăng gấp x2": said already
 FACTOR = r"(?<![\w.,])[x×](?P<times>\d+(?:,\d+)?)(?![\w]|[.,]\d)"
 # Not a time: the second number is not two digits ("2:1", "1:500", a map's "1:2.000"); right
 # after "tỷ lệ" ("tỷ lệ 1:10", "tỷ lệ: 1:10") even a time's shape is a ratio.
@@ -66,7 +67,9 @@ def factor(line: str, match: re.Match[str], env: Env) -> Token:
     """ "x2", "×3" with no number before: a factor of increase, "gấp hai"."""
     whole, _, fraction = match.group("times").partition(",")
     amount = env.numbers.decimal(whole, fraction) if fraction else env.numbers.cardinal(whole)
-    return Token(match.start(), match.end(), Kind.NUMBER, f"gấp {amount}", "factor")
+    said = context.before(_TIMES_SAID, line, match.start())
+    spoken = amount if said else f"gấp {amount}"
+    return Token(match.start(), match.end(), Kind.NUMBER, spoken, "factor")
 
 
 def ratio(line: str, match: re.Match[str], env: Env) -> Token | None:

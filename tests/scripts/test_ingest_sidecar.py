@@ -111,3 +111,12 @@ def test_a_recordings_sidecar_in_tcvn3_is_decoded_and_its_encoding_shown(project
         "title": "tệp phong-van.yaml",
         "topic": "tệp phong-van.yaml",
     }
+
+
+def test_zones_and_speed_written_as_the_board_types_them_in_a_sidecar(project):
+    """``zones: tdp-1, tdp-2`` was one zone named "tdp-1, tdp-2" (the script aired nowhere) and
+    ``speed: 0,9`` (a Vietnamese decimal comma) was refused."""
+    project.write("mat-dien.txt", "Tin mất điện\n\nNội dung.\n")
+    project.write("mat-dien.yaml", "zones: tdp-1, tdp-2\nspeed: 0,9\n")
+    (script,) = load_folder(project.paths).scripts
+    assert (script.zones, script.speed) == (("tdp-1", "tdp-2"), 0.9)

@@ -119,3 +119,12 @@ def test_explain_names_citation_and_document_number_rules():
     assert ("45/KH-UBND", "citation") in found
     assert ("06", "document_number") in found
     assert all(r.description for r in rewrites)
+
+
+def test_an_issuer_named_after_the_date_is_not_said_twice():
+    """The body letters were read, then the issuer after the date again ("của ủy ban nhân dân
+    ngày … của ủy ban nhân dân phường")."""
+    assert normalize("Kế hoạch số 45/KH-UBND ngày 12/3/2026 của UBND phường") == (
+        "kế hoạch số bốn mươi lăm ngày mười hai tháng ba năm hai nghìn không trăm hai mươi sáu "
+        "của ủy ban nhân dân phường"
+    )

@@ -166,3 +166,12 @@ def test_explain_names_each_rule_of_this_slice_in_vietnamese():
     assert rewrites[("a", "list_marker")].line == 3
     assert rewrites[("CC", "abbreviation")].spoken == "công chức"
     assert all(r.description for r in explain(text))
+
+
+def test_a_factor_after_gap_or_nhan_is_not_said_twice():
+    """ "tăng gấp x2" was read "tăng gấp gấp hai"."""
+    assert normalize("Thu nhập tăng gấp x2 so với năm trước") == (
+        "thu nhập tăng gấp hai so với năm trước"
+    )
+    assert normalize("nhân ×3") == "nhân ba"
+    assert normalize("Sản lượng x2") == "sản lượng gấp hai"
