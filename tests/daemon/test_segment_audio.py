@@ -134,6 +134,21 @@ print(held - anonymous_mb())
 """
 
 
+def _in_a_fresh_interpreter(code: str, *args: str) -> str:
+    """What ``code`` prints when run as the daemon would be: a new process, nothing imported."""
+    run = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=REPOSITORY,
+        env=dict(os.environ, PYTHONPATH=str(REPOSITORY)),
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
 def _ward(tmp_path: Path) -> ProjectPaths:
     (tmp_path / "schedules.yaml").write_text(SCHEDULES, encoding="utf-8")
     return ProjectPaths(tmp_path)
@@ -167,17 +182,8 @@ def test_a_script_plays_its_rendered_file_sample_for_sample(tmp_path):
 def test_the_chime_is_levelled_without_scipy_ever_entering_the_daemon(tmp_path):
     paths = _ward(tmp_path)
     saved = tmp_path / "chime.npy"
-    run = subprocess.run(
-        [sys.executable, "-c", CHIME_IN_A_FRESH_DAEMON, str(paths.home), str(saved)],
-        capture_output=True,
-        text=True,
-        cwd=REPOSITORY,
-        env=dict(os.environ, PYTHONPATH=str(REPOSITORY)),
-        check=False,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "[]"  # neither scipy nor pyloudnorm in the daemon's process
+    output = _in_a_fresh_interpreter(CHIME_IN_A_FRESH_DAEMON, str(paths.home), str(saved))
+    assert output.strip() == "[]"  # neither scipy nor pyloudnorm in the daemon's process
     chime = np.load(saved)
     loudness = load_config(paths).tts.loudness
     np.testing.assert_array_equal(
@@ -219,30 +225,12 @@ def test_an_edited_media_file_airs_in_its_new_version_and_the_old_one_is_let_go(
 def test_audio_buffers_the_daemon_frees_go_back_to_the_system():
     """Without ``for_daemon`` the same process keeps 40 MB of freed buffers (issue 13: memory
     was not returned after programs)."""
-    run = subprocess.run(
-        [sys.executable, "-c", FREED_BUFFERS_IN_A_FRESH_DAEMON],
-        capture_output=True,
-        text=True,
-        cwd=REPOSITORY,
-        env=dict(os.environ, PYTHONPATH=str(REPOSITORY)),
-        check=False,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    assert float(run.stdout) < 5  # MB still held after everything was freed
+    output = _in_a_fresh_interpreter(FREED_BUFFERS_IN_A_FRESH_DAEMON)
+    assert float(output) < 5  # MB still held after everything was freed
 
 
 def test_memory_freed_between_blocks_in_use_goes_back_when_the_air_falls_silent():
     """issue 13: 13 MB more at rest after programs and bulletins (bench/idle.py) until the
     daemon handed the allocator's free pages back once nothing played."""
-    run = subprocess.run(
-        [sys.executable, "-c", FREED_BETWEEN_KEPT_BLOCKS],
-        capture_output=True,
-        text=True,
-        cwd=REPOSITORY,
-        env=dict(os.environ, PYTHONPATH=str(REPOSITORY)),
-        check=False,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    assert float(run.stdout) > 20  # MB of the 32 MB freed between kept blocks given back
+    output = _in_a_fresh_interpreter(FREED_BETWEEN_KEPT_BLOCKS)
+    assert float(output) > 20  # MB of the 32 MB freed between kept blocks given back
