@@ -34,12 +34,9 @@ that one's sinks. Run from the project root:
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,13 +49,11 @@ from bench.idle import (
     REPOSITORY,
     SLOT_EVERY_MINUTES,
     TIMEZONE,
-    UNIT_ENVIRONMENT,
     ZONES,
     busy_slot_times,
-    make_project,
     schedules_text,
+    station,
     stop,
-    wait_until_running,
 )
 from bench.timing import broadcast, ensure_pulseaudio
 from tests.support import virtual_card
@@ -341,46 +336,22 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.bulletins < 1 or not ensure_pulseaudio():
         return 1
-    work = Path(tempfile.mkdtemp(prefix="loa-phuong-bulletin-"))
-    card = virtual_card.install(work / "card")
-    home = work / "ward"
-    home.mkdir()
-    console = work / "daemon-console.log"
-    environment = dict(os.environ, **UNIT_ENVIRONMENT, REALTIME4_CAPTURE_FILE=os.devnull)
     tree = subprocess.run(
         ["git", "-C", str(REPOSITORY), "describe", "--always", "--dirty"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout.strip()
-    try:
-        make_project(home)
-        command = [sys.executable, "-m", "broadcast", "--home", str(home), "run"]
-        with console.open("wb") as output:
-            process = subprocess.Popen(
-                command, cwd=REPOSITORY, env=environment, stdout=output, stderr=subprocess.STDOUT
-            )
-            try:
-                start_up = wait_until_running(process, home / "data" / "status.json")
-                time.sleep(SETTLE_SECONDS)
-                client = client_start(home)
-                sent = run_bulletins(home, card, args.bulletins)
-            except BaseException:
-                stop(process)
-                print(console.read_text("utf-8", errors="replace")[-3000:], file=sys.stderr)
-                raise
-            stop(process)
-        report(sent, tree, start_up, client)
+    with station("loa-phuong-bulletin-", args.keep) as running:
+        time.sleep(SETTLE_SECONDS)
+        client = client_start(running.home)
+        sent = run_bulletins(running.home, running.card, args.bulletins)
+        stop(running.process)
+        report(sent, tree, running.start_seconds, client)
         if problems := broken(sent):
             print("BROKEN RUN: " + "; ".join(problems), file=sys.stderr)
             return 1
         return 0
-    finally:
-        card.stop()
-        if args.keep:
-            print(f"  project kept in {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

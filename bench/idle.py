@@ -45,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -263,6 +264,62 @@ def stop(process: subprocess.Popen) -> int | None:
         return None
 
 
+@dataclass
+class Station:
+    """``broadcast --home HOME run`` on the sample ward and the virtual card, as the unit runs
+    it (no option, the unit's environment); its console output goes to ``console``."""
+
+    home: Path
+    card: virtual_card.VirtualCard
+    process: subprocess.Popen
+    console: Path
+    start_seconds: float  # until its status said ``running``
+
+    def console_tail(self) -> str:
+        return console_tail(self.console)
+
+
+def console_tail(console: Path) -> str:
+    return console.read_text("utf-8", errors="replace")[-3000:]
+
+
+@contextlib.contextmanager
+def station(prefix: str, keep: bool) -> Iterator[Station]:
+    """A running station in a temporary folder (kept with ``keep``). The caller stops it
+    (``stop``) when it wants the exit status; on an error it is stopped here and its console's
+    end printed."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    card = virtual_card.install(work / "card")
+    home = work / "ward"
+    home.mkdir()
+    console = work / "daemon-console.log"
+    # The virtual card's capture file would grow by 384 KB a second of the run: not needed.
+    environment = dict(os.environ, **UNIT_ENVIRONMENT, REALTIME4_CAPTURE_FILE=os.devnull)
+    try:
+        make_project(home)
+        command = [sys.executable, "-m", "broadcast", "--home", str(home), "run"]
+        with console.open("wb") as output:
+            process = subprocess.Popen(
+                command, cwd=REPOSITORY, env=environment, stdout=output, stderr=subprocess.STDOUT
+            )
+            try:
+                start_seconds = wait_until_running(process, home / "data" / "status.json")
+                yield Station(home, card, process, console, start_seconds)
+            except BaseException:
+                stop(process)
+                print(console_tail(console), file=sys.stderr)
+                raise
+            finally:
+                if process.poll() is None:
+                    stop(process)
+    finally:
+        card.stop()
+        if keep:
+            print(f"  project kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def verdict(value: float, target: float) -> str:
     return "met" if value <= target else "MISSED"
 
@@ -327,34 +384,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if not ensure_pulseaudio():
         return 1
-    work = Path(tempfile.mkdtemp(prefix="loa-phuong-idle-"))
-    card = virtual_card.install(work / "card")
-    home = work / "ward"
-    home.mkdir()
-    console = work / "daemon-console.log"
-    # The virtual card's capture file would grow by 384 KB a second of the run: not needed.
-    environment = dict(os.environ, **UNIT_ENVIRONMENT, REALTIME4_CAPTURE_FILE=os.devnull)
-    try:
-        make_project(home)
-        command = [sys.executable, "-m", "broadcast", "--home", str(home), "run"]
-        with console.open("wb") as output:
-            process = subprocess.Popen(
-                command, cwd=REPOSITORY, env=environment, stdout=output, stderr=subprocess.STDOUT
-            )
-            try:
-                start_seconds = wait_until_running(process, home / "data" / "status.json")
-                meter = Meter(process)
-                before, after = Phase("before"), Phase("after")
-                meter.measure(before, time.monotonic() + args.idle_seconds)
-                busy = busy_phase(meter, home, args.busy_minutes)
-                meter.measure(after, time.monotonic() + args.idle_seconds)
-            except BaseException:
-                stop(process)
-                print(console.read_text("utf-8", errors="replace")[-3000:], file=sys.stderr)
-                raise
-            exit_code = stop(process)
-        counts = aired(home)
-        report(before, busy, after, counts, start_seconds)
+    with station("loa-phuong-idle-", args.keep) as running:
+        meter = Meter(running.process)
+        before, after = Phase("before"), Phase("after")
+        meter.measure(before, time.monotonic() + args.idle_seconds)
+        busy = busy_phase(meter, running.home, args.busy_minutes)
+        meter.measure(after, time.monotonic() + args.idle_seconds)
+        exit_code = stop(running.process)
+        counts = aired(running.home)
+        report(before, busy, after, counts, running.start_seconds)
         broken = []
         if exit_code != 0:
             broken.append(f"daemon exit after SIGTERM: {exit_code} (expected 0)")
@@ -364,16 +402,10 @@ def main(argv: list[str] | None = None) -> int:
             broken.append(f"bulletins refused: {busy.bulletins.refused[:2]}")
         if broken:
             print("BROKEN RUN: " + "; ".join(broken), file=sys.stderr)
-            print(console.read_text("utf-8", errors="replace")[-3000:], file=sys.stderr)
+            print(running.console_tail(), file=sys.stderr)
             return 1
         print("  SIGTERM: daemon stopped cleanly (exit 0)")
         return 0
-    finally:
-        card.stop()
-        if args.keep:
-            print(f"  project kept in {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
