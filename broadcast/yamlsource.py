@@ -160,6 +160,8 @@ _TAB_PROBLEM = "found character '\\t' that cannot start any token"
 _NO_SPACE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):(?=[^\s:/])")
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
 _TITLE_KEYS = ("title", "name")  # a value the board writes as a title
+# The line breaks PyYAML counts in its marks (a lone \r is one, as in old Mac files).
+_YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,9 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError, file: str, offset: int) 
         return _syntax_problem(file, None, None, problem)
     place = None
     if exc.problem_mark is not None:
-        place = _explained(text.split("\n"), exc.problem or "", exc.problem_mark, exc.context_mark)
+        place = _explained(
+            _YAML_LINE_BREAK.split(text), exc.problem or "", exc.problem_mark, exc.context_mark
+        )
     place = place or _Place(mark.line, mark.column, problem)
     return _syntax_problem(file, place.line + 1 + offset, place.column + 1, place.message)
 
@@ -258,7 +262,7 @@ def _colon_in_value(line: str, mark: yaml.Mark) -> _Place | None:
 
 def _bad_character(exc: yaml.reader.ReaderError, text: str, file: str, offset: int) -> InputError:
     """PyYAML names a forbidden character by its position only; turn that into a line."""
-    line = text.count("\n", 0, exc.position) + 1 + offset
+    line = len(_YAML_LINE_BREAK.findall(text, 0, exc.position)) + 1 + offset
     shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
     message = f"ký tự điều khiển {shown} không được phép"
     return InputError([Diagnostic(file, line, None, "yaml_syntax", message)])

@@ -93,8 +93,15 @@ def _syntax_problem(text: str, offset: int = 0) -> str:
             "title: a\ntopic: b\ntitle: c\n",
             'lich.yaml:3:1: khóa "title" bị lặp lại (đã có ở dòng 1); giữ một dòng, xóa dòng kia',
         ),
+        (  # old Mac line endings: PyYAML counts a lone \r as a line break, so must we
+            "title: Tiêm chủng\rtopic:y-te\rvalid_until: 2026-12-31\r",
+            'lich.yaml:2:6: lỗi cú pháp YAML: thiếu dấu cách sau dấu hai chấm; viết "topic: y-te"',
+        ),
     ],
-    ids=["colon-in-title", "missing-bracket", "tab", "no-space", "no-space-alone", "quote", "dup"],
+    ids=[
+        *("colon-in-title", "missing-bracket", "tab", "no-space", "no-space-alone", "quote"),
+        *("dup", "lone-cr"),
+    ],
 )
 def test_common_mistakes_are_explained_at_the_line_to_edit(text, expected):
     assert _syntax_problem(text) == expected

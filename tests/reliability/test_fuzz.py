@@ -96,7 +96,9 @@ def document(keys: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 def assert_located(error: InputError, source: str, text: str, offset: int = 0) -> None:
-    lines = text.count("\n") + 2 + offset  # a problem at end of stream sits one line past
+    # PyYAML counts a lone \r, NEL and the Unicode separators as line breaks too.
+    breaks = len(re.findall("\r\n|[\r\n\x85\u2028\u2029]", text))
+    lines = breaks + 2 + offset  # a problem at end of stream sits one line past
     assert error.diagnostics
     for diagnostic in error.diagnostics:
         assert diagnostic.file == source and diagnostic.message
