@@ -30,6 +30,7 @@ RANKS = {
     "config": 4,
     "audio": 5,
     "schedule": 6,
+    "approval": 6,
     "sinks": 7,
     "playlog": 7,
     "control": 7,

@@ -37,6 +37,13 @@ class ManifestEntry:
     audio_hash: str  # sha256 of the WAV file
     frames: int  # 48 kHz samples in the file: a shorter file is damaged
     path: Path = field(compare=False)  # absolute; not stored (the folder may move)
+    # the script's ``content_hash`` when this file was made: the text (or recording) it is
+    # the audio of; ``None`` in a manifest older than approvals, or for ``say``'s text
+    source_hash: str | None = None
+
+    def made_from(self, script: Script) -> bool:
+        """Whether this file is the audio of ``script`` as it reads now."""
+        return self.source_hash == script.content_hash
 
 
 @dataclass

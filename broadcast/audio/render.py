@@ -47,6 +47,7 @@ class TextJob:
     reading: Reading
     voice: str | None  # as the script asks; each engine picks its nearest
     speed: float
+    source_hash: str | None = None  # the script's ``content_hash``: which text it speaks
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class RecordingJob:
 
     script_id: str
     recording: Path
+    source_hash: str | None = None  # the script's ``content_hash``
 
 
 RenderJob = TextJob | RecordingJob  # plain data, so a job can cross to a worker process
@@ -81,8 +83,9 @@ def job_for(script: Script, read: Callable[[str, str], Reading]) -> RenderJob:
     if script.kind is ScriptKind.RECORDING:
         if script.recording is None:
             raise ValueError(f"recording script {script.id!r} names no audio file")
-        return RecordingJob(script.id, script.recording)
-    return TextJob(script.id, read(script.title, script.body), script.voice, script.speed or 1.0)
+        return RecordingJob(script.id, script.recording, script.content_hash)
+    spoken = read(script.title, script.body)
+    return TextJob(script.id, spoken, script.voice, script.speed or 1.0, script.content_hash)
 
 
 def _maker(job: RenderJob, engine: SpeechEngine | None) -> tuple[str | None, str | None]:
@@ -143,7 +146,9 @@ class Renderer:
         if known is not None:
             if known.frames != frames:
                 return None
-            return replace(known, script_id=job.script_id, fell_back=fell_back)
+            return replace(
+                known, script_id=job.script_id, fell_back=fell_back, source_hash=job.source_hash
+            )
         # A file without a manifest record (the manifest was lost): measure it once.
         samples = read_wav(path)
         engine_name, voice = _maker(job, engine)
@@ -161,6 +166,7 @@ class Renderer:
             audio_hash=file_digest(path),
             frames=frames,
             path=path,
+            source_hash=job.source_hash,
         )
         self._by_key[key] = entry
         return entry
@@ -283,6 +289,7 @@ class Renderer:
             audio_hash=audio_hash,
             frames=len(programme.samples),
             path=path,
+            source_hash=job.source_hash,
         )
         self._by_key[key] = entry
         return entry

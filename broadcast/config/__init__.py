@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadcast import yamlsource
+from broadcast.config.approval import ApprovalSettings, parse_approval
 from broadcast.config.model import Program, QuietHours, Slot, Zone
 from broadcast.config.programs import parse_programs
 from broadcast.config.report import ReportSettings, parse_report
@@ -41,6 +42,8 @@ KNOWN_SECTIONS = (
     "quiet_hours",
     "tts",
     "report",
+    "approval",
+    "approvers",
 )
 
 
@@ -56,6 +59,7 @@ class Config:
     quiet_hours: QuietHours | None = None
     tts: TtsSettings = field(default_factory=TtsSettings)
     report: ReportSettings | None = None  # the ward's identity on its period report
+    approval: ApprovalSettings = field(default_factory=ApprovalSettings)
     warnings: tuple[Diagnostic, ...] = ()
 
     @property
@@ -162,6 +166,7 @@ def parse_config(text: str, source: str, paths: ProjectPaths) -> Config:
     collector.extend(check_timing(slots, quiet_hours, source))
     tts = parse_tts(sections.get("tts"), paths.home, collector)
     report = parse_report(sections.get("report"), topics, collector)
+    approval = parse_approval(sections.get("approval"), sections.get("approvers"), collector)
     if collector.errors:  # in file order, so the list reads along with the file
         raise InputError(
             sorted(collector.errors, key=_line_order) + sorted(collector.warnings, key=_line_order)
@@ -177,6 +182,7 @@ def parse_config(text: str, source: str, paths: ProjectPaths) -> Config:
         quiet_hours=quiet_hours,
         tts=tts,
         report=report,
+        approval=approval,
         warnings=tuple(collector.warnings),
     )
 

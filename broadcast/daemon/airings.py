@@ -28,7 +28,7 @@ from broadcast.daemon.inputs import Inputs
 from broadcast.daemon.rehearsal import Rehearsal
 from broadcast.daemon.restart import begin_airing, upcoming_airings
 from broadcast.playlog import Outcome, Reason
-from broadcast.playlog.history import plan_days
+from broadcast.playlog.history import plan_days, plannable
 from broadcast.schedule import Plan, PlanItem
 
 logger = logging.getLogger("broadcast.daemon")
@@ -124,7 +124,7 @@ class AiringScheduler:
     def _plan(self, first_day: date, days: int) -> Plan:
         with self._lock:
             inputs, context, durations = self._current()
-        scripts = context.audio.manifest.airable(inputs.scripts)
+        scripts, _ = plannable(inputs.config, inputs.scripts, context.audio.manifest, context.log)
         return plan_days(
             inputs.config, scripts, first_day, context.log, days=days, durations=durations
         )

@@ -55,6 +55,7 @@ from broadcast.daemon.technician import take_off
 from broadcast.daemon.watcher import Changes, ChangeWatcher
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import open_for_air
+from broadcast.playlog.history import plannable
 from broadcast.scripts.model import Script
 from broadcast.sinks.protocol import AudioSink, ZoneHealth, ZoneSpeakers
 
@@ -173,7 +174,8 @@ class BroadcastDaemon:
         if self.options.rehearsal is None:
             with self._lock:
                 context, durations = self.context, self._durations
-                scripts = context.audio.manifest.airable(self.inputs.scripts)
+                config, manifest = self.inputs.config, context.audio.manifest
+                scripts, _ = plannable(config, self.inputs.scripts, manifest, context.log)
             missed = missed_while_down(
                 context, scripts, durations, self._down_since, self.options.grace
             )

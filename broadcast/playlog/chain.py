@@ -9,6 +9,9 @@ break the chain when a row is completed. So each row takes part in the chain twi
 * its **end event** (``end_seq``) hashes *all* chained columns (``START_FIELDS + END_FIELDS``)
   together with the previous event's hash, at the moment it is completed.
 
+Approvals, revocations and listens (``approval_events``) are events of the same chain: each row
+is written once, whole, and hashed whole (``APPROVAL_FIELDS``) as its own event.
+
 Events are numbered 1, 2, 3 … in the order they were written, whatever row they belong to,
 and ``chain_head`` keeps the last number and hash. Nothing ever rewrites a chained column, so
 completing a row only appends an event and the chain stays valid. ``verify`` replays the
@@ -38,6 +41,7 @@ from operator import itemgetter
 from broadcast.playlog.faults import damaged_pages
 from broadcast.playlog.schema import (
     ADDED_FIELDS,
+    APPROVAL_FIELDS,
     CHAINED_FIELDS,
     END_FIELDS,
     GENESIS_HASH,
@@ -46,6 +50,7 @@ from broadcast.playlog.schema import (
 
 START = "start"
 END = "end"
+APPROVAL = "approval"
 _END_ONLY = frozenset(END_FIELDS + tuple(name for _, end in ADDED_FIELDS for name in end))
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -81,11 +86,18 @@ def event_hash(prev_hash: str, seq: int, kind: str, chained: Sequence[object]) -
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def approval_event_hash(prev_hash: str, seq: int, values: Sequence[object]) -> str:
+    """Hash of one approval event: previous hash, number and its ``APPROVAL_FIELDS``."""
+    text = _ENCODER.encode([prev_hash, seq, APPROVAL, list(values)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     attempt_id: int | None  # the first row found changed or removed
     kind: str  # "changed", "removed" or "corrupt"
     message: str  # Vietnamese, for the reviewer
+    approval_event_id: int | None = None  # an approval event, rather than a play, is at fault
 
 
 @dataclass(frozen=True)
@@ -121,17 +133,34 @@ def _changed(row_id: int) -> ChainProblem:
     return ChainProblem(row_id, "changed", f"bản ghi #{row_id} đã bị sửa sau khi ghi")
 
 
+def _approval_changed(event_id: int) -> ChainProblem:
+    message = f"sự kiện duyệt bài #{event_id} đã bị sửa sau khi ghi"
+    return ChainProblem(None, "changed", message, event_id)
+
+
+def _approval_removed(missing: list[int]) -> ChainProblem:
+    message = f"sự kiện duyệt bài #{missing[0]} đã bị xoá"
+    return ChainProblem(None, "removed", message, missing[0])
+
+
+def _ids_and_gaps(conn: sqlite3.Connection, table: str) -> tuple[list[int], list[int]]:
+    allocated = conn.execute(
+        "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = ?", (table,)
+    ).fetchone()[0]
+    ids = [r[0] for r in conn.execute(f"SELECT id FROM {table} ORDER BY id")]
+    return ids, _missing_ids(ids, allocated)
+
+
 def verify_chain(conn: sqlite3.Connection) -> VerifyResult:
     """Replay the chain; call inside one read transaction so the daemon's writes don't race."""
     damage = damaged_pages(conn)
     if damage is not None:
         return VerifyResult(0, 0, "", ChainProblem(None, "corrupt", damage))
     head_seq, head_hash = conn.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
-    allocated = conn.execute(
-        "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'attempts'"
-    ).fetchone()[0]
-    ids = [r[0] for r in conn.execute("SELECT id FROM attempts ORDER BY id")]
-    missing = _missing_ids(ids, allocated)
+    ids, missing = _ids_and_gaps(conn, "attempts")
+    _, approvals_missing = _ids_and_gaps(conn, "approval_events")
+    if approvals_missing:
+        return VerifyResult(len(ids), 0, GENESIS_HASH, _approval_removed(approvals_missing))
     columns = ", ".join(CHAINED_FIELDS)
     # Two walks along the unique indexes on start_seq and end_seq, merged by number: cheaper
     # than letting SQLite sort the union of both.
@@ -143,13 +172,23 @@ def verify_chain(conn: sqlite3.Connection) -> VerifyResult:
         f"SELECT end_seq, 'end', end_hash, end_seq, {columns} FROM attempts "
         f"WHERE end_seq IS NOT NULL ORDER BY end_seq"
     )
-    events = heapq.merge(starts, ends, key=itemgetter(0))
+    approvals = conn.execute(
+        f"SELECT seq, '{APPROVAL}', hash, NULL, {', '.join(APPROVAL_FIELDS)} "
+        "FROM approval_events ORDER BY seq"
+    )
+    events = heapq.merge(starts, ends, approvals, key=itemgetter(0))
     end_positions = [i for i, name in enumerate(CHAINED_FIELDS) if name in _END_ONLY]
     prev_hash, expected_seq, last_start_id = GENESIS_HASH, 1, 0
     for seq, kind, stored_hash, end_seq, *chained in events:
         row_id = chained[0]
         if seq != expected_seq:
             return VerifyResult(len(ids), expected_seq - 1, prev_hash, _removed(missing, row_id))
+        if kind == APPROVAL:
+            if approval_event_hash(prev_hash, seq, chained) != stored_hash:
+                problem = _approval_changed(row_id)
+                return VerifyResult(len(ids), expected_seq - 1, prev_hash, problem)
+            prev_hash, expected_seq = stored_hash, expected_seq + 1
+            continue
         if kind == START:
             # rows start in id order; an open row must not carry end values
             if row_id < last_start_id or (

@@ -50,8 +50,8 @@ class ChainedRows:
         cursor = self._conn.execute(
             "INSERT INTO attempts (slot_id, program, script_id, title, topic, audio_hash, "
             "engine, voice, zone, scheduled_at, started_at, planned_seconds, bulletin_id, "
-            "resumed_from, start_seq, start_hash) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT seq + 1 FROM chain_head), '')",
+            "resumed_from, approval_id, start_seq, start_hash) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT seq + 1 FROM chain_head), '')",
             (
                 clean_text(airing.slot_id),
                 clean_text(airing.program),
@@ -67,6 +67,7 @@ class ChainedRows:
                 _seconds(airing.planned_seconds),
                 clean_text(airing.bulletin_id),
                 _seconds(airing.resumed_from_seconds),
+                airing.approval_id,
             ),
         )
         attempt_id = cursor.lastrowid

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from broadcast.approval import Judgement, approved_only, judge_all
+from broadcast.audio.manifest import AudioManifest
 from broadcast.config import Config
 from broadcast.paths import ProjectPaths
 from broadcast.playlog.store import PlayLog, database_path
@@ -84,6 +86,17 @@ def plan_as_known(
 
 
 _DAY = timedelta(days=1)
+
+
+def plannable(
+    config: Config, scripts: Sequence[Script], manifest: AudioManifest, log: PlayLog | None
+) -> tuple[list[Script], dict[str, Judgement]]:
+    """The scripts the planner may take, and every script's approval: all that have audio or
+    can have it (``AudioManifest.airable``) and, with ``approval: required``, whose current
+    text (and audio, with ``listen``) is approved. The daemon, ``plan`` and ``check`` ask here."""
+    events = log.approval_events() if log is not None else []
+    judgements = judge_all(scripts, events, config.approval, manifest)
+    return approved_only(manifest.airable(scripts), judgements), judgements
 
 
 @contextmanager

@@ -113,6 +113,7 @@ class BulletinRecord:
     text: str | None = None
     file: str | None = None
     request_id: str | None = None  # the client's id for the request, kept across its retries
+    origin: str | None = None  # where it was sent from: "dòng lệnh trên PC-PHAT (127.0.0.1)"
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ class Airing:
     # where in the item's audio this play begins: the rest of an item a bulletin or a restart
     # cut (``None``: from the beginning)
     resumed_from_seconds: float | None = None
+    # the approval event this play aired under (``approval: required``); ``None`` otherwise
+    approval_id: int | None = None
 
 
 @dataclass(frozen=True)

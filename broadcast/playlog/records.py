@@ -44,13 +44,15 @@ class PlayRecords:
             clean_text(bulletin.text),
             clean_text(bulletin.file),
             bulletin.request_id,
+            clean_text(bulletin.origin),
         )
 
         def write() -> None:
             with self._write():
                 self._conn.execute(
                     "INSERT OR IGNORE INTO bulletins (id, priority, sender, requested_at, "
-                    "zones, title, text, file, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "zones, title, text, file, request_id, origin) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     values,
                 )
 
@@ -107,7 +109,8 @@ class PlayRecords:
     def _bulletins_where(self, clause: str, params: Sequence[object]) -> list[BulletinRecord]:
         with self._reading():
             rows = self._conn.execute(
-                "SELECT id, priority, requested_at, zones, title, sender, text, file, request_id "
+                "SELECT id, priority, requested_at, zones, title, sender, text, file, request_id, "
+                "origin "
                 f"FROM bulletins {clause}",
                 params,
             ).fetchall()
@@ -122,8 +125,9 @@ class PlayRecords:
                 text,
                 file,
                 request_id,
+                origin,
             )
-            for id_, priority, at, zones, title, sender, text, file, request_id in rows
+            for id_, priority, at, zones, title, sender, text, file, request_id, origin in rows
         ]
 
     def aired_plans(

@@ -33,6 +33,7 @@ ATTEMPT_COLUMNS = (
     "to_file",
     "resumed_from",
     "underruns",
+    "approval_id",
 )
 
 
@@ -48,7 +49,7 @@ def moment(text: str | None) -> datetime | None:
 def attempt_from_row(row: tuple) -> Attempt:
     (id_, zone, scheduled, title, script_id, topic, slot_id, program, planned, audio_hash,
      engine, voice, started, ended, aired, outcome, reason, error, bulletin_id, output,
-     to_file, resumed_from, underruns) = row  # fmt: skip
+     to_file, resumed_from, underruns, approval_id) = row  # fmt: skip
     airing = Airing(
         zone=zone,
         scheduled_at=datetime.fromisoformat(scheduled),
@@ -63,6 +64,7 @@ def attempt_from_row(row: tuple) -> Attempt:
         voice=voice,
         bulletin_id=bulletin_id,
         resumed_from_seconds=resumed_from,
+        approval_id=approval_id,
     )
     return Attempt(
         id=id_,

@@ -37,7 +37,12 @@ START_FIELDS_V2 = ("bulletin_id",)
 END_FIELDS_V2 = ("output", "to_file")
 START_FIELDS_V4 = ("resumed_from",)
 END_FIELDS_V4 = ("underruns",)
-ADDED_FIELDS = ((START_FIELDS_V2, END_FIELDS_V2), (START_FIELDS_V4, END_FIELDS_V4))
+START_FIELDS_V6 = ("approval_id",)
+ADDED_FIELDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (START_FIELDS_V2, END_FIELDS_V2),
+    (START_FIELDS_V4, END_FIELDS_V4),
+    (START_FIELDS_V6, ()),
+)
 CHAINED_FIELDS = (
     START_FIELDS + END_FIELDS + tuple(name for start, end in ADDED_FIELDS for name in start + end)
 )
@@ -150,6 +155,53 @@ _V5_STATEMENTS = (
 )
 
 
+# An approval event is one event of the chain, hashed whole when it is written (it never
+# changes after): these columns, in this order.
+APPROVAL_FIELDS = (
+    "id",
+    "kind",
+    "script_id",
+    "at",
+    "by_name",
+    "os_user",
+    "origin",
+    "content_sha256",
+    "text_sha256",
+    "recording_sha256",
+    "airing",
+    "audio_sha256",
+    "comment",
+)
+
+_V6_STATEMENTS = (
+    # the editorial approval chain: approvals, revocations and listens, in the same hash
+    # chain as the plays (``seq`` numbers them among the attempts' events)
+    """CREATE TABLE approval_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('approved', 'revoked', 'listened')),
+        script_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        by_name TEXT NOT NULL,
+        os_user TEXT,
+        origin TEXT,
+        content_sha256 TEXT,
+        text_sha256 TEXT,
+        recording_sha256 TEXT,
+        airing TEXT,
+        audio_sha256 TEXT,
+        comment TEXT,
+        seq INTEGER NOT NULL UNIQUE,
+        hash TEXT NOT NULL
+    )""",
+    "CREATE INDEX approval_events_script ON approval_events (script_id, id)",
+    # the approval a play aired under (``approval_events.id``); NULL for a bulletin, media, or
+    # a ward that does not require approval
+    "ALTER TABLE attempts ADD COLUMN approval_id INTEGER",
+    # where an announcement came from (the command line on which PC, later the web console)
+    "ALTER TABLE bulletins ADD COLUMN origin TEXT",
+)
+
+
 # One step per version: the statements that bring the version before to it.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1_STATEMENTS,
@@ -157,9 +209,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V3_STATEMENTS,
     _V4_STATEMENTS,
     _V5_STATEMENTS,
+    _V6_STATEMENTS,
 )
 LATEST_VERSION = len(MIGRATIONS)
-TABLES = ("attempts", "chain_head", "bulletins", "aired_plans", "script_arrivals")
+TABLES = (
+    "attempts",
+    "chain_head",
+    "bulletins",
+    "aired_plans",
+    "script_arrivals",
+    "approval_events",
+)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from broadcast.config import DEFAULT_TIMEZONE
 from broadcast.paths import ProjectPaths
+from broadcast.playlog.approvals import ApprovalRecords
 from broadcast.playlog.chain import VerifyResult, verify_chain
 from broadcast.playlog.events import ChainedRows
 from broadcast.playlog.faults import damaged_pages, sqlite_unreadable, unreadable
@@ -51,7 +52,7 @@ def database_path(paths: ProjectPaths) -> Path:
     return paths.data_dir / DATABASE_NAME
 
 
-class PlayLog(ChainedRows, PlayRecords):
+class PlayLog(ChainedRows, PlayRecords, ApprovalRecords):
     """The play log; implements ``broadcast.schedule.history.AiringHistory``."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, timezone: tzinfo = WARD_TIMEZONE):
@@ -355,8 +356,9 @@ class PlayLog(ChainedRows, PlayRecords):
         with self._reading():
             found = self._conn.execute(
                 "SELECT start_seq FROM attempts WHERE start_hash = ? "
-                "UNION ALL SELECT end_seq FROM attempts WHERE end_hash = ?",
-                (digest, digest),
+                "UNION ALL SELECT end_seq FROM attempts WHERE end_hash = ? "
+                "UNION ALL SELECT seq FROM approval_events WHERE hash = ?",
+                (digest, digest, digest),
             ).fetchone()
         return None if found is None else int(found[0])
 

@@ -25,7 +25,7 @@ from broadcast.config.model import SegmentKind
 from broadcast.config.references import check_script_references
 from broadcast.diagnostics import errors_in
 from broadcast.paths import ProjectPaths
-from broadcast.playlog.history import open_history, plan_days
+from broadcast.playlog.history import open_history, plan_days, plannable
 from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason
 from broadcast.schedule.labels import clock_label, day_label
 from broadcast.schedule.zone_filter import plan_for_zones
@@ -91,9 +91,10 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     start = args.start or project.clock.now().date()
     with open_history(paths, config) as log:
         manifest = AudioManifest.load(paths)
+        scripts, _ = plannable(config, folder.scripts, manifest, log)
         plan = plan_days(
             config,
-            manifest.airable(folder.scripts),
+            scripts,
             start,
             log,
             days=args.days,
