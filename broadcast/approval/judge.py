@@ -17,7 +17,7 @@ from broadcast.approval.events import ApprovalEvent, EventKind
 from broadcast.approval.fingerprint import Fingerprint, fingerprint_of
 from broadcast.audio.manifest import AudioManifest, ManifestEntry
 from broadcast.config.approval import ApprovalSettings
-from broadcast.scripts.model import Script
+from broadcast.scripts.model import Priority, Script
 
 
 class State(StrEnum):
@@ -47,6 +47,7 @@ class Judgement:
     state: State
     fingerprint: Fingerprint
     required: bool = False  # approval: required in schedules.yaml
+    emergency: bool = False  # the script makes itself an emergency (priority: emergency)
     approval: ApprovalEvent | None = None  # in force (APPROVED, NOT_LISTENED)
     earlier: ApprovalEvent | None = None  # EDITED: the approval of the text before the edit
     revocation: ApprovalEvent | None = None  # REVOKED: the revocation
@@ -56,7 +57,11 @@ class Judgement:
 
     @property
     def airable(self) -> bool:
-        return not self.required or self.state is State.APPROVED
+        """Approved where approval is required; elsewhere anything but an emergency script
+        (only an approved text may air in quiet hours, before everything else)."""
+        if self.required:
+            return self.state is State.APPROVED
+        return not self.emergency
 
     @property
     def approval_id(self) -> int | None:
@@ -67,6 +72,8 @@ class Judgement:
         """Why the planner leaves it out, in Vietnamese ('' when it airs)."""
         if self.airable:
             return ""
+        if not self.required:
+            return "bài khẩn cấp chỉ phát khi bật duyệt bài (approval: required) và đã được duyệt"
         if self.state is State.EDITED:
             return f"đã sửa {', '.join(self.changed)} sau khi duyệt; cần duyệt lại"
         if self.state is State.REVOKED and self.revocation is not None:
@@ -89,7 +96,12 @@ def judge(
     current = fingerprint_of(script)
     audio_hash = audio.audio_hash if audio is not None and audio.made_from(script) else None
     judged = partial(
-        Judgement, script.id, required=settings.required, fingerprint=current, audio_hash=audio_hash
+        Judgement,
+        script.id,
+        required=settings.required,
+        emergency=script.priority is Priority.EMERGENCY,
+        fingerprint=current,
+        audio_hash=audio_hash,
     )
     revocation = next((e for e in reversed(events) if e.kind is EventKind.REVOKED), None)
     after = events[events.index(revocation) + 1 :] if revocation is not None else events

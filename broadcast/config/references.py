@@ -12,7 +12,8 @@ from broadcast import yamlsource
 from broadcast.config import Config
 from broadcast.config.model import NamedScriptSegment
 from broadcast.diagnostics import Diagnostic, Severity
-from broadcast.scripts.model import Script
+from broadcast.scripts.metadata import EMERGENCY_IN_SCRIPT
+from broadcast.scripts.model import Priority, Script
 
 
 def check_script_references(config: Config, scripts: Sequence[Script]) -> list[Diagnostic]:
@@ -70,6 +71,32 @@ def scripts_without_zones(config: Config, scripts: Sequence[Script]) -> list[Dia
                     f"được phát ở đâu. {_known_zones(config)}",
                 )
             )
+    return found
+
+
+def emergencies_without_approval(config: Config, scripts: Sequence[Script]) -> list[Diagnostic]:
+    """An error for each script that makes itself an emergency where texts are not approved
+    (``approval`` off): it would air inside quiet hours and first in every slot, set by anyone
+    who can drop a file. Named at the line that says so, when the reader found one."""
+    if config.approval.required:
+        return []
+    found = []
+    for script in scripts:
+        if script.priority is not Priority.EMERGENCY:
+            continue
+        marked = next((d for d in script.warnings if d.code == EMERGENCY_IN_SCRIPT), None)
+        found.append(
+            Diagnostic(
+                script.source,
+                marked.line if marked else None,
+                None,
+                EMERGENCY_IN_SCRIPT,
+                f"kịch bản ghi mức ưu tiên khẩn cấp nhưng {config.source} không bật duyệt bài "
+                "(approval: required): bài khẩn cấp phát cả trong giờ yên tĩnh và trước mọi bài "
+                "khác nên phải được duyệt; bỏ mức khẩn cấp (viết priority: ưu tiên) hoặc bật "
+                "duyệt bài. Tin khẩn của kỹ thuật viên: broadcast announce --priority emergency",
+            )
+        )
     return found
 
 

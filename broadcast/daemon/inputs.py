@@ -16,15 +16,16 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from broadcast.config import Config, parse_config, read_config_text
-from broadcast.config.references import check_script_references
+from broadcast.config.references import check_script_references, emergencies_without_approval
 from broadcast.diagnostics import Diagnostic, InputError, errors_in
 from broadcast.media.files import atomic_write
 from broadcast.paths import ProjectPaths
 from broadcast.scripts import ScriptFolder, load_folder, read_script, script_id
+from broadcast.scripts.folder import Rejected
 from broadcast.scripts.model import Script
 from broadcast.scripts.reader import SCRIPT_SUFFIXES, sidecar_of, source_name
 from broadcast.textnorm import load_lexicon
@@ -53,15 +54,8 @@ def read_inputs(paths: ProjectPaths, previous: Inputs | None = None) -> Inputs:
     ``InputError``.
     """
     folder = load_folder(paths)  # first: the timetable is judged with the scripts it names
-    scripts = {script.id: script for script in folder.scripts}
     kept_versions = previous.by_id if previous is not None else _saved_scripts(paths, folder)
-    script_problems: list[Diagnostic] = []
-    for rejected in folder.rejected:
-        script_problems.extend(rejected.diagnostics)
-        kept = kept_versions.get(rejected.id)
-        if kept is not None:
-            scripts.setdefault(kept.id, kept)  # a valid file of the same id wins
-    ordered = tuple(scripts[key] for key in sorted(scripts))
+    ordered, script_problems = _assemble(folder, kept_versions)
     problems: list[Diagnostic] = []
     try:
         text, source = read_config_text(paths)
@@ -76,12 +70,50 @@ def read_inputs(paths: ProjectPaths, previous: Inputs | None = None) -> Inputs:
             raise
         problems.extend(errors_in(exc.diagnostics))
         config = fallback
+    refused = _refuse_emergencies(folder, config)
+    if refused is not folder:
+        folder = refused
+        kept_versions = previous.by_id if previous is not None else _saved_scripts(paths, folder)
+        ordered, script_problems = _assemble(folder, kept_versions)
     try:
         load_lexicon(paths)  # only checked here; the render stage reads it itself
     except InputError as exc:
         problems.extend(errors_in(exc.diagnostics))
     _keep_last_good_scripts(paths, folder)
     return Inputs(config, ordered, tuple(errors_in(problems + script_problems)))
+
+
+def _assemble(
+    folder: ScriptFolder, kept_versions: Mapping[str, Script]
+) -> tuple[tuple[Script, ...], list[Diagnostic]]:
+    """The scripts to air from: each valid file, and for an invalid one its kept version."""
+    scripts = {script.id: script for script in folder.scripts}
+    problems: list[Diagnostic] = []
+    for rejected in folder.rejected:
+        problems.extend(rejected.diagnostics)
+        kept = kept_versions.get(rejected.id)
+        if kept is not None:
+            scripts.setdefault(kept.id, kept)  # a valid file of the same id wins
+    return tuple(scripts[key] for key in sorted(scripts)), problems
+
+
+def _refuse_emergencies(folder: ScriptFolder, config: Config) -> ScriptFolder:
+    """With approval off, a script that makes itself an emergency is refused like an invalid
+    file (its previous good version airs); ``check`` says the same."""
+    refused = emergencies_without_approval(config, folder.scripts)
+    if not refused:
+        return folder
+    sources = {diagnostic.file: diagnostic for diagnostic in refused}
+    rejected = [
+        Rejected(s.id, s.source, (sources[s.source],))
+        for s in folder.scripts
+        if s.source in sources
+    ]
+    return replace(
+        folder,
+        scripts=[script for script in folder.scripts if script.source not in sources],
+        rejected=sorted([*folder.rejected, *rejected], key=lambda r: r.source),
+    )
 
 
 def last_good_file(paths: ProjectPaths) -> Path:

@@ -106,6 +106,7 @@ class VerifyResult:
     events: int
     head_hash: str
     problem: ChainProblem | None = None
+    approval_events: int = 0  # approvals, revocations and listens among the events
 
     @property
     def ok(self) -> bool:
@@ -158,7 +159,7 @@ def verify_chain(conn: sqlite3.Connection) -> VerifyResult:
         return VerifyResult(0, 0, "", ChainProblem(None, "corrupt", damage))
     head_seq, head_hash = conn.execute("SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
     ids, missing = _ids_and_gaps(conn, "attempts")
-    _, approvals_missing = _ids_and_gaps(conn, "approval_events")
+    approval_ids, approvals_missing = _ids_and_gaps(conn, "approval_events")
     if approvals_missing:
         return VerifyResult(len(ids), 0, GENESIS_HASH, _approval_removed(approvals_missing))
     columns = ", ".join(CHAINED_FIELDS)
@@ -202,4 +203,4 @@ def verify_chain(conn: sqlite3.Connection) -> VerifyResult:
     events_seen = expected_seq - 1
     if missing or (head_seq, head_hash) != (events_seen, prev_hash):
         return VerifyResult(len(ids), events_seen, prev_hash, _removed(missing, None))
-    return VerifyResult(len(ids), events_seen, prev_hash)
+    return VerifyResult(len(ids), events_seen, prev_hash, approval_events=len(approval_ids))

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from broadcast import yamlsource
-from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError
+from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError, Severity
 from broadcast.scripts.dates import located_date
 from broadcast.scripts.labels import field_named
 from broadcast.scripts.model import Priority, priority_forms, priority_named
@@ -32,9 +32,17 @@ FIELDS = (
 )
 SPEED_RANGE = (0.5, 2.0)
 
-# An emergency airs inside quiet hours and before everything else: only the technician's
-# `broadcast announce --priority emergency` makes one, never a file anyone can drop in.
-_SCRIPT_FORMS = priority_forms(Priority.NORMAL, Priority.PRIORITY)
+# What a wrong priority is told to write: an emergency is the head of the board's to approve
+# (or the technician's ``announce``), not a word to suggest to whoever typed "rất gấp".
+_FORMS = priority_forms(Priority.NORMAL, Priority.PRIORITY)
+# An emergency airs inside quiet hours and before everything else, so a file anyone can drop
+# in may ask for it only where the head of the board approves each text: with approval off,
+# ``check`` and the daemon refuse it (``config.references.emergencies_without_approval``).
+EMERGENCY_IN_SCRIPT = "emergency_in_script"
+_EMERGENCY_NOTE = (
+    "bài khẩn cấp phát cả trong giờ yên tĩnh và trước mọi bài khác; chỉ phát khi Trưởng ban "
+    "biên tập đã duyệt (approval: required trong schedules.yaml)"
+)
 
 
 @dataclass(frozen=True)
@@ -69,16 +77,8 @@ def _text(value: yamlsource.Located, name: str) -> str:
 def _priority(value: yamlsource.Located) -> Priority:
     name = " ".join(unicodedata.normalize("NFC", value.text("priority")).lower().split())
     priority = priority_named(name)
-    if priority is Priority.EMERGENCY:
-        raise _at(
-            value,
-            "emergency_in_script",
-            f'kịch bản không được ghi mức ưu tiên "{name}": tin khẩn cấp do kỹ thuật viên phát '
-            "bằng lệnh broadcast announce --priority emergency; kịch bản chỉ ghi được "
-            f"{_SCRIPT_FORMS}",
-        )
     if priority is None:
-        raise _at(value, "bad_priority", f'mức ưu tiên "{name}" không hợp lệ; viết {_SCRIPT_FORMS}')
+        raise _at(value, "bad_priority", f'mức ưu tiên "{name}" không hợp lệ; viết {_FORMS}')
     return priority
 
 
@@ -146,6 +146,10 @@ def read_fields(root: yamlsource.Located | None) -> tuple[dict[str, Any], tuple[
         if not value.is_null:
             with collector.guard():
                 fields[name] = _field(name, value)
+    if fields.get("priority") is Priority.EMERGENCY:
+        collector.add(
+            found["priority"].diagnostic(EMERGENCY_IN_SCRIPT, _EMERGENCY_NOTE, Severity.WARNING)
+        )
     errors, warnings = _without_column(collector.errors), _without_column(collector.warnings)
     if errors:
         raise InputError(errors + warnings)

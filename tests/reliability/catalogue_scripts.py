@@ -296,12 +296,14 @@ CASES = [
     FileCase(
         "script-front-matter-emergency",
         S,
-        "front matter `priority: emergency` (it would air in quiet hours, first in every slot)",
+        "front matter `priority: emergency` where approval is off (it would air in quiet "
+        "hours, first in every slot; with `approval: required` it waits for approval)",
         lambda p: edit(p, "scripts_vi/tin.md", "zones: [to-1]", "priority: emergency"),
         Outcome.REFUSED,
-        'scripts_vi/tin.md:5: kịch bản không được ghi mức ưu tiên "emergency": tin khẩn cấp do '
-        "kỹ thuật viên phát bằng lệnh broadcast announce --priority emergency; kịch bản chỉ "
-        "ghi được normal (thông thường, bình thường, thường, thấp) hoặc priority (ưu tiên, cao)",
+        "scripts_vi/tin.md:5: kịch bản ghi mức ưu tiên khẩn cấp nhưng schedules.yaml không bật "
+        "duyệt bài (approval: required): bài khẩn cấp phát cả trong giờ yên tĩnh và trước mọi "
+        "bài khác nên phải được duyệt; bỏ mức khẩn cấp (viết priority: ưu tiên) hoặc bật duyệt "
+        "bài. Tin khẩn của kỹ thuật viên: broadcast announce --priority emergency",
     ),
     FileCase(
         "script-duplicate-id",

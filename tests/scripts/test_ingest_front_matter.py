@@ -72,16 +72,16 @@ def test_priority_names_in_english_and_vietnamese(project, value, expected):
 
 
 @pytest.mark.parametrize("value", ["emergency", "Khẩn cấp", "khan cap"])
-def test_a_script_cannot_make_itself_an_emergency(project, value):
-    """An emergency airs in quiet hours and first in every slot: only the technician's
-    ``announce`` makes one, never a file dropped into scripts_vi/."""
-    shown = value.lower()
-    assert problems(project, md(f"title: Tin\npriority: {value}\n")) == [
-        f'scripts_vi/2023-02/dvc.md:3: kịch bản không được ghi mức ưu tiên "{shown}": tin khẩn '
-        "cấp do kỹ thuật viên phát bằng lệnh broadcast announce --priority emergency; kịch bản "
-        "chỉ ghi được normal (thông thường, bình thường, thường, thấp) hoặc priority (ưu tiên, "
-        "cao)"
+def test_an_emergency_script_is_read_with_a_note_that_it_needs_approval(project, value):
+    """An emergency airs in quiet hours and first in every slot: a file may ask for it, and
+    the note at its line says only an approved text airs so (``check`` and the daemon refuse
+    it where approval is off: tests/config/test_emergency_scripts.py)."""
+    script = read_script(project.write("a.md", md(f"title: Tin\npriority: {value}\n")), project.paths)
+    assert script.priority is Priority.EMERGENCY
+    assert [(d.code, d.line, d.severity) for d in script.warnings] == [
+        ("emergency_in_script", 3, Severity.WARNING)
     ]
+    assert "chỉ phát khi Trưởng ban biên tập đã duyệt" in script.warnings[0].message
 
 
 def test_single_zone_is_a_one_element_list(project):

@@ -196,6 +196,7 @@ def _print_verify(
                 "ok": ok,
                 "rows": result.rows,
                 "events": result.events,
+                "approval_events": result.approval_events,
                 "head_hash": result.head_hash,
                 "problem": problem and vars(problem),
                 "expected": expect and {"hash": expect, "found_at_event": found_at},
@@ -205,8 +206,11 @@ def _print_verify(
     if problem is not None:
         print(f"Nhật ký KHÔNG toàn vẹn: {problem.message}", file=sys.stderr)
         return EXIT_INPUT_ERRORS
+    approvals = (
+        f" (trong đó {result.approval_events} sự kiện duyệt bài)" if result.approval_events else ""
+    )
     print(
-        f"Nhật ký toàn vẹn: {result.rows} bản ghi, {result.events} sự kiện; "
+        f"Nhật ký toàn vẹn: {result.rows} bản ghi, {result.events} sự kiện{approvals}; "
         f"mã kiểm tra cuối {result.head_hash}"
     )
     if expect is not None:
