@@ -1,10 +1,12 @@
-"""What the commands that ask the running daemon share: who is asking, one request with its
-failures printed, zones named for people, and ``skip``/``stop``, which differ only in words."""
+"""What the commands that ask the running daemon share: who is asking and from where, one
+request with its failures printed, zones named for people, and ``skip``/``stop``, which differ
+only in words."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import socket
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -23,6 +25,15 @@ def sender() -> str | None:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in a bare service environment
         return None
+
+
+def origin() -> str:
+    """Where a request is sent from, for the log: this program on this computer."""
+    try:
+        host = socket.gethostname()
+    except OSError:
+        host = ""
+    return f"dòng lệnh trên {host}" if host else "dòng lệnh"
 
 
 def ask_daemon(

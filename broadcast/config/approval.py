@@ -50,10 +50,10 @@ def parse_approval(
     if approvers is not None and not approvers.is_null:
         with collector.guard():
             names = _names(approvers)
-    where = approvers if approvers is not None else section
-    if required and not names and where is not None:
+    written = approvers is not None and not approvers.is_null  # its own errors say the rest
+    if required and not written and section is not None:
         collector.add(
-            where.diagnostic(
+            section.diagnostic(
                 "no_approvers",
                 "approval: required cần danh sách người duyệt, ví dụ "
                 'approvers: ["Lê Văn Chiến"] (chỉ người có tên trong danh sách mới duyệt được bài)',

@@ -15,6 +15,7 @@ from broadcast.control.announce import (
     new_request_id,
     parse_announcement,
 )
+from broadcast.control.arguments import seen_from
 from broadcast.control.client import ControlClient, ControlError, DaemonUnavailable
 from broadcast.control.commands import (
     ANNOUNCE,
@@ -30,7 +31,7 @@ from broadcast.control.commands import (
 )
 from broadcast.control.endpoint import Endpoint, endpoint_file, read_endpoint, token_file
 from broadcast.control.protocol import MAX_REQUEST_BYTES, ErrorCode
-from broadcast.control.server import ControlServer, ControlStartError
+from broadcast.control.server import ControlServer, ControlStartError, request_peer
 
 __all__ = [
     "ANNOUNCE",
@@ -61,7 +62,9 @@ __all__ = [
     "parse_cancel",
     "parse_cut",
     "read_endpoint",
+    "request_peer",
     "require_no_args",
+    "seen_from",
     "token_file",
     "without_args",
 ]

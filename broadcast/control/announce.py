@@ -2,7 +2,8 @@
 daemon before anything airs (the channel also serves the web page, so the daemon trusts no one).
 
 Wire form: ``{"text": "…"}`` or ``{"file": "/absolute/path.docx"}``, plus ``"zones": [...]``,
-``"priority": "priority" | "emergency"`` (default ``priority``) and ``"request_id"``: chosen by
+``"priority": "priority" | "emergency"`` (default ``priority``), ``"sender"`` and ``"origin"``
+(who sent it and from where, as the client says) and ``"request_id"``: chosen by
 the client (``new_request_id``) and kept across its retries, so the daemon airs a request once
 however often it arrives (``broadcast.control.commands.once_per_request_id``).
 """
@@ -19,7 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from broadcast.config import Config
-from broadcast.control.arguments import parse_sender, parse_zones, unknown_arguments
+from broadcast.control.arguments import (
+    parse_origin,
+    parse_sender,
+    parse_zones,
+    unknown_arguments,
+)
 from broadcast.diagnostics import Diagnostic, DiagnosticCollector
 from broadcast.scripts.decoding import clean_line_breaks
 from broadcast.scripts.model import CHARS_PER_SECOND, Priority
@@ -29,7 +35,7 @@ from broadcast.scripts.reader import TEXT_SUFFIXES, WORD_SUFFIX
 MAX_ANNOUNCE_CHARACTERS = 5_000  # about seven minutes aloud; longer belongs in scripts_vi/
 ANNOUNCE_SUFFIXES = TEXT_SUFFIXES | {WORD_SUFFIX, ".wav", ".mp3"}
 ANNOUNCE_PRIORITIES = (Priority.PRIORITY, Priority.EMERGENCY)
-ANNOUNCE_ARGUMENTS = ("text", "file", "zones", "priority", "sender", "request_id")
+ANNOUNCE_ARGUMENTS = ("text", "file", "zones", "priority", "sender", "origin", "request_id")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
@@ -41,6 +47,9 @@ class Announcement:
     file: Path | None = None  # absolute; an existing regular file with an accepted suffix
     sender: str | None = None  # the account that sent it, as the client says (for the report)
     request_id: str | None = None  # the client's, kept across its retries
+    # where it was sent from: as the client says, then (in the daemon) with the address the
+    # channel saw — an announcement bypasses approval, so the log keeps who and from where
+    origin: str | None = None
 
     def to_args(self) -> dict[str, Any]:
         """The arguments for ``ControlClient.call("announce", **...)``."""
@@ -53,6 +62,8 @@ class Announcement:
             args["sender"] = self.sender
         if self.request_id is not None:
             args["request_id"] = self.request_id
+        if self.origin is not None:
+            args["origin"] = self.origin
         return args
 
 
@@ -182,9 +193,11 @@ def parse_announcement(
     priority = Priority.PRIORITY
     with collector.guard():
         priority = _priority(args.get("priority"))
-    sender = request_id = None
+    sender = request_id = origin = None
     with collector.guard():
         sender = parse_sender(args.get("sender"), _source("sender"))
+    with collector.guard():
+        origin = parse_origin(args.get("origin"), _source("origin"))
     with collector.guard():
         request_id = _request_id(args.get("request_id"))
     collector.raise_if_errors()
@@ -195,4 +208,5 @@ def parse_announcement(
         file=file,
         sender=sender,
         request_id=request_id,
+        origin=origin,
     )

@@ -1,4 +1,5 @@
-"""Checks shared by the commands that take arguments: unknown names, zones, and who sent it.
+"""Checks shared by the commands that take arguments: unknown names, zones, who sent it and
+from where.
 
 Each raises ``InputError`` naming the argument as typed after ``broadcast <command>`` (the
 ``source`` given), so the command line and the daemon word a problem the same way.
@@ -16,6 +17,7 @@ from broadcast.scripts.problems import refused
 from broadcast.yamlsource import did_you_mean
 
 MAX_SENDER_CHARACTERS = 64
+MAX_ORIGIN_CHARACTERS = 120  # a program and a computer's name
 
 
 def unknown_arguments(
@@ -66,12 +68,38 @@ def parse_zones(value: Any, config: Config | None, source: str) -> tuple[str, ..
 
 def parse_sender(value: Any, source: str) -> str | None:
     """The account that sent a request, as the client says (for the log and the report)."""
+    return _short_text(
+        value,
+        source,
+        MAX_SENDER_CHARACTERS,
+        "bad_sender",
+        f"người gửi phải là tên tài khoản (tối đa {MAX_SENDER_CHARACTERS} ký tự)",
+    )
+
+
+def parse_origin(value: Any, source: str) -> str | None:
+    """Where a request was sent from, as the client says: "dòng lệnh trên PC-PHAT"."""
+    return _short_text(
+        value,
+        source,
+        MAX_ORIGIN_CHARACTERS,
+        "bad_origin",
+        f"nơi gửi phải là một dòng chữ ngắn (tối đa {MAX_ORIGIN_CHARACTERS} ký tự)",
+    )
+
+
+def seen_from(origin: str | None, peer: str | None) -> str | None:
+    """``origin`` with the address the channel saw it come from (``"127.0.0.1:50312"``, its
+    port left out: it names nothing once the connection is closed)."""
+    host = (peer.rpartition(":")[0] or peer) if peer else None
+    if origin and host:
+        return f"{origin} ({host})"
+    return origin or host
+
+
+def _short_text(value: Any, source: str, limit: int, code: str, message: str) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_SENDER_CHARACTERS:
-        raise refused(
-            source,
-            "bad_sender",
-            f"người gửi phải là tên tài khoản (tối đa {MAX_SENDER_CHARACTERS} ký tự)",
-        )
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise refused(source, code, message)
     return clean_line_breaks(value).strip()

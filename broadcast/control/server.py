@@ -63,6 +63,14 @@ _BUSY_SEND_SECONDS = 0.2
 _BACKLOG = 128
 
 log = logging.getLogger(__name__)
+# Each proven connection is served on a thread of its own, and its handlers run there: the
+# peer of the request being answered, for a handler that records where a request came from.
+_serving = threading.local()
+
+
+def request_peer() -> str | None:
+    """The address (``host:port``) of the client whose request this thread is answering."""
+    return getattr(_serving, "peer", None)
 
 
 class ControlStartError(Exception):
@@ -258,6 +266,7 @@ class ControlServer:
         connection.close()
 
     def _serve(self, connection: socket.socket, peer: str, pending: bytes) -> None:
+        _serving.peer = peer
         try:
             self._converse(connection, peer, pending)
         except Exception:  # a bug here must not end the thread silently

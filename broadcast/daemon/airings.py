@@ -124,7 +124,8 @@ class AiringScheduler:
     def _plan(self, first_day: date, days: int) -> Plan:
         with self._lock:
             inputs, context, durations = self._current()
-        scripts, _ = plannable(inputs.config, inputs.scripts, context.audio.manifest, context.log)
+        manifest, approvals = context.audio.manifest, context.approval_log
+        scripts, _ = plannable(inputs.config, inputs.scripts, manifest, approvals)
         return plan_days(
             inputs.config, scripts, first_day, context.log, days=days, durations=durations
         )

@@ -141,6 +141,7 @@ class Announcer:
                 text=request.text,
                 file=str(request.file) if request.file is not None else None,
                 request_id=request.request_id,
+                origin=request.origin,
             )
         )
         self._put_on_air(context, bulletin)
@@ -171,6 +172,7 @@ class Announcer:
                 text=record.text,
                 file=Path(record.file) if record.file else None,
                 sender=record.sender,
+                origin=record.origin,
             )
             try:
                 bulletin = self.bulletin(context, request, sent=record)

@@ -40,10 +40,12 @@ def segment_airing(
     audio: SegmentAudio,
     bulletin: Bulletin | None = None,
     resumed_from: float | None = None,
+    approval_id: int | None = None,
 ) -> Airing:
     """The play-log view of one zone's share of a segment (or of a bulletin: all its zones
     share its id and the moment it was received, so it counts as one broadcast). ``audio`` is
-    what this play airs: the rest of the item from ``resumed_from`` seconds, when taken up."""
+    what this play airs: the rest of the item from ``resumed_from`` seconds, when taken up;
+    ``approval_id``: the approval a script's play airs under (``approval_check``)."""
     script = context.scripts.get(segment.script_id) if segment and segment.script_id else None
     if item and segment:
         scheduled = item.start + timedelta(seconds=segment.offset_seconds)
@@ -67,6 +69,7 @@ def segment_airing(
         voice=audio.voice,
         bulletin_id=bulletin.id if bulletin else None,
         resumed_from_seconds=resumed_from,
+        approval_id=approval_id,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +40,22 @@ class AirContext:
     # How late an airing may still start (the daemon's grace period): one waiting for another
     # program on its zones longer than this is logged as missed.
     grace_seconds: float = DEFAULT_GRACE_SECONDS
+    # Where approvals are read (``None``: ``log``): a rehearsal keeps a log of its own, but
+    # what it may air is what the ward approved, in the ward's log.
+    approvals: PlayLog | None = None
+    # The scripts as the daemon holds them now (``None``: ``scripts``): an airing keeps the
+    # context it started with, but the approval check just before each script plays judges
+    # the text as it reads now, edited or not since the airing was planned.
+    current_scripts: Callable[[], Mapping[str, Script]] | None = None
+
+    @property
+    def approval_log(self) -> PlayLog:
+        return self.approvals if self.approvals is not None else self.log
+
+    def script_now(self, script_id: str) -> Script | None:
+        """``script_id`` as the daemon holds it now; as planned if it has left the folder."""
+        current = self.current_scripts() if self.current_scripts is not None else self.scripts
+        return current.get(script_id) or self.scripts.get(script_id)
 
     def play(
         self, samples: np.ndarray, zones: Sequence[str], label: str, at: float | None = None

@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from broadcast.audio.manifest import AudioManifest
@@ -31,12 +32,15 @@ from broadcast.control import (
     parse_announcement,
     parse_cancel,
     parse_cut,
+    request_peer,
+    seen_from,
     without_args,
 )
 from broadcast.daemon.air import AirControl
 from broadcast.daemon.airings import AiringScheduler, Current
 from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.announcer import Announcer
+from broadcast.daemon.approval_watch import ApprovalWatch, approved_ids
 from broadcast.daemon.context import (
     DEFAULT_GRACE_SECONDS,
     DEFAULT_RESUME_BACK_SECONDS,
@@ -123,6 +127,8 @@ class BroadcastDaemon:
         self.log, damaged = open_for_air(paths, now=self.clock.now(), timezone=timezone)
         if damaged is not None:  # airs on a new log; the damaged file is kept aside
             self.alarms.raise_alarm(AlarmCode.PLAYLOG_REPLACED, damaged)
+        rehearsing = self.options.rehearsal is not None
+        self._approvals = ApprovalWatch(paths, self.log, rehearsing, timezone)
         note_arrivals_at_start(
             self.log, self.inputs.scripts, self.clock.now(), paths.home, self._down_since
         )
@@ -169,13 +175,15 @@ class BroadcastDaemon:
         """Go on air: render what has no audio, schedule the plan, start watching and serving."""
         self.started_at = self.clock.now()
         if self.options.render_ahead:
-            self._render_ahead.first_pass()  # audio is never made at air time if avoidable
+            # audio is never made at air time if avoidable (nor refused there as not being
+            # the approved text's)
+            self._render_ahead.first_pass(self._approved_ids)
         self._airings.start(self.started_at)
         if self.options.rehearsal is None:
             with self._lock:
                 context, durations = self.context, self._durations
                 config, manifest = self.inputs.config, context.audio.manifest
-                scripts, _ = plannable(config, self.inputs.scripts, manifest, context.log)
+                scripts, _ = plannable(config, self.inputs.scripts, manifest, context.approval_log)
             missed = missed_while_down(
                 context, scripts, durations, self._down_since, self.options.grace
             )
@@ -230,6 +238,7 @@ class BroadcastDaemon:
             self._beating.join()
         self._heartbeat(stopping=True)
         self.log.close()
+        self._approvals.close()
         self.stopped.set()
         logger.info("đã dừng", extra={"event": "daemon_stopped"})
 
@@ -262,8 +271,28 @@ class BroadcastDaemon:
             excerpt_seconds=rehearsal.excerpt_seconds if rehearsal else None,
             resume_back_seconds=self.options.resume_back_seconds,
             grace_seconds=self.options.grace.total_seconds(),
+            approvals=self._approvals.ward_log,
+            current_scripts=self._scripts_now,
         )
         return context, manifest.planning_durations()
+
+    def _scripts_now(self) -> Mapping[str, Script]:
+        return self.context.scripts
+
+    def _approved_ids(self, scripts: list[Script], manifest: AudioManifest) -> set[str]:
+        return approved_ids(self.inputs.config, scripts, manifest, self._approvals.log)
+
+    def _replan_on_approvals(self) -> None:
+        """An approval or a revocation written since the last look: planned again, as after
+        an edit — a script approved now airs at its next slot, one revoked leaves the
+        timetable — without a restart. Off the heartbeat's thread: a reload reads the folder,
+        and the beat must go on."""
+        if self._approvals.changed():
+            threading.Thread(target=self._replan, name="approvals-replan", daemon=True).start()
+
+    def _replan(self) -> None:
+        if not self.air.stopping.is_set():  # a stop may have come since: its log is closed
+            self.reload()
 
     def reload(self) -> dict[str, object]:
         """Read the inputs again now; an invalid edit keeps the last good state (and says so).
@@ -339,6 +368,10 @@ class BroadcastDaemon:
                 self._heartbeat()
             except Exception:  # a status file that cannot be written must not stop the beat
                 logger.exception("lỗi ghi trạng thái", extra={"event": "heartbeat_failed"})
+            try:
+                self._replan_on_approvals()
+            except Exception:  # a log that cannot be read now is asked again next beat
+                logger.exception("lỗi đọc sự kiện duyệt", extra={"event": "approvals_unreadable"})
             # Only a beat that came back (even failing) says the daemon is not hung; one stuck
             # on the sink or a lock goes silent, and systemd's watchdog restarts the daemon.
             self._systemd.watchdog()
@@ -387,6 +420,9 @@ class BroadcastDaemon:
             context = self.context
         config = context.config
         request = parse_announcement(args, config=config)
+        # Bypasses approval by design (the technician's urgent bulletin): the log keeps who
+        # sent it and from where — as the client says, and the address this channel saw.
+        request = replace(request, origin=seen_from(request.origin, request_peer()))
         if request.request_id is not None:  # a retry after a restart finds what it made
             sent = context.log.bulletin_for_request(request.request_id)
             if sent is not None:

@@ -37,6 +37,14 @@ def rehearsal_paths(paths: ProjectPaths) -> ProjectPaths:
     return paths.with_data_dir(paths.data_dir / REHEARSAL_FOLDER)
 
 
+def ward_of(paths: ProjectPaths) -> ProjectPaths | None:
+    """The ward a rehearsal stands in for, when ``paths`` are its ``rehearsal_paths``: what a
+    rehearsal may air is what the ward approved, in the ward's own log."""
+    if paths.data_dir.name != REHEARSAL_FOLDER:
+        return None
+    return paths.with_data_dir(paths.data_dir.parent)
+
+
 @dataclass(frozen=True)
 class Rehearsal:
     """Today's airings shifted to start within seconds, back to back, then the daemon ends."""

@@ -35,6 +35,8 @@ from broadcast.tts.registry import ONLINE_ENGINES
 logger = logging.getLogger("broadcast.daemon")
 DISK_RETRY = timedelta(seconds=30)
 T = TypeVar("T")
+# The scripts (of these, with this manifest) whose audio must be of their approved text.
+Approved = Callable[[list[Script], AudioManifest], set[str]]
 
 
 def render_offline(
@@ -72,13 +74,26 @@ class RenderAhead:
         self.incomplete = False  # a fallback engine, or nothing, made some script's audio
         self.disk_full = False  # the last pass could not store audio: retry at DISK_RETRY
 
-    def first_pass(self) -> None:
+    def first_pass(self, approved: Approved | None = None) -> None:
         """At start, scripts with no audio at all get it now from the offline engines
         (seconds), recorded as a fallback, so no slot waits on a network that may hang;
-        ``run`` then tries the preferred engines in the background."""
+        ``run`` then tries the preferred engines in the background.
+
+        So do the ``approved`` scripts whose audio is of another text (edited and approved
+        again while the daemon was down): that audio is refused at air time. An entry from
+        before approvals (no ``source_hash``) is not among them: the background pass finds
+        its file in the cache and only notes the text it was made from."""
         settings, scripts = self._inputs()
         manifest = AudioManifest.load(self._paths)
-        missing = [script for script in scripts if manifest.entry(script.id) is None]
+        fresh = approved(scripts, manifest) if approved is not None else set()
+        missing = [
+            script
+            for script in scripts
+            if (entry := manifest.entry(script.id)) is None
+            or (
+                script.id in fresh and entry.source_hash is not None and not entry.made_from(script)
+            )
+        ]
         if not missing:
             return
         try:

@@ -20,7 +20,7 @@ from broadcast.daemon.context import AirContext
 from broadcast.daemon.downtime import account_for_downtime, aired_parts, heard_parts
 from broadcast.daemon.runner import ProgramRunner
 from broadcast.playlog import PlayLog
-from broadcast.playlog.history import plan_as_known
+from broadcast.playlog.history import approved_at, known_from, plan_as_known
 from broadcast.schedule import Plan, PlanItem
 from broadcast.scripts import file_saved_at
 from broadcast.scripts.model import Script
@@ -112,16 +112,22 @@ def plan_known(
     day: date,
     log: PlayLog,
     durations: Mapping[str, float] | None = None,
+    approvals: PlayLog | None = None,
 ) -> Plan:
     """``day`` for airings already due: each as it started (recorded in the log), or with
-    only the scripts first seen before its time."""
+    only the scripts first seen before its time — and, with approval required, approved
+    before it (``approvals``: where approvals are read; ``None``: ``log``)."""
     midnight = datetime.combine(day, datetime.min.time(), config.timezone)
+    arrivals = log.script_arrivals()
+    if config.approval.required:
+        approved = approved_at(config, scripts, (approvals or log).approval_events())
+        arrivals = known_from(arrivals, approved)
     return plan_as_known(
         config,
         scripts,
         day,
         log,
-        arrivals=log.script_arrivals(),
+        arrivals=arrivals,
         aired=log.aired_plans(since=midnight, until=midnight + DAY),
         durations=durations,
     )
@@ -139,7 +145,9 @@ def missed_while_down(
     (``scripts``: those it can air); returns how many airings that was."""
     return account_for_downtime(
         context,
-        lambda day, _days: plan_known(context.config, scripts, day, context.log, durations),
+        lambda day, _days: plan_known(
+            context.config, scripts, day, context.log, durations, context.approval_log
+        ),
         down_since,
         grace,
     )

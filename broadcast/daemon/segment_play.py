@@ -17,8 +17,10 @@ from enum import Enum
 
 from broadcast.audio.pauses import resume_point
 from broadcast.audio.wavfile import SAMPLE_RATE
+from broadcast.config.model import SegmentKind
 from broadcast.daemon.air import Channel, PlaybackEnd
 from broadcast.daemon.alarms import AlarmCode
+from broadcast.daemon.approval_check import AtAir, check_at_air
 from broadcast.daemon.attempts import (
     LOGGED_KINDS,
     Part,
@@ -33,7 +35,7 @@ from broadcast.daemon.attempts import (
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.rehearsal import excerpt
 from broadcast.daemon.segment_audio import AudioUnavailable, SegmentAudio
-from broadcast.playlog import Reason
+from broadcast.playlog import Outcome, Reason
 from broadcast.schedule import PlanItem, PlannedSegment
 from broadcast.sinks.protocol import Playback, PlayResult, PlayStatus
 
@@ -86,6 +88,20 @@ class SegmentPlayer:
         segment = self.item.segments[index]
         if not zones:
             return frozenset()
+        approval = AtAir()
+        if segment.kind is SegmentKind.SCRIPT and segment.script_id is not None:
+            approval = check_at_air(self.context, segment.script_id)
+            if approval.refused is not None:  # edited or revoked since the plan: never aired
+                record_not_aired(
+                    self.context,
+                    self.item,
+                    [segment],
+                    approval.refused,
+                    approval.why,
+                    outcome=Outcome.MISSED,
+                    zones=set(zones),
+                )
+                return frozenset()
         try:
             audio = self.context.audio.for_segment(segment)
         except AudioUnavailable as exc:
@@ -105,7 +121,7 @@ class SegmentPlayer:
         retries = DEVICE_RETRIES
         while zones and not self.context.air.stopping.is_set():
             try:
-                played = self._play(channel, index, audio, zones, start, heard)
+                played = self._play(channel, index, audio, zones, start, heard, approval)
             except Exception as exc:  # one item that cannot play never takes the rest with it
                 self._failed(channel, segment, zones, exc)
                 return frozenset()
@@ -150,8 +166,10 @@ class SegmentPlayer:
         zones: list[str],
         start: float,
         heard: dict[Part, float],
+        approval: AtAir,
     ) -> tuple[PlayResult, PlaybackEnd] | _Refused:
-        """One playback of ``audio`` from ``start`` seconds on ``zones``, logged per zone."""
+        """One playback of ``audio`` from ``start`` seconds on ``zones``, logged per zone, each
+        row naming the approval it aired under."""
         context = self.context
         segment = self.item.segments[index]
         rest = rest_of(audio, start)
@@ -172,7 +190,9 @@ class SegmentPlayer:
             start_attempts(
                 context,
                 zones,
-                lambda z: segment_airing(context, self.item, segment, z, rest, None, resumed_from),
+                lambda z: segment_airing(
+                    context, self.item, segment, z, rest, None, resumed_from, approval.approval_id
+                ),
                 now,
             )
             if logged

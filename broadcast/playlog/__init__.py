@@ -3,6 +3,7 @@
 ``PlayLog`` (in ``store``) is the only code that touches the database.
 """
 
+from broadcast.playlog.approvals import AlreadyApproved
 from broadcast.playlog.chain import ChainProblem, VerifyResult
 from broadcast.playlog.faults import PlayLogUnreadable
 from broadcast.playlog.model import (
@@ -23,6 +24,7 @@ __all__ = [
     "DATABASE_NAME",
     "OUTCOME_LABELS_VI",
     "Airing",
+    "AlreadyApproved",
     "Attempt",
     "BulletinRecord",
     "ChainProblem",

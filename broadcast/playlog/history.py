@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from broadcast.approval import Judgement, approved_only, judge_all
+from broadcast.approval import ApprovalEvent, Judgement, approved_only, judge_all
 from broadcast.audio.manifest import AudioManifest
 from broadcast.config import Config
 from broadcast.paths import ProjectPaths
@@ -97,6 +97,25 @@ def plannable(
     events = log.approval_events() if log is not None else []
     judgements = judge_all(scripts, events, config.approval, manifest)
     return approved_only(manifest.airable(scripts), judgements), judgements
+
+
+def approved_at(
+    config: Config, scripts: Sequence[Script], events: Sequence[ApprovalEvent]
+) -> dict[str, datetime]:
+    """When the approval in force now for each of ``scripts`` was recorded (scripts without
+    one are left out). Judged without audio: a past day is planned with the texts, not with
+    whether their audio was listened to."""
+    judgements = judge_all(scripts, events, config.approval)
+    return {key: j.approval.at for key, j in judgements.items() if j.approval is not None}
+
+
+def known_from(
+    moments: Mapping[str, datetime], approved: Mapping[str, datetime]
+) -> dict[str, datetime]:
+    """Each script known from its moment (first seen, first logged), or from its approval if
+    that came later: a slot before the approval is no miss of it. Unapproved ones are left
+    out."""
+    return {key: max(moment, approved[key]) for key, moment in moments.items() if key in approved}
 
 
 @contextmanager

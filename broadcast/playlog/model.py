@@ -52,6 +52,11 @@ class Reason:
     SKIPPED_BY = "skipped_by"  # the item faded out, its program went on
     STOPPED_BY = "stopped_by"  # the program (or bulletin) ended there
     CANCELLED_BY = "cancelled_by"  # a queued bulletin never aired
+    # ``approval: required``: checked again just before it played, the script's current text
+    # was not approved (edited or revoked since the plan was made) …
+    NOT_APPROVED = "not_approved"
+    # … or its audio was not made from the approved text (not rendered again since the edit)
+    AUDIO_NOT_APPROVED = "audio_not_approved"
 
     @staticmethod
     def preempted_by(item_id: str) -> str:
@@ -80,6 +85,8 @@ _REASON_LABELS_VI = {
     Reason.STOPPED: "người vận hành dừng",
     Reason.CLOCK_JUMP: "đồng hồ máy bị chỉnh nhảy qua giờ phát",
     Reason.ZONE_BUSY: "khu vực đang phát chương trình khác quá giờ cho phép",
+    Reason.NOT_APPROVED: "chưa được duyệt hoặc đã sửa sau khi duyệt",
+    Reason.AUDIO_NOT_APPROVED: "âm thanh không phải của bản đã duyệt",
 }
 _ASKED_LABELS_VI = {
     Reason.SKIPPED_BY: "bỏ qua",

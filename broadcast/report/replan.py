@@ -7,19 +7,31 @@ scripts the daemon could air and their rendered lengths (``Timetable``, read the
 daemon and ``broadcast plan`` read them), and with only the scripts it had by then: as the
 log recorded their arrival (``PlayLog.script_arrivals``), else, for days before those
 records, as its rows tell (``PlayLog.first_logged``).
+
+With ``approval: required`` a script could be planned at a moment only once the approval in
+force for it now had been recorded: its "arrival" is the later of the two, so a slot before
+the approval is never reported as missed for it. Scripts not approved now are not planned.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from broadcast.approval import ApprovalEvent
 from broadcast.audio.manifest import AudioManifest
 from broadcast.config import Config
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Attempt, PlayLog
-from broadcast.playlog.history import plan_as_known, plan_days
+from broadcast.playlog.history import (
+    approved_at,
+    known_from,
+    open_history,
+    plan_as_known,
+    plan_days,
+    plannable,
+)
 from broadcast.report.labels import Labels
 from broadcast.schedule import Plan, PlanItem, occurrences
 from broadcast.scripts.model import Script
@@ -32,7 +44,9 @@ class Timetable:
     """What planning a past day needs, read once for ``report`` and ``reconcile``."""
 
     config: Config
-    scripts: tuple[Script, ...]  # those that can be planned (``AudioManifest.airable``)
+    # those that can be planned: with audio (``AudioManifest.airable``) and, with approval
+    # required, approved as they read now (``plannable``)
+    scripts: tuple[Script, ...]
     durations: Mapping[str, float]  # rendered lengths, as the daemon plans with them
     titles: Mapping[str, str]  # every valid script's title, by id
     labels: Labels  # zone and topic names
@@ -43,9 +57,11 @@ class Timetable:
     @classmethod
     def read(cls, paths: ProjectPaths, config: Config, scripts: Sequence[Script]) -> Timetable:
         manifest = AudioManifest.load(paths)
+        with open_history(paths, config) as log:
+            planned, _ = plannable(config, scripts, manifest, log)
         return cls(
             config,
-            tuple(manifest.airable(scripts)),
+            tuple(planned),
             manifest.planning_durations(),
             {script.id: script.title for script in scripts},
             Labels.from_config(config),
@@ -59,10 +75,25 @@ class LogFacts:
 
     arrivals: Mapping[str, datetime]  # ``PlayLog.script_arrivals``
     first_logged: Mapping[str, datetime]  # ``PlayLog.first_logged``
+    approvals: Sequence[ApprovalEvent] = ()  # ``PlayLog.approval_events``
+    # ``approved_since`` by the scripts asked about: a month's reconcile asks once a day, and
+    # judging hashes each text (and each recording's file) again
+    _since: dict[tuple[tuple[str, str], ...], dict[str, datetime]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def read(cls, log: PlayLog) -> LogFacts:
-        return cls(log.script_arrivals(), log.first_logged())
+        return cls(log.script_arrivals(), log.first_logged(), log.approval_events())
+
+    def approved_since(self, config: Config, scripts: Sequence[Script]) -> dict[str, datetime]:
+        """When the approval in force now for each of ``scripts`` was recorded (those without
+        one are left out). Judged without audio: whether the audio was listened to is for
+        the scripts given (``Timetable.scripts``) to have settled already."""
+        key = tuple((script.id, script.content_hash) for script in scripts)
+        if key not in self._since:
+            self._since[key] = approved_at(config, scripts, self.approvals)
+        return self._since[key]
 
     def recorded_arrivals_by(self, moment: datetime) -> bool:
         """Whether arrivals were being recorded by ``moment`` (the log is new enough)."""
@@ -87,10 +118,24 @@ def plan_as_aired(
     facts = LogFacts.read(log) if facts is None else facts
     if aired is None:
         aired = log.aired_plans(since=midnight, until=midnight + DAY)
+    since = facts.approved_since(config, scripts) if config.approval.required else None
+    if since is not None:
+        scripts = [script for script in scripts if script.id in since]
     if facts.recorded_arrivals_by(midnight):
-        return plan_as_known(config, scripts, day, log, facts.arrivals, aired, durations=durations)
-    plan = _plan_as_logged(config, scripts, day, log, attempts, facts.first_logged, durations)
+        arrivals = _not_before(facts.arrivals, since)
+        return plan_as_known(config, scripts, day, log, arrivals, aired, durations=durations)
+    if since is not None:  # a day before arrivals were recorded: approved by its end, at least
+        scripts = [script for script in scripts if since[script.id] < midnight + DAY]
+    seen = _not_before(facts.first_logged, since)
+    plan = _plan_as_logged(config, scripts, day, log, attempts, seen, durations)
     return _with_aired(plan, aired)
+
+
+def _not_before(
+    moments: Mapping[str, datetime], since: Mapping[str, datetime] | None
+) -> Mapping[str, datetime]:
+    """Each script known from its moment, or from its approval if that came later."""
+    return moments if since is None else known_from(moments, since)
 
 
 def _plan_as_logged(

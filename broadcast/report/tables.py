@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from broadcast.playlog import BulletinRecord
 from broadcast.report.figures import PeriodFigures, Tally
 from broadcast.report.labels import Labels
 from broadcast.report.period import quarter_name
@@ -98,12 +99,21 @@ def _announcement_row(announcement: AiredBulletin, labels: Labels) -> tuple[Cell
     return (
         *_day_and_time(announcement.at),
         announcement.priority_vi,
-        record.sender if record else None,
+        _sent_by(record),
         ", ".join(labels.zone_and_id(zone) for zone in announcement.zones),
         round(announcement.seconds, 1),
         _announcement_result(announcement, labels),
         announcement.content,
     )
+
+
+def _sent_by(record: BulletinRecord | None) -> str | None:
+    """Who sent an announcement and from where, in one cell: it bypassed approval."""
+    if record is None:
+        return None
+    if record.origin is None:
+        return record.sender
+    return f"{record.sender or 'không rõ'}, từ {record.origin}"
 
 
 def _shown_title(
@@ -249,7 +259,7 @@ def report_tables(
                     "Ngày",
                     "Giờ",
                     "Loại",
-                    "Người gửi",
+                    "Người gửi, nơi gửi",
                     "Vùng loa",
                     "Thời lượng đã phát ra loa (giây)",
                     "Kết quả",

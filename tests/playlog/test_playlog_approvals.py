@@ -10,7 +10,7 @@ import pytest
 
 from broadcast.approval import ApprovalEvent, EventKind, Fingerprint
 from broadcast.cli import main
-from broadcast.playlog import Outcome, PlayLog, database_path
+from broadcast.playlog import AlreadyApproved, Outcome, PlayLog, database_path
 from broadcast.playlog.store import WARD_TIMEZONE
 
 T0 = datetime(2026, 12, 1, 6, 0, tzinfo=WARD_TIMEZONE)
@@ -135,7 +135,28 @@ def test_an_event_is_written_whole_or_not_at_all(paths):
     )
     with PlayLog.open(paths) as log:
         with pytest.raises(sqlite3.DatabaseError):
-            log.record_approval_event(_approved(T0 + timedelta(minutes=5)))
+            log.record_approval_event(
+                _approved(T0, fingerprint=Fingerprint("3" * 64, None, {"topic": "cchc"}))
+            )
         assert len(log.approval_events()) == 1
         assert log.chain_head() == head
         assert log.verify().ok
+
+
+def test_approving_a_text_already_approved_writes_nothing_even_in_a_batch(paths):
+    """Two people approving the same text at the same moment: the second write finds the
+    first inside its own transaction and writes none of its batch."""
+    other = Fingerprint("2" * 64, None, {"topic": "cchc"})
+    with PlayLog.open(paths) as log:
+        first = log.record_approval_event(_approved(T0))
+        with pytest.raises(AlreadyApproved) as taken:
+            log.record_approval_events(
+                [_approved(T0, fingerprint=other), _approved(T0 + timedelta(seconds=1))]
+            )
+        assert taken.value.approval == first
+        assert log.approval_events() == [first]
+        # once revoked, the same text may be approved again
+        revoked = ApprovalEvent(EventKind.REVOKED, "2023-01/dvc-4", T0, "Lê Văn Chiến")
+        log.record_approval_event(revoked)
+        again = log.record_approval_event(_approved(T0 + timedelta(minutes=1)))
+        assert again.id == 3 and log.verify().ok

@@ -86,6 +86,11 @@ def _report(paths: ProjectPaths, more: str, without: str = "") -> None:
     edit(paths, SCHEDULES, "  chime: none\n", "  chime: none\n" + section + more)
 
 
+def _approval(paths: ProjectPaths, section: str) -> None:
+    """``approval:`` and ``approvers:`` (issue 17) added after the last line (line 28 on)."""
+    edit(paths, SCHEDULES, "  chime: none\n", "  chime: none\n" + section)
+
+
 C = Area.SCHEDULES
 L = Area.LEXICON
 CONFIG_CASES = [
@@ -361,5 +366,53 @@ CONFIG_CASES = [
         lambda p: _report(p, "", without=SIGNER),
         Outcome.REFUSED,
         'schedules.yaml:29:3: report thiếu khóa "signer"',
+    ),
+    FileCase(
+        "schedules-approval-bad-word",
+        C,
+        "`approval: always` (neither required nor off)",
+        lambda p: _approval(p, "approval: always\n"),
+        Outcome.REFUSED,
+        (
+            'schedules.yaml:28:11: approval "always" không hợp lệ: viết required (phải duyệt '
+            "trước khi phát) hoặc off (không cần duyệt)"
+        ),
+    ),
+    FileCase(
+        "schedules-approval-listen-alone",
+        C,
+        "`approval: {listen: true}` without `required: true`",
+        lambda p: _approval(p, "approval: {listen: true}\n"),
+        Outcome.REFUSED,
+        "schedules.yaml:28:20: approval.listen cần approval.required: true",
+    ),
+    FileCase(
+        "schedules-approval-no-approvers",
+        C,
+        "`approval: required` without `approvers:`",
+        lambda p: _approval(p, "approval: required\n"),
+        Outcome.REFUSED,
+        (
+            "schedules.yaml:28:11: approval: required cần danh sách người duyệt, ví dụ "
+            'approvers: ["Lê Văn Chiến"] (chỉ người có tên trong danh sách mới duyệt được bài)'
+        ),
+    ),
+    FileCase(
+        "schedules-approver-twice",
+        C,
+        "the same approver twice, typed differently",
+        lambda p: _approval(
+            p, "approval: required\napprovers: [Lê Văn Chiến, Nguyễn Thị Hà, lê văn  chiến]\n"
+        ),
+        Outcome.REFUSED,
+        'schedules.yaml:29:42: người duyệt "lê văn chiến" bị lặp lại',
+    ),
+    FileCase(
+        "schedules-approver-empty",
+        C,
+        'an empty approver name `""`',
+        lambda p: _approval(p, 'approval: required\napprovers: [Lê Văn Chiến, "  "]\n'),
+        Outcome.REFUSED,
+        "schedules.yaml:29:27: tên người duyệt trống",
     ),
 ]

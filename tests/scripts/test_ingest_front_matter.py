@@ -76,7 +76,9 @@ def test_an_emergency_script_is_read_with_a_note_that_it_needs_approval(project,
     """An emergency airs in quiet hours and first in every slot: a file may ask for it, and
     the note at its line says only an approved text airs so (``check`` and the daemon refuse
     it where approval is off: tests/config/test_emergency_scripts.py)."""
-    script = read_script(project.write("a.md", md(f"title: Tin\npriority: {value}\n")), project.paths)
+    script = read_script(
+        project.write("a.md", md(f"title: Tin\npriority: {value}\n")), project.paths
+    )
     assert script.priority is Priority.EMERGENCY
     assert [(d.code, d.line, d.severity) for d in script.warnings] == [
         ("emergency_in_script", 3, Severity.WARNING)

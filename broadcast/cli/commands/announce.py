@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.daemon_requests import ask_daemon, sender, split_zones, zones_label
+from broadcast.cli.daemon_requests import ask_daemon, origin, sender, split_zones, zones_label
 from broadcast.cli.output import print_diagnostics
 from broadcast.control import ANNOUNCE, new_request_id, parse_announcement
 from broadcast.diagnostics import InputError
@@ -42,6 +42,8 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         "zones": split_zones(args.zones),
         "priority": args.priority,
         "sender": sender(),
+        # An announcement bypasses approval by design: the log keeps who sent it and from where.
+        "origin": origin(),
         "request_id": new_request_id(),  # kept across the client's retries: airs once
     }
     if args.file is not None:

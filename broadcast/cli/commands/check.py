@@ -7,13 +7,25 @@ import sys
 from datetime import date
 from typing import Any
 
+from broadcast.approval import Judgement, State
 from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
+from broadcast.cli.approval_states import (
+    WILL_NOT_AIR,
+    approval_json,
+    judgements_of,
+    print_left_out,
+)
+from broadcast.cli.approval_states import summary as approval_summary
 from broadcast.cli.durations import airtime
 from broadcast.cli.output import print_diagnostics, print_json, print_table, shortened
 from broadcast.cli.reading_doubts import placed_field_problems, reading_warnings
-from broadcast.config import load_config
-from broadcast.config.references import check_script_references, scripts_without_zones
+from broadcast.config import Config, load_config
+from broadcast.config.references import (
+    check_script_references,
+    emergencies_without_approval,
+    scripts_without_zones,
+)
 from broadcast.diagnostics import Diagnostic, InputError, Severity, errors_in
 from broadcast.paths import ProjectPaths
 from broadcast.scripts import Script, ScriptFolder, load_folder
@@ -39,6 +51,7 @@ _COLUMNS = [
     ("status", "Trạng thái"),
 ]
 _ENCODING_COLUMN = ("encoding", "Bảng mã")
+_APPROVAL_COLUMN = ("approval_label", "Duyệt")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -67,7 +80,11 @@ def validity(script: Script) -> str:
 
 
 def _script_record(
-    script: Script, worst: dict[str, Severity], manifest: AudioManifest, paths: ProjectPaths
+    script: Script,
+    worst: dict[str, Severity],
+    manifest: AudioManifest,
+    paths: ProjectPaths,
+    judgement: Judgement | None,
 ) -> dict[str, Any]:
     aired = airtime(script, manifest, paths.home)
     return {
@@ -90,17 +107,24 @@ def _script_record(
         "encoding": script.encoding,
         "content_hash": script.content_hash,
         "status": _STATUSES[worst[script.source]] if script.source in worst else STATUS_OK,
+        # None unless ``approval: required``: a ward without it airs every valid script
+        "approval": approval_json(judgement) if judgement is not None else None,
     }
 
 
 def _records(
-    paths: ProjectPaths, folder: ScriptFolder, diagnostics: list[Diagnostic]
+    paths: ProjectPaths,
+    folder: ScriptFolder,
+    diagnostics: list[Diagnostic],
+    judgements: dict[str, Judgement],
 ) -> list[dict[str, Any]]:
     # Each file's worst problem; a valid script has an error when it would air nowhere.
     worst = {d.file: Severity.WARNING for d in diagnostics}
     worst.update((d.file, Severity.ERROR) for d in errors_in(diagnostics))
     manifest = AudioManifest.load(paths)
-    records = [_script_record(s, worst, manifest, paths) for s in folder.scripts]
+    records = [
+        _script_record(s, worst, manifest, paths, judgements.get(s.id)) for s in folder.scripts
+    ]
     records += [
         {"id": rejected.id, "source": rejected.source, "status": STATUS_ERROR}
         for rejected in folder.rejected
@@ -141,19 +165,43 @@ def _render_failures(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnost
 
 def _config_diagnostics(
     paths: ProjectPaths, folder: ScriptFolder
-) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """The configuration's own problems and how it and the scripts fit together; then the
-    scripts' problems with it (a script that would air in no zone)."""
+) -> tuple[Config | None, list[Diagnostic], list[Diagnostic]]:
+    """The configuration (``None`` when it has errors), its own problems and how it and the
+    scripts fit together; then the scripts' problems with it (a script airing in no zone)."""
     try:
         config = load_config(paths)
     except InputError as exc:
-        return list(exc.diagnostics), []
+        return None, list(exc.diagnostics), []
     references = check_script_references(config, folder.scripts)
-    without_zones = scripts_without_zones(config, folder.scripts)
+    without_zones = [
+        *scripts_without_zones(config, folder.scripts),
+        *emergencies_without_approval(config, folder.scripts),
+    ]
     return (
+        config,
         [*config.warnings, *placed_field_problems(paths, folder.scripts, references)],
         placed_field_problems(paths, folder.scripts, without_zones),
     )
+
+
+def _judgements(
+    paths: ProjectPaths, config: Config | None, folder: ScriptFolder
+) -> dict[str, Judgement]:
+    """Each valid script's approval, when ``approval: required`` (else none: all air).
+    Unapproved scripts are no error: a draft is the normal state of a new script."""
+    if config is None or not config.approval.required:
+        return {}
+    return judgements_of(paths, config, folder.scripts, AudioManifest.load(paths))
+
+
+def _print_approvals(folder: ScriptFolder, judgements: dict[str, Judgement]) -> None:
+    titles = {script.id: script.title for script in folder.scripts}
+    # "chờ duyệt" in the table says it all for a draft; the others need their why
+    explained = [j for j in judgements.values() if j.state is not State.PENDING]
+    print_left_out("Bài không được phát và lý do:", explained, titles)
+    print(f"\nDuyệt bài: {approval_summary(judgements.values())}")
+    if any(not judgement.airable for judgement in judgements.values()):
+        print(WILL_NOT_AIR)
 
 
 def _summary(
@@ -173,6 +221,8 @@ def _table_row(record: dict[str, Any]) -> dict[str, Any]:
     row = dict(record, title=shortened(title, _TITLE_WIDTH) if title else None)
     if row.get("encoding") in _UTF8_NAMES:
         row["encoding"] = ""
+    if record.get("approval"):
+        row["approval_label"] = record["approval"]["label"]
     return row
 
 
@@ -201,7 +251,7 @@ def _print_left_out(folder: ScriptFolder) -> None:
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     folder = load_folder(paths)
-    config_diagnostics, zone_errors = _config_diagnostics(paths, folder)
+    config, config_diagnostics, zone_errors = _config_diagnostics(paths, folder)
     diagnostics = [
         *config_diagnostics,
         *zone_errors,
@@ -210,7 +260,8 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         *reading_warnings(paths, folder),
         *_render_failures(paths, folder),
     ]
-    records = _records(paths, folder, diagnostics)
+    judgements = _judgements(paths, config, folder)
+    records = _records(paths, folder, diagnostics, judgements)
     summary = _summary(records, folder, diagnostics)
     if args.json:
         print_json(
@@ -219,15 +270,21 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
                 "ignored": folder.ignored,
                 "diagnostics": diagnostics,
                 "config_ok": not errors_in(config_diagnostics),
+                "approval_required": bool(config and config.approval.required),
+                "approval_summary": approval_summary(judgements.values()) if judgements else None,
                 "summary": summary,
             }
         )
     else:
         legacy = any(r.get("encoding") not in (None, *_UTF8_NAMES) for r in records)
         columns = [*_COLUMNS[:-1], _ENCODING_COLUMN, _COLUMNS[-1]] if legacy else _COLUMNS
+        if judgements:  # before the status, which stays last
+            columns = [*columns[:-1], _APPROVAL_COLUMN, columns[-1]]
         print_table(columns, [_table_row(r) for r in records])
         _print_origins(folder)
         _print_left_out(folder)
+        if judgements:
+            _print_approvals(folder, judgements)
         sys.stdout.flush()  # on a terminal, the messages then come between table and summary
         print_diagnostics(diagnostics, sys.stderr)
         print(summary)

@@ -1,12 +1,14 @@
 """``broadcast demo``: the main job on the project folder, end to end, ending by itself.
 
-Check the scripts and the timetable, render the audio offline, show today's plan, air a
-rehearsal of today's programs (slots moved to start within seconds, each item cut to a short
-excerpt) and print its log. The rehearsal goes into WAV files under ``demo_out/`` unless the
-technician asks for the loudspeakers (``--to-speakers``): on the broadcast PC a demo must never
-sound in the street by surprise — nor, even when asked, inside the quiet hours (``run
---rehearsal`` holds those items back). The rehearsal keeps its play log in ``demo_out/`` so
-the ward's real log stays clean.
+Check the scripts and the timetable, render the audio offline, then on a rehearsal copy of the
+ward (``demo_out/ward/``: a fresh clone has nothing approved, and the ward's own scripts and
+log are never touched) show the approval chain — the board approves all scripts but one and
+edits one after approving it — today's plan with the two left out and why, a rehearsal of
+today's programs (slots moved to start within seconds, each item cut to a short excerpt), its
+log, and the chain of one aired script (``trace``). The rehearsal goes into WAV files under
+``demo_out/`` unless the technician asks for the loudspeakers (``--to-speakers``): on the
+broadcast PC a demo must never sound in the street by surprise — nor, even when asked, inside
+the quiet hours (``run --rehearsal`` holds those items back).
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ from __future__ import annotations
 import argparse
 import shutil
 
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.project import load_project
+from broadcast.config import load_config
+from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
 
 ORDER = 1
 DEMO_FOLDER = "demo_out"
 WAV_FOLDER = "wav"  # under DEMO_FOLDER: the rehearsal's sound unless --to-speakers
 EXCERPT_SECONDS = 3.0
+DEMO_COMMENT = "Đồng ý phát (chạy thử)"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,9 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "demo",
         help="chạy thử toàn bộ quy trình trên mẫu của thư mục dự án",
         description="Chạy thử toàn bộ quy trình: kiểm tra kịch bản và lịch phát, tạo âm thanh "
-        "(không cần mạng), xem lịch phát hôm nay, phát diễn tập các chương trình hôm nay "
-        "(dời giờ để bắt đầu ngay, mỗi bài phát vài giây đầu) rồi in nhật ký phát. Mặc định "
-        "buổi diễn tập chỉ ghi âm thanh ra tệp WAV trong demo_out/wav/, không phát ra loa.",
+        "(không cần mạng), rồi trên một bản sao của phường trong demo_out/ward/: ban biên tập "
+        "duyệt bài (để một bài chờ duyệt, sửa một bài sau khi duyệt), xem lịch phát hôm nay, "
+        "phát diễn tập các chương trình hôm nay (dời giờ để bắt đầu ngay, mỗi bài phát vài "
+        "giây đầu), in nhật ký phát và chuỗi bằng chứng của một bài đã phát. Kịch bản và "
+        "nhật ký thật của phường không bị đụng tới. Mặc định buổi diễn tập chỉ ghi âm thanh ra "
+        "tệp WAV trong demo_out/wav/, không phát ra loa.",
     )
     parser.add_argument(
         "--to-speakers",
@@ -46,8 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_demo)
 
 
-def _heading(text: str) -> None:
+def _heading(text: str, explained: str | None = None) -> None:
+    """A step's heading, then what it shows (for someone seeing the program for the first time)."""
     print(f"\n=== {text} ===", flush=True)
+    if explained:
+        print(explained, flush=True)
 
 
 def _sound_notice(paths: ProjectPaths) -> None:
@@ -84,26 +96,117 @@ def _command(paths: ProjectPaths, *argv: str) -> int:
     return int(args.handler(args, paths))
 
 
+def _board_approves(ward: ProjectPaths) -> int:
+    """On the copy, the board approves every script but one, then edits an approved one."""
+    from broadcast.cli.demo_ward import ADDED_SENTENCE, add_sentence, choose
+
+    project = load_project(ward, scripts=True)
+    if project is None:
+        return EXIT_INPUT_ERRORS
+    settings = project.config.approval
+    if not settings.required:
+        print(
+            "schedules.yaml ghi approval: off (hoặc không ghi): không cần duyệt, mọi kịch bản "
+            "hợp lệ đều được phát.",
+            flush=True,
+        )
+        return EXIT_OK
+    choice = choose(project)
+    if not choice.approved:
+        return EXIT_OK
+    approver = settings.approvers[0]
+    print(
+        f"{approver} (người duyệt đầu tiên trong approvers:) duyệt {len(choice.approved)} bài; "
+        "mỗi lần duyệt được ghi vào nhật ký cùng mã băm của nội dung được duyệt.",
+        flush=True,
+    )
+    status = _command(
+        ward, "approve", *choice.approved, "--by", approver, "--comment", DEMO_COMMENT
+    )
+    if choice.pending:
+        print(f"\nĐể chờ duyệt (chưa duyệt): {choice.pending}", flush=True)
+    if settings.listen:
+        print(
+            "schedules.yaml bắt buộc nghe thử (listen: true): bài đã duyệt chỉ được phát sau "
+            "khi nghe thử bằng broadcast preview, nên buổi diễn tập không phát bài nào.",
+            flush=True,
+        )
+    if choice.edited is not None:
+        add_sentence(ward.home, choice.edited)
+        print(
+            f"Sửa sau khi duyệt: {choice.edited.id} — ban biên tập thêm câu "
+            f'"{ADDED_SENTENCE}" vào {choice.edited.source}. Bài trở về bản nháp, phải '
+            "duyệt lại mới được phát.",
+            flush=True,
+        )
+    return status
+
+
+def _approval_required(paths: ProjectPaths) -> bool:
+    """Whether the ward asks for approval; a broken configuration is for ``check`` to say."""
+    try:
+        return load_config(paths).approval.required
+    except InputError:
+        return False
+
+
+def _trace_one(ward: ProjectPaths, rehearsal: ProjectPaths) -> int:
+    from broadcast.cli.demo_ward import first_aired
+
+    project = load_project(ward, scripts=True)
+    if project is None:
+        return EXIT_INPUT_ERRORS
+    aired = first_aired(rehearsal, sorted(script.id for script in project.scripts))
+    if aired is None:
+        print("Buổi diễn tập không phát bài nào (hôm nay không có chương trình).", flush=True)
+        return EXIT_OK
+    return _command(rehearsal, "trace", aired)
+
+
 def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from broadcast.cli.demo_ward import WARD_FOLDER, copy_ward, seed_rehearsal_log
     from broadcast.daemon.rehearsal import rehearsal_paths  # the audio stack: only here
 
     statuses = []
-    _heading("1. Kiểm tra kịch bản và lịch phát")
+    required = _approval_required(paths)
+    _heading(
+        "1. Kiểm tra kịch bản và lịch phát",
+        "Cột Duyệt: bài nào đã được duyệt. Trên máy mới chưa bài nào được duyệt, nên chưa bài "
+        "nào được phát thật cho tới khi người duyệt chạy broadcast approve."
+        if required
+        else None,
+    )
     statuses.append(_command(paths, "check"))
     _heading("2. Tạo âm thanh (giọng đọc offline, chuẩn hóa âm lượng)")
     statuses.append(_command(paths, "render", "--offline"))
-    _heading("3. Lịch phát hôm nay")
-    statuses.append(_command(paths, "plan"))
-    _heading("4. Phát diễn tập các chương trình hôm nay")
-    rehearsal = paths.with_data_dir(paths.home / DEMO_FOLDER / "data")
-    wav_folder = paths.home / DEMO_FOLDER / WAV_FOLDER
-    shutil.rmtree(rehearsal.data_dir, ignore_errors=True)
+    demo = paths.home / DEMO_FOLDER
+    ward = copy_ward(paths, demo / WARD_FOLDER)
+    _heading(
+        "3. Bản sao diễn tập của phường",
+        f"Đã chép lịch phát, kịch bản và âm thanh đã tạo vào {paths.relative(ward.home)}/. Các "
+        "bước sau làm trên bản sao: kịch bản và nhật ký phát thật của phường không bị đụng tới.",
+    )
+    _heading("4. Ban biên tập duyệt bài (trên bản sao)")
+    statuses.append(_board_approves(ward))
+    _heading(
+        "5. Lịch phát hôm nay (trên bản sao)",
+        "Chỉ bài đã duyệt đúng nội dung hiện tại mới được lên lịch; cuối lịch là các bài không "
+        "được lên lịch và lý do."
+        if required
+        else None,
+    )
+    statuses.append(_command(ward, "plan"))
+    _heading("6. Phát diễn tập các chương trình hôm nay")
+    rehearsal = rehearsal_paths(ward)
+    wav_folder = demo / WAV_FOLDER
+    shutil.rmtree(demo / "data", ignore_errors=True)  # the log of demos before the copy
     shutil.rmtree(wav_folder, ignore_errors=True)
+    seed_rehearsal_log(ward, rehearsal)
     argv = ["run", "--offline", "--no-render", "--rehearsal", "--excerpt", str(EXCERPT_SECONDS)]
     if args.ignore_quiet_hours:
         argv.append("--ignore-quiet-hours")
     if args.to_speakers:
-        _sound_notice(rehearsal_paths(rehearsal))
+        _sound_notice(rehearsal)
     else:
         print(
             "Buổi diễn tập KHÔNG phát ra loa: âm thanh được ghi ra tệp WAV trong "
@@ -111,10 +214,16 @@ def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
             flush=True,
         )
         argv += ["--sink", f"file:{wav_folder}"]
-    statuses.append(_command(rehearsal, *argv))
+    statuses.append(_command(ward, *argv))
     if not args.to_speakers:
         written = len(list(wav_folder.glob("*.wav")))
         print(f"Đã ghi {written} tệp WAV vào {paths.relative(wav_folder)}/.", flush=True)
-    _heading("5. Nhật ký phát của buổi diễn tập")
-    statuses.append(_command(rehearsal_paths(rehearsal), "logs"))
+    _heading("7. Nhật ký phát của buổi diễn tập")
+    statuses.append(_command(rehearsal, "logs"))
+    _heading(
+        "8. Chuỗi bằng chứng của một bài đã phát",
+        "Nội dung được duyệt (mã băm) → ai duyệt, lúc nào → âm thanh tạo từ nội dung đó → "
+        "từng lần phát, mỗi lần ghi rõ phát theo lần duyệt nào.",
+    )
+    statuses.append(_trace_one(ward, rehearsal))
     return max(statuses)

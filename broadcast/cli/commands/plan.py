@@ -11,6 +11,7 @@ from typing import Any
 
 from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
+from broadcast.cli.approval_states import left_out_json, print_left_out
 from broadcast.cli.arguments import day_argument
 from broadcast.cli.output import (
     minutes_seconds,
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     start = args.start or project.clock.now().date()
     with open_history(paths, config) as log:
         manifest = AudioManifest.load(paths)
-        scripts, _ = plannable(config, folder.scripts, manifest, log)
+        scripts, judgements = plannable(config, folder.scripts, manifest, log)
         plan = plan_days(
             config,
             scripts,
@@ -103,12 +104,19 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if zones is not None:
         plan = plan_for_zones(plan, zones)
     diagnostics = [*config.warnings, *references]
+    titles = {script.id: script.title for script in folder.scripts}
     if args.json:
         print_json(
-            {**plan.to_json(), "diagnostics": [*diagnostics, *errors_in(folder.diagnostics)]}
+            {
+                **plan.to_json(),
+                "diagnostics": [*diagnostics, *errors_in(folder.diagnostics)],
+                "left_out": left_out_json(judgements.values(), titles),
+            }
         )
     else:
         _print_plan(plan, config, {s.id: s for s in folder.scripts}, start, args.days)
+        # with approval off, only an emergency script written in a file waits here
+        print_left_out("Bài không được lên lịch vì chưa duyệt:", judgements.values(), titles)
         print_diagnostics(diagnostics, sys.stderr)
     found_errors = errors_in(diagnostics) or folder.errors
     return EXIT_INPUT_ERRORS if found_errors else EXIT_OK

@@ -1,0 +1,79 @@
+"""``broadcast demo`` shows the approval chain on a fresh ward where nothing is approved yet: on
+its rehearsal copy the board approves every script but one and edits one after approving it;
+the plan names both with their reasons, the rehearsal airs only the approved ones, each play
+under its approval, and the ward's own scripts and log are left as they were.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from broadcast.paths import ProjectPaths
+from broadcast.playlog import Outcome
+from tests.daemon.daemon_project import make_project, rows, ward_now, zone_yaml
+
+SCRIPTS = {
+    f"2026-12/{name}.txt": f"{title}\n\n{body}\n"
+    for name, title, body in (
+        ("hop-to-dan-pho", "Mời họp tổ dân phố", "Mời bà con dự họp tổ dân phố tối thứ Bảy."),
+        ("tiem-chung", "Lịch tiêm chủng", "Trạm y tế tiêm chủng cho trẻ vào sáng thứ Hai."),
+        ("ve-sinh", "Tổng vệ sinh", "Sáng Chủ nhật cả phường tổng vệ sinh đường phố."),
+        ("nop-thue", "Nộp thuế đất", "Bà con nộp thuế sử dụng đất trước ngày 31/12."),
+    )
+}
+APPROVAL = 'approval: required\napprovers: ["Lê Văn Chiến"]\n'
+
+
+def ward(root) -> ProjectPaths:
+    noon = ward_now().replace(hour=12, minute=0)  # today, whatever the hour the test runs
+    paths = make_project(root, [zone_yaml("pho-2", "file", [1])], SCRIPTS, {"trua": noon})
+    with paths.schedules_file.open("a", encoding="utf-8") as schedules:
+        schedules.write(APPROVAL)
+    return paths
+
+
+def named(label: str, said: str) -> str:
+    found = re.search(rf"^{label}: (\S+)", said, re.MULTILINE)
+    assert found, said
+    return found.group(1)
+
+
+@pytest.mark.slow  # the whole demo as a subprocess: check, render, approve, plan, rehearsal
+def test_the_demo_airs_the_approved_and_leaves_out_the_pending_and_the_edited(tmp_path):
+    paths = ward(tmp_path / "ward")
+    done = subprocess.run(
+        [sys.executable, "-m", "broadcast", "--home", str(paths.home), "demo"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    said = done.stdout
+    assert done.returncode == 0, said + done.stderr
+    assert "0 bài đã duyệt, 4 bài chờ duyệt" in said  # the ward itself: nothing approved
+    pending = named("Để chờ duyệt \\(chưa duyệt\\)", said)
+    edited = named("Sửa sau khi duyệt", said)
+    assert pending != edited
+    plan = said[said.index("5. Lịch phát hôm nay") : said.index("6. Phát diễn tập")]
+    left_out = plan[plan.index("Bài không được lên lịch vì chưa duyệt:") :]
+    assert f"({pending}): chưa được duyệt" in left_out
+    assert f"({edited}): đã sửa nội dung sau khi duyệt; cần duyệt lại" in left_out
+
+    rehearsed = ProjectPaths(paths.home / "demo_out" / "ward").with_data_dir(
+        paths.home / "demo_out" / "ward" / "data" / "rehearsal"
+    )
+    aired = rows(rehearsed)
+    approved = {script_id[: -len(".txt")] for script_id in SCRIPTS} - {pending, edited}
+    assert {row.airing.script_id for row in aired} == approved
+    assert all(row.outcome is Outcome.PLAYED and row.to_file for row in aired)
+    assert all(row.airing.approval_id is not None for row in aired)  # each under its approval
+    assert "8. Chuỗi bằng chứng" in said and "Lê Văn Chiến" in said[said.index("8. Chuỗi") :]
+
+    # the ward's own files: scripts as written, no play log, nothing approved
+    for name, text in SCRIPTS.items():
+        assert (paths.scripts_dir / name).read_text(encoding="utf-8") == text
+    assert not (paths.data_dir / "playlog.sqlite3").exists()
