@@ -36,8 +36,10 @@ RANKS = {
     "control": 7,
     "daemon": 8,
     "report": 8,
-    "cli": 9,
-    "__main__": 10,
+    "views": 8,
+    "web": 9,
+    "cli": 10,
+    "__main__": 11,
 }
 ROOT = "__init__"  # broadcast/__init__.py: everything below may read its __version__
 
