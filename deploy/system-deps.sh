@@ -41,6 +41,14 @@ if [ "${1:-}" = "--test" ]; then
     if ! compgen -G '/usr/share/fonts/truetype/liberation*/LiberationSerif-Regular.ttf' >/dev/null; then
         needed+=(fonts-liberation2)
     fi
+    # chromium + chromium-driver: the web console's end-to-end tests drive Debian's Chromium
+    # headless through Selenium (tests/web/e2e/); nothing is downloaded at test time.
+    if ! command -v chromium >/dev/null 2>&1; then
+        needed+=(chromium)
+    fi
+    if ! command -v chromedriver >/dev/null 2>&1; then
+        needed+=(chromium-driver)
+    fi
 fi
 
 [ ${#needed[@]} -eq 0 ] && exit 0

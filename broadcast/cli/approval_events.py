@@ -1,17 +1,12 @@
-"""What ``approve``, ``revoke``, ``approvals``, ``trace`` and ``preview`` share: who acts and
-from where, the script an id names (with a message when none), an approver's listed spelling,
-the log opened for an event, and events as the commands print them."""
+"""What ``approve``, ``revoke``, ``approvals``, ``trace`` and ``preview`` share and say: who
+acts and from where on this computer, the script an id names (with a message when none), an
+approver's listed spelling. The events themselves: ``broadcast.views.approval_events``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Any
+from collections.abc import Sequence
 
 from broadcast.approval import (
     ApprovalEvent,
@@ -25,27 +20,12 @@ from broadcast.audio.manifest import AudioManifest, ManifestEntry
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.daemon_requests import origin, sender
 from broadcast.cli.project import Project, load_project
-from broadcast.config import Config
 from broadcast.config.approval import ApprovalSettings
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import PlayLog
 from broadcast.scripts import Script
+from broadcast.views.approval_events import make_event, nfc, short, writable_log
 from broadcast.yamlsource import did_you_mean
-
-HASH_SHOWN = 12  # characters of a SHA-256 shown in tables: enough to tell two apart by eye
-
-
-def short(digest: str | None) -> str | None:
-    return digest[:HASH_SHOWN] if digest else None
-
-
-def when(moment: datetime) -> str:
-    """A moment as every table of the program writes it."""
-    return f"{moment:%d/%m/%Y %H:%M}"
-
-
-def nfc(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def new_event(
@@ -59,16 +39,16 @@ def new_event(
     comment: str | None = None,
 ) -> ApprovalEvent:
     """An event made now on this computer, by ``by``, with the account that ran the command."""
-    return ApprovalEvent(
-        kind=kind,
-        script_id=script_id,
-        at=project.clock.now(),
-        by=by,
-        fingerprint=fingerprint,
-        audio_hash=audio_hash,
-        comment=nfc(comment) if comment and comment.strip() else None,
+    return make_event(
+        kind,
+        script_id,
+        by,
+        project.clock.now(),
         os_user=sender(),
         origin=origin(),
+        fingerprint=fingerprint,
+        audio_hash=audio_hash,
+        comment=comment,
     )
 
 
@@ -135,14 +115,6 @@ def script_named(project: Project, script_id: str, *, also: Sequence[str] = ()) 
     return None
 
 
-@contextmanager
-def writable_log(paths: ProjectPaths, config: Config) -> Iterator[PlayLog]:
-    """The play log beside a live daemon (created if there is none yet): the events are
-    written in one transaction each, never touching the rows it is playing."""
-    with PlayLog.open_for_reading(paths, timezone=config.timezone) as log:
-        yield log
-
-
 def record_listen(paths: ProjectPaths, script: Script, entry: ManifestEntry, by: str | None) -> int:
     """``preview`` played ``entry`` to its end on this computer: ``by`` (default: the account)
     heard this audio of ``script`` as it reads now. Anyone may listen, approver or not."""
@@ -173,64 +145,3 @@ def judged(
 ) -> Judgement:
     events = log.approval_events(script.id) if log is not None else []
     return judge(script, events, project.config.approval, manifest.entry(script.id))
-
-
-def standing_approvals(events: Sequence[ApprovalEvent]) -> list[ApprovalEvent]:
-    """Approvals no revocation withdrew (of any text of the script): what ``revoke`` takes
-    back, even when the file was edited or removed since."""
-    last = max((i for i, e in enumerate(events) if e.kind is EventKind.REVOKED), default=-1)
-    return [e for e in events[last + 1 :] if e.kind is EventKind.APPROVED]
-
-
-def reason_not_airing(judgement: Judgement) -> str:
-    """Why the script would be left out were approval required, even while it is off."""
-    return replace(judgement, required=True).why_left_out()
-
-
-@dataclass(frozen=True)
-class Approved:
-    """Who approved a script and when: the approval in force, or the one of the text before
-    an edit."""
-
-    by: str | None
-    at: datetime | None
-    event: ApprovalEvent | None
-
-    @classmethod
-    def of(cls, judgement: Judgement) -> Approved:
-        event = judgement.approval or judgement.earlier
-        return cls(event.by, event.at, event) if event else cls(None, None, None)
-
-
-def settings_line(settings: ApprovalSettings) -> str:
-    """One line saying whether scripts need approval (and listening) before they air."""
-    if not settings.required:
-        return (
-            "Không bắt buộc duyệt (approval: off trong schedules.yaml): mọi kịch bản hợp lệ "
-            "đều được phát; việc duyệt vẫn được ghi lại nhưng chưa cần để phát."
-        )
-    listen = " và đã nghe thử âm thanh (listen: true)" if settings.listen else ""
-    return (
-        f"Bắt buộc duyệt (approval: required): chỉ phát kịch bản đã được duyệt đúng nội dung "
-        f"hiện tại{listen}."
-    )
-
-
-def event_json(event: ApprovalEvent) -> dict[str, Any]:
-    fingerprint = event.fingerprint
-    return {
-        "id": event.id,
-        "hash": event.hash,
-        "kind": event.kind,
-        "script_id": event.script_id,
-        "at": event.at,
-        "by": event.by,
-        "os_user": event.os_user,
-        "origin": event.origin,
-        "comment": event.comment,
-        "content_sha256": event.content_sha256,
-        "text_sha256": fingerprint.text_sha256 if fingerprint else None,
-        "recording_sha256": fingerprint.recording_sha256 if fingerprint else None,
-        "airing": dict(fingerprint.airing) if fingerprint else None,
-        "audio_sha256": event.audio_hash,
-    }

@@ -13,10 +13,12 @@ from typing import Any
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import print_diagnostics
-from broadcast.config import load_config
-from broadcast.control import ControlClient, ControlError, DaemonUnavailable, parse_cut
+from broadcast.control import parse_cut
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
+from broadcast.views.daemon_requests import ask, split_zones, zones_label
+
+__all__ = ["ask_daemon", "cut_air", "origin", "sender", "split_zones", "zones_label"]
 
 
 def sender() -> str | None:
@@ -41,23 +43,11 @@ def ask_daemon(
 ) -> dict[str, Any] | None:
     """The daemon's answer to ``command``; ``None`` once the reason it failed is printed
     (``what`` names the request in the message, e.g. "thông báo")."""
-    try:
-        return ControlClient.from_paths(paths).call(command, **args)
-    except DaemonUnavailable as exc:
-        print(f"Không gửi được {what}: {exc.message}", file=sys.stderr)
-    except ControlError as exc:
-        print(f"Chương trình phát từ chối {what}: {exc.message}", file=sys.stderr)
-        print_diagnostics(exc.diagnostics)
-    return None
-
-
-def zones_label(paths: ProjectPaths, zones: list[str]) -> str:
-    """The zones by name; by id while ``schedules.yaml`` cannot be read (the daemon airs its
-    last good configuration meanwhile, so the request was taken all the same)."""
-    try:
-        return load_config(paths).zones_label(zones)
-    except InputError:
-        return ", ".join(zones)
+    answer = ask(paths, command, args, what)
+    if answer.problem is not None:
+        print(answer.problem, file=sys.stderr)
+        print_diagnostics(answer.diagnostics)
+    return answer.result
 
 
 def add_zones_option(parser: argparse.ArgumentParser) -> None:
@@ -67,11 +57,6 @@ def add_zones_option(parser: argparse.ArgumentParser) -> None:
         help="only what plays on these zones or groups, by id or name, comma-separated "
         "(default: every zone)",
     )
-
-
-def split_zones(text: str) -> list[str]:
-    """``--zones "Tổ dân phố 1, tdp-2"`` as a list."""
-    return [zone.strip() for zone in text.split(",") if zone.strip()]
 
 
 def cut_air(paths: ProjectPaths, command: str, zones: str | None, what: str, done: str) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from enum import Enum
 from pathlib import Path
-from typing import Any, TextIO, overload
+from typing import Any, TextIO
 
 from broadcast.diagnostics import Diagnostic
 
@@ -23,18 +23,6 @@ def display_width(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
     return width
-
-
-@overload
-def minutes_seconds(seconds: float) -> str: ...
-@overload
-def minutes_seconds(seconds: None) -> None: ...
-def minutes_seconds(seconds: float | None) -> str | None:
-    """``m:ss``, as the tables show durations; ``None`` (unknown) stays ``None``."""
-    if seconds is None:
-        return None
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes}:{rest:02d}"
 
 
 def shortened(text: str, width: int) -> str:

@@ -61,6 +61,7 @@ class Channel:
         self.preempted: dict[str, Bulletin] = {}
         self.cut_by: dict[str, str] = {}  # a technician's cut (``Reason.asked_by``)
         self.ended_by: dict[str, str] = {}  # nothing more plays there on this channel
+        self.bulletin: Bulletin | None = None  # the priority bulletin this channel airs
 
     def overlaps(self, zones: Iterable[str]) -> bool:
         return not self.zones.isdisjoint(zones)
@@ -166,6 +167,13 @@ class AirControl:
         zones = frozenset(zones)
         with self._lock:
             return zones & self._bulletin_zones()
+
+    def bulletins_on_air(self) -> list[Bulletin]:
+        """The bulletins holding zones now: emergencies (cutting in, airing, or waiting for an
+        earlier one on a shared zone) and priority bulletins on channels of their own."""
+        with self._lock:
+            priority = [c.bulletin for c in self._channels if c.bulletin is not None]
+            return [*self._emergencies, *priority]
 
     def _bulletin_zones(self) -> frozenset[str]:
         held = {z for bulletin in self._emergencies for z in bulletin.zones}
@@ -306,7 +314,12 @@ class AirControl:
             if self._busy(bulletin.zones) or self.stopping.is_set():
                 self._waiting_priority.append(bulletin)
                 return None
-            return self.open_channel(bulletin.zones, Rank.PRIORITY)
+            return self._bulletin_channel(bulletin)
+
+    def _bulletin_channel(self, bulletin: Bulletin) -> Channel:
+        channel = self.open_channel(bulletin.zones, Rank.PRIORITY)
+        channel.bulletin = bulletin
+        return channel
 
     def _busy(self, zones: Iterable[str], taken: AbstractSet[str] = frozenset()) -> bool:
         zones = frozenset(zones)
@@ -327,7 +340,7 @@ class AirControl:
             for bulletin in list(self._waiting_priority):
                 if not self._busy(bulletin.zones, taken):
                     self._waiting_priority.remove(bulletin)
-                    freed.append((bulletin, self.open_channel(bulletin.zones, Rank.PRIORITY)))
+                    freed.append((bulletin, self._bulletin_channel(bulletin)))
                 taken |= set(bulletin.zones)  # an older one waiting keeps its zones' turn
             listener = self.on_free
         if freed:

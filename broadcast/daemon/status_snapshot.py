@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from broadcast.config.model import SegmentKind, Zone
+from broadcast.daemon.air import Bulletin
 from broadcast.daemon.status import (
     DaemonState,
     DaemonStatus,
@@ -15,6 +16,7 @@ from broadcast.daemon.status import (
     ZoneStatus,
 )
 from broadcast.schedule import PlanItem
+from broadcast.scripts.model import Priority
 from broadcast.sinks.protocol import ZoneHealth
 
 if TYPE_CHECKING:
@@ -63,6 +65,11 @@ def _zone_status(zone: Zone, health: ZoneHealth | None) -> ZoneStatus:
     )
 
 
+def _bulletin_playing(bulletin: Bulletin) -> PlayingNow:
+    kind = "khẩn cấp" if bulletin.priority is Priority.EMERGENCY else "ưu tiên"
+    return PlayingNow(bulletin.id, f"Thông báo {kind}: {bulletin.title}", bulletin.zones)
+
+
 def snapshot(
     daemon: BroadcastDaemon,
     *,
@@ -81,7 +88,10 @@ def snapshot(
         sink=daemon.options.sink_label,
         scripts=len(inputs.scripts),
         input_problems=tuple(str(p) for p in inputs.problems),
-        playing=tuple(PlayingNow(item.id, item.slot_name, tuple(item.zones)) for item in running),
+        playing=(
+            *(PlayingNow(item.id, item.slot_name, tuple(item.zones)) for item in running),
+            *(_bulletin_playing(bulletin) for bulletin in daemon.air.bulletins_on_air()),
+        ),
         busy_zones=tuple(sorted(daemon.air.busy_zones())),
         next={} if stopping else next_per_zone(daemon, pending),
         devices=tuple(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -262,8 +262,46 @@ class PlayLog(ChainedRows, PlayRecords, ApprovalRecords):
         zone: str | None = None,
         topic: str | None = None,
         outcome: Outcome | None = None,
+        zones: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[Attempt]:
-        """Rows that happened in ``[since, until)``, oldest first, optionally filtered."""
+        """Rows that happened in ``[since, until)``, oldest first, optionally filtered (one
+        ``zone`` or any of ``zones``); ``limit``/``offset``: one page of them."""
+        where, params = self._attempt_filter(since, until, zone, topic, outcome, zones)
+        sql = f"SELECT {', '.join(ATTEMPT_COLUMNS)} FROM attempts {where} ORDER BY occurred_at, id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        with self._reading():
+            rows = self._conn.execute(sql, params).fetchall()
+        return [attempt_from_row(row) for row in rows]
+
+    def count_attempts(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        topic: str | None = None,
+        outcome: Outcome | None = None,
+        zones: Sequence[str] | None = None,
+    ) -> int:
+        """How many rows ``attempts`` with the same filters returns."""
+        where, params = self._attempt_filter(since, until, None, topic, outcome, zones)
+        with self._reading():
+            return int(
+                self._conn.execute(f"SELECT COUNT(*) FROM attempts {where}", params).fetchone()[0]
+            )
+
+    def _attempt_filter(
+        self,
+        since: datetime | None,
+        until: datetime | None,
+        zone: str | None,
+        topic: str | None,
+        outcome: Outcome | None,
+        zones: Sequence[str] | None,
+    ) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
         for clause, value in (
@@ -276,11 +314,10 @@ class PlayLog(ChainedRows, PlayRecords, ApprovalRecords):
             if value is not None:
                 clauses.append(clause)
                 params.append(value)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        sql = f"SELECT {', '.join(ATTEMPT_COLUMNS)} FROM attempts {where} ORDER BY occurred_at, id"
-        with self._reading():
-            rows = self._conn.execute(sql, params).fetchall()
-        return [attempt_from_row(row) for row in rows]
+        if zones is not None:
+            clauses.append(f"zone IN ({', '.join('?' for _ in zones)})" if zones else "0")
+            params.extend(zones)
+        return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
     def last_aired(
         self, script_id: str, zone: str | None = None, *, before: datetime | None = None

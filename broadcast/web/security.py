@@ -21,6 +21,9 @@ from starlette.responses import RedirectResponse, Response
 from broadcast.web.accounts import Account, Accounts, Permission
 
 CSRF_FIELD = "csrf_token"
+# The largest request a page takes: a 50 MB recording and its form. Refused from its
+# Content-Length, before a byte of it is read.
+MAX_REQUEST_BYTES = 52 * 1024 * 1024
 CSRF_HEADER = "x-csrf-token"
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -88,6 +91,13 @@ def page(permission: Permission) -> Callable[[Endpoint], Callable[[Request], Awa
                     f"Tài khoản {account.name} ({account.role.label_vi}) không có quyền "
                     f"{PERMISSION_LABELS_VI[permission]}.",
                 )
+            if request.method not in _SAFE_METHODS and _too_large(request):
+                return forbidden(
+                    request,
+                    account,
+                    f"Tệp gửi lên quá lớn (tối đa {MAX_REQUEST_BYTES // (1024 * 1024)} MB).",
+                    status_code=413,
+                )
             if request.method not in _SAFE_METHODS and not await csrf_ok(request):
                 return forbidden(
                     request,
@@ -102,6 +112,13 @@ def page(permission: Permission) -> Callable[[Endpoint], Callable[[Request], Awa
     return wrap
 
 
-def forbidden(request: Request, account: Account | None, message: str) -> Response:
+def _too_large(request: Request) -> bool:
+    length = request.headers.get("content-length", "")
+    return length.isdigit() and int(length) > MAX_REQUEST_BYTES
+
+
+def forbidden(
+    request: Request, account: Account | None, message: str, status_code: int = 403
+) -> Response:
     render = request.app.state.render
-    return render(request, "forbidden.html", {"message": message}, account, status_code=403)
+    return render(request, "forbidden.html", {"message": message}, account, status_code=status_code)

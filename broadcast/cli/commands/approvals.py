@@ -8,18 +8,18 @@ from typing import Any
 from broadcast.approval import ApprovalEvent, Judgement, State
 from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.approval_events import (
+from broadcast.cli.output import print_json, print_table, shortened
+from broadcast.cli.project import load_project
+from broadcast.paths import ProjectPaths
+from broadcast.scripts import Script
+from broadcast.views.approval_events import (
     Approved,
     event_json,
     reason_not_airing,
     settings_line,
     when,
 )
-from broadcast.cli.approval_states import judgements_of
-from broadcast.cli.output import print_json, print_table, shortened
-from broadcast.cli.project import load_project
-from broadcast.paths import ProjectPaths
-from broadcast.scripts import Script
+from broadcast.views.approval_states import judgements_of
 
 ORDER = 11
 

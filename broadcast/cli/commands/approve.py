@@ -11,19 +11,21 @@ from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.approval_events import (
     add_approver_option,
     approver_named,
-    event_json,
     judged,
     new_event,
     script_named,
-    short,
-    when,
-    writable_log,
 )
 from broadcast.cli.output import print_json
 from broadcast.cli.project import load_project
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import AlreadyApproved
 from broadcast.scripts import Script
+from broadcast.views.approval_events import (
+    event_json,
+    short,
+    when,
+    writable_log,
+)
 
 ORDER = 12
 

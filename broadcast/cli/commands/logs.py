@@ -10,39 +10,23 @@ from datetime import datetime, time, timedelta
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.arguments import day_argument
-from broadcast.cli.output import minutes_seconds, print_json, print_table
+from broadcast.cli.output import print_json, print_table
 from broadcast.cli.project import load_project, play_log_missing
 from broadcast.paths import ProjectPaths
-from broadcast.playlog import (
-    OUTCOME_LABELS_VI,
-    Attempt,
-    ChainProblem,
-    Outcome,
-    PlayLog,
-    PlayLogUnreadable,
-    VerifyResult,
-    reason_label_vi,
-)
+from broadcast.playlog import OUTCOME_LABELS_VI, Attempt, Outcome, PlayLog, VerifyResult
 from broadcast.report import Labels
+from broadcast.views.log_rows import (
+    COLUMNS,
+    in_zones,
+    log_row,
+    verdict,
+    verify_log,
+    zones_meant,
+)
 
 ORDER = 60
 
-COLUMNS = (
-    ("id", "#"),
-    ("time", "Thời gian"),
-    ("slot", "Khung giờ"),
-    ("zone", "Vùng loa"),
-    ("title", "Bản tin"),
-    ("topic", "Chủ đề"),
-    ("duration", "Thời lượng"),
-    ("outcome", "Kết quả"),
-    ("output", "Đầu ra"),
-    ("reason", "Lý do"),
-    ("error", "Ghi chú"),
-)
-STILL_PLAYING = "đang phát"
 _HASH = re.compile(r"[0-9a-f]{64}")
-TO_FILE_NOTE = "ghi ra tệp WAV, không phát ra loa"  # recorded, but no listener heard it
 
 
 def _outcome(text: str) -> Outcome:
@@ -100,42 +84,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def _outcome_label(attempt: Attempt) -> str:
-    if attempt.outcome is None:
-        return STILL_PLAYING
-    label = attempt.outcome.label_vi
-    return f"{label} ({TO_FILE_NOTE})" if attempt.to_file else label
-
-
-def _notes(attempt: Attempt) -> str | None:
-    """Where a play of the rest of an item began, the gaps listeners heard, then the error."""
-    notes = []
-    if attempt.airing.resumed_from_seconds is not None:
-        notes.append(f"phát tiếp từ {minutes_seconds(attempt.airing.resumed_from_seconds)}")
-    if attempt.underruns:
-        notes.append(f"ngắt quãng {attempt.underruns} lần")
-    if attempt.error:
-        notes.append(attempt.error)
-    return "; ".join(notes) or None
-
-
-def _row(attempt: Attempt, labels: Labels) -> dict[str, object]:
-    airing = attempt.airing
-    return {
-        "id": attempt.id,
-        "time": f"{attempt.occurred_at:%d/%m/%Y %H:%M}",
-        "slot": airing.slot_id,
-        "zone": labels.zone(airing.zone),
-        "title": airing.title,
-        "topic": labels.topic(airing.topic),
-        "duration": minutes_seconds(attempt.aired_seconds),
-        "outcome": _outcome_label(attempt),
-        "output": attempt.output,
-        "reason": reason_label_vi(attempt.reason),
-        "error": _notes(attempt),
-    }
-
-
 def _json_row(attempt: Attempt) -> dict[str, object]:
     airing = attempt.airing
     return {
@@ -164,13 +112,6 @@ def _json_row(attempt: Attempt) -> dict[str, object]:
         "reason": attempt.reason,
         "error": attempt.error,
     }
-
-
-def _verify(log: PlayLog, expect: str | None) -> tuple[VerifyResult, int | None]:
-    """The chain's check and, for ``expect``, the event that carries that hash: in a chain
-    that verifies, the log up to it is the one the report was made from."""
-    result = log.verify()
-    return result, (log.event_with_hash(expect) if expect and result.ok else None)
 
 
 def _expect_message(expect: str, found_at: int | None) -> str:
@@ -204,23 +145,12 @@ def _print_verify(
         )
         return EXIT_OK if ok else EXIT_INPUT_ERRORS
     if problem is not None:
-        print(f"Nhật ký KHÔNG toàn vẹn: {problem.message}", file=sys.stderr)
+        print(verdict(result), file=sys.stderr)
         return EXIT_INPUT_ERRORS
-    approvals = (
-        f" (trong đó {result.approval_events} sự kiện duyệt bài)" if result.approval_events else ""
-    )
-    print(
-        f"Nhật ký toàn vẹn: {result.rows} bản ghi, {result.events} sự kiện{approvals}; "
-        f"mã kiểm tra cuối {result.head_hash}"
-    )
+    print(verdict(result))
     if expect is not None:
         print(_expect_message(expect, found_at), file=sys.stdout if ok else sys.stderr)
     return EXIT_OK if ok else EXIT_INPUT_ERRORS
-
-
-def _unreadable(exc: PlayLogUnreadable) -> VerifyResult:
-    """A file that is not a readable log fails the check like a damaged page does."""
-    return VerifyResult(0, 0, "", ChainProblem(None, "corrupt", str(exc)))
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
@@ -228,11 +158,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         return EXIT_OK if args.expect is None else EXIT_INPUT_ERRORS
     verify = args.verify or args.expect is not None
     if verify:
-        try:
-            with PlayLog.open_for_reading(paths) as log:
-                result, found_at = _verify(log, args.expect)
-        except PlayLogUnreadable as exc:
-            result, found_at = _unreadable(exc), None
+        result, found_at = verify_log(paths, args.expect)
         return _print_verify(result, args.expect, found_at, args.json)
     project = None
     if not (args.json and args.zone is None):  # names or a zone to find
@@ -247,18 +173,17 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
             outcome=args.outcome,
         )
     if args.zone is not None:
-        reference = config.zone_reference(args.zone) if config else None
         # A zone the configuration does not know (or none loaded) may be one since removed.
-        zones = config.expand_zones([reference]) if config and reference else (args.zone,)
-        attempts = [attempt for attempt in attempts if attempt.airing.zone in zones]
-        if config and reference is None and not attempts:
+        zones, known = zones_meant(config, args.zone)
+        attempts = in_zones(attempts, zones)
+        if config and not known and not attempts:
             print(config.unknown_zone_message(args.zone), file=sys.stderr)
             return EXIT_USAGE
     if args.json:
         print_json([_json_row(attempt) for attempt in attempts])
         return EXIT_OK
     labels = Labels.from_config(config)
-    rows = [_row(attempt, labels) for attempt in attempts]
+    rows = [log_row(attempt, labels) for attempt in attempts]
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(heading for _, heading in COLUMNS)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.arguments import day_argument
-from broadcast.cli.output import minutes_seconds, print_json, print_table
+from broadcast.cli.output import print_json, print_table
 from broadcast.cli.project import load_project, play_log_missing
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import PlayLog
@@ -17,6 +17,7 @@ from broadcast.report import Labels
 from broadcast.report.reconcile import LineStatus, ReconcileLine, Reconciliation, reconcile_days
 from broadcast.report.replan import Timetable
 from broadcast.schedule.labels import day_label
+from broadcast.views.durations import minutes_seconds
 
 ORDER = 61
 

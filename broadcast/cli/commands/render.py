@@ -12,10 +12,11 @@ from broadcast.audio.batch import RenderSummary, render_all
 from broadcast.audio.manifest import AudioManifest
 from broadcast.audio.render import RenderOutcome, RenderResult
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.output import minutes_seconds, print_json, print_table
+from broadcast.cli.output import print_json, print_table
 from broadcast.cli.rendering import add_offline_option, load_render_setup, print_render_problems
 from broadcast.paths import ProjectPaths
 from broadcast.scripts import Script
+from broadcast.views.durations import minutes_seconds
 
 ORDER = 30
 

@@ -10,20 +10,22 @@ from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.approval_events import (
     add_approver_option,
     approver_named,
-    event_json,
     find_script,
     new_event,
-    nfc,
     script_named,
-    standing_approvals,
     typed_id,
-    when,
-    writable_log,
 )
 from broadcast.cli.output import print_json
 from broadcast.cli.project import Project, load_project
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import PlayLog
+from broadcast.views.approval_events import (
+    event_json,
+    nfc,
+    standing_approvals,
+    when,
+    writable_log,
+)
 
 ORDER = 13
 

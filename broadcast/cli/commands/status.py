@@ -8,8 +8,9 @@ from datetime import datetime
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.output import print_json, print_table
 from broadcast.control import STATUS, ControlClient, ControlError, DaemonUnavailable
-from broadcast.daemon.status import DaemonStatus, ZoneStatus, daemon_alive, read_status
+from broadcast.daemon.status import DaemonStatus, daemon_alive, read_status
 from broadcast.paths import ProjectPaths
+from broadcast.views.status_view import health_label, when_label
 
 ORDER = 52
 
@@ -36,18 +37,6 @@ def _current(paths: ProjectPaths) -> tuple[DaemonStatus | None, str | None]:
         return read_status(paths), exc.message
 
 
-def _when(moment: datetime) -> str:
-    """How the ward writes a moment: ``05/03 06:00``, in the daemon's own time zone."""
-    return f"{moment:%d/%m %H:%M}"
-
-
-def _health(zone: ZoneStatus) -> str:
-    if zone.to_file:
-        note = "ghi ra tệp WAV (không phát ra loa)"
-        return f"{note}: {zone.problem}" if zone.problem else note
-    return zone.problem or "tốt"
-
-
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     status, problem = _current(paths)
     if status is None:
@@ -61,11 +50,11 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         return EXIT_OK if alive else EXIT_INPUT_ERRORS
     state = "ĐANG CHẠY" if alive else "KHÔNG CHẠY"
     print(
-        f"Chương trình phát: {state} (nhịp tim lúc {_when(status.heartbeat_at)}, "
+        f"Chương trình phát: {state} (nhịp tim lúc {when_label(status.heartbeat_at)}, "
         f"{age:.0f} giây trước)"
     )
     if status.started_at is not None:
-        print(f"Khởi động lúc: {_when(status.started_at)}")
+        print(f"Khởi động lúc: {when_label(status.started_at)}")
     if problem and not alive:
         print(f"  {problem}")
     # The zones' names come with the status (it lists every zone), so they match the daemon's
@@ -79,7 +68,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     rows = [
         {
             "zone": names.get(zone, zone),
-            "at": _when(entry.at),
+            "at": when_label(entry.at),
             "slot": entry.slot,
             "title": entry.title,
         }
@@ -107,14 +96,14 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
                 "name": d.name,
                 "device": d.device,
                 "channels": list(d.channels),
-                "health": _health(d),
+                "health": health_label(d),
             }
             for d in status.devices
         ],
     )
     print(f"\nCảnh báo đang có: {len(status.alarms)}")
     for alarm in status.alarms:
-        print(f"  từ {_when(alarm.since)}  {alarm.message}")
+        print(f"  từ {when_label(alarm.since)}  {alarm.message}")
     for problem_text in status.input_problems:
         print(f"  tệp sửa sai (đang dùng bản trước): {problem_text}")
     return EXIT_OK if alive and not status.alarms else EXIT_INPUT_ERRORS

@@ -7,10 +7,9 @@ import sys
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
 from broadcast.cli.project import load_project
-from broadcast.config import Config
 from broadcast.paths import ProjectPaths
-from broadcast.sinks.protocol import ZoneSpeakers
 from broadcast.sinks.spec import SINK_HELP, sink_from_spec
+from broadcast.views.zone_test import run_zone_test
 
 ORDER = 71
 
@@ -30,9 +29,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    # Imported here: speech and loudness pull in scipy, too slow for every CLI start.
-    from broadcast.sinks.zone_test import play_zone_test
-
     try:
         sink = sink_from_spec(args.sink, realtime=False)
     except ValueError as exc:
@@ -41,29 +37,9 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     project = load_project(paths)
     if project is None:
         return EXIT_INPUT_ERRORS
-    config = project.config
-    reference = config.zone_reference(args.zone)
-    zone = next((z for z in config.zones if z.id == reference), None)
-    if zone is None:
-        print(f"Lỗi: {_not_a_zone(config, args.zone, reference)}", file=sys.stderr)
+    result = run_zone_test(project.config, sink, args.zone)
+    if not result.ok:
+        print(result.message, file=sys.stderr)
         return EXIT_INPUT_ERRORS
-    result = play_zone_test(sink, ZoneSpeakers.all_from(config.zones)[zone.id], zone.name)
-    outcome = result.for_zone(zone.id)
-    if outcome.error is not None:
-        print(f"Lỗi thiết bị {outcome.device}: {outcome.error.message}", file=sys.stderr)
-        return EXIT_INPUT_ERRORS
-    channels = ", ".join(str(c) for c in zone.output.channels)
-    print(
-        f'Đã phát thử khu vực "{zone.id}" ({zone.name}) trên {outcome.device}, kênh {channels}: '
-        f"{outcome.aired_seconds:.1f} giây."
-    )
+    print(result.message)
     return EXIT_OK
-
-
-def _not_a_zone(config: Config, given: str, group: str | None) -> str:
-    """Why ``given`` is no zone to test: a group (name its zones, one to test at a time) or
-    unknown (the closest id or name)."""
-    if group is None:
-        return f'không có khu vực "{given}" trong {config.source}{config.zone_hint(given)}'
-    members = ", ".join(config.zone_groups[group])
-    return f'"{given}" là nhóm khu vực; hãy phát thử từng khu vực trong nhóm: {members}'

@@ -10,21 +10,24 @@ from broadcast.approval import ApprovalEvent, EventKind
 from broadcast.audio.manifest import AudioManifest
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.approval_events import (
-    event_json,
     find_script,
     script_named,
-    settings_line,
-    short,
     typed_id,
-    when,
 )
-from broadcast.cli.output import minutes_seconds, print_json, print_table
+from broadcast.cli.output import print_json, print_table
 from broadcast.cli.project import load_project, play_log_missing
-from broadcast.cli.trace_chain import Chain, gather
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Attempt, PlayLog
 from broadcast.playlog.history import open_history
 from broadcast.report import Labels
+from broadcast.views.approval_events import (
+    event_json,
+    settings_line,
+    short,
+    when,
+)
+from broadcast.views.durations import minutes_seconds
+from broadcast.views.trace_chain import Chain, gather
 
 ORDER = 42
 

@@ -1,19 +1,31 @@
 """How long a script airs, as ``check`` shows it: the rendered audio's own length once the
-script is rendered, an estimate marked as one before."""
+script is rendered, an estimate marked as one before; and durations as the tables show them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import overload
 
 from broadcast.audio.manifest import AudioManifest, ManifestEntry
-from broadcast.cli.output import minutes_seconds
 from broadcast.scripts import Script, file_saved_at
 
 ESTIMATE_MARK = "ước tính"
 # ``rendered_at`` is kept to the second; a file saved within that second was rendered after.
 _SECOND = timedelta(seconds=1)
+
+
+@overload
+def minutes_seconds(seconds: float) -> str: ...
+@overload
+def minutes_seconds(seconds: None) -> None: ...
+def minutes_seconds(seconds: float | None) -> str | None:
+    """``m:ss``, as the tables show durations; ``None`` (unknown) stays ``None``."""
+    if seconds is None:
+        return None
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from broadcast.approval import ApprovalEvent, EventKind, Judgement, judge
 from broadcast.audio.manifest import AudioManifest, ManifestEntry
-from broadcast.cli.approval_events import short, when
 from broadcast.config.approval import ApprovalSettings
 from broadcast.playlog import Attempt, PlayLog, VerifyResult
 from broadcast.scripts import Script
+from broadcast.views.approval_events import short, when
 
 OTHER_AUDIO = "âm thanh khác bản hiện tại"
 
