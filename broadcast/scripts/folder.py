@@ -13,11 +13,11 @@ from pathlib import Path
 
 from broadcast.diagnostics import Diagnostic, InputError, Severity, errors_in
 from broadcast.paths import ProjectPaths
+from broadcast.scripts.memo import read_unless_unchanged
 from broadcast.scripts.model import Script
 from broadcast.scripts.reader import (
     SCRIPT_SUFFIXES,
     SIDECAR_SUFFIXES,
-    read_script,
     script_id,
     script_of,
     source_name,
@@ -168,7 +168,7 @@ def load_folder(paths: ProjectPaths) -> ScriptFolder:
     for path in scripts:
         problems: list[Diagnostic] = [clashes[path]] if path in clashes else []
         try:
-            script = read_script(path, paths)
+            script = read_unless_unchanged(path, paths)
         except InputError as exc:
             problems.extend(exc.diagnostics)
         else:

@@ -12,10 +12,12 @@ and messages say so ("đoạn 4"): Word shows no line numbers.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from broadcast.diagnostics import Diagnostic, InputError, Severity
@@ -23,6 +25,7 @@ from broadcast.paths import ProjectPaths
 from broadcast.scripts import Script, ScriptFolder, ScriptKind
 from broadcast.scripts.decoding import clean_line_breaks, decode_bytes
 from broadcast.scripts.layers import sidecar_origin
+from broadcast.scripts.memo import BoundedMemo, file_identity
 from broadcast.scripts.reader import sidecar_of
 from broadcast.scripts.wordfile import read_word
 from broadcast.textnorm import Lexicon, load_lexicon, reading_doubts
@@ -102,11 +105,32 @@ def reading_warnings(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnost
         lexicon = load_lexicon(paths)
     except InputError:
         return []
+    lexicon_key = _lexicon_key(paths)
     found = []
     for script in folder.scripts:
-        if script.kind is ScriptKind.TEXT:
+        if script.kind is not ScriptKind.TEXT:
+            continue
+        identity = file_identity(paths.home / script.source)
+        if identity is None or lexicon_key is None:
             found += _script_doubts(paths, script, lexicon)
+            continue
+        key = (str(paths.home), script.source, identity, lexicon_key)
+        found += _DOUBTS.get(key, partial(_script_doubts, paths, script, lexicon))
     return found
+
+
+# The doubts of a script's text with a lexicon, kept while neither's bytes change: checking
+# every sentence again at each page of the console is what made its scripts table slow.
+_DOUBTS: BoundedMemo[list[Diagnostic]] = BoundedMemo()
+
+
+def _lexicon_key(paths: ProjectPaths) -> str | None:
+    try:
+        return hashlib.sha256(paths.lexicon_file.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
+    except OSError:
+        return None
 
 
 def _written_value(script: Script, diagnostic: Diagnostic) -> tuple[str, str | None]:
