@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -47,12 +48,14 @@ class BoundedMemo(Generic[T]):
 
 def file_identity(path: Path) -> tuple[str, ...] | None:
     """SHA-256 of a script file and of its sidecar, and where each links to if it is a link;
-    ``None`` if unreadable."""
+    ``None`` if unreadable or not a regular file."""
     parts: list[str] = []
     try:
         for file in (path, sidecar_of(path)):
             if file is None:
                 continue
+            if not stat.S_ISREG(os.stat(file).st_mode):
+                return None  # a named pipe would block the open; the reader refuses it
             with open(file, "rb") as handle:
                 parts.append(hashlib.file_digest(handle, "sha256").hexdigest())
             parts.append(os.path.realpath(file) if os.path.islink(file) else "")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from broadcast.paths import ProjectPaths
 from broadcast.scripts import load_folder
 
@@ -41,3 +43,15 @@ def test_a_sidecar_edit_is_read_and_an_invalid_file_stays_invalid(tmp_path):
     for _ in range(2):  # the error is kept as well as a script is, and said again
         folder = load_folder(paths)
         assert not folder.scripts and folder.rejected[0].source == "scripts_vi/mot-cua.txt"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="named pipes in a folder are POSIX")
+def test_a_named_pipe_in_the_folder_never_blocks_the_reading(tmp_path):
+    """Opening a FIFO waits for a writer: the memo must not open it to hash it."""
+    paths = ProjectPaths(tmp_path)
+    paths.scripts_dir.mkdir()
+    (paths.scripts_dir / "tin.txt").write_text("Tin\n\nNội dung.\n", encoding="utf-8")
+    os.mkfifo(paths.scripts_dir / "ong.txt")
+    folder = load_folder(paths)  # returns: a hang here is the failure
+    assert [s.id for s in folder.scripts] == ["tin"]
+    assert [r.source for r in folder.rejected] == ["scripts_vi/ong.txt"]
