@@ -7,6 +7,7 @@ play would (so a running daemon sees programmes in progress and can pre-empt the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -179,6 +180,11 @@ class _ZoneFile:
                 self._writer.close()
             except OSError as exc:
                 self.error = self.error or DeviceError(str(self.path), str(exc))
+            if self.program.zone_frames(self.zone_id) == 0:
+                # Cut before its first sample (an emergency at its very start): no sound went
+                # anywhere, so no file says otherwise.
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
 
     def fade_out(self, seconds: float, zones: AbstractSet[str] | None = None) -> None:
         self.program.fade_out(seconds, zones)

@@ -65,7 +65,10 @@ class _Loudspeaker:
 
 def _wav_heard(folder: Path) -> Callable[[], np.ndarray]:
     def heard() -> np.ndarray:
-        (path,) = sorted(folder.glob("*.wav"))
+        files = sorted(folder.glob("*.wav"))
+        if not files:  # cut before its first sample: no file, nothing heard
+            return np.zeros(0, dtype="<i2")
+        (path,) = files
         with wave.open(str(path), "rb") as wav:
             assert (wav.getnchannels(), wav.getframerate()) == (1, SAMPLE_RATE)
             return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
