@@ -17,7 +17,8 @@ the server pays once: ``broadcast --version`` is timed too, to show that part.
 
 Target: p95 ≤ 100 ms per page on this machine. The figures are printed, not asserted.
 
-Run from the project root: .venv/bin/python -m bench.web [runs]
+Run from the project root: .venv/bin/python -m bench.web [runs] [--only WORD]
+(``--only scripts``: only the cases whose page or label has WORD, the ward made all the same).
 """
 
 from __future__ import annotations
@@ -211,7 +212,14 @@ CASES = [
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else RUNS
+    arguments = sys.argv[1:]
+    only = ""
+    if "--only" in arguments:
+        at = arguments.index("--only")
+        only = arguments[at + 1]
+        del arguments[at : at + 2]
+    runs = int(arguments[0]) if arguments else RUNS
+    cases = [case for case in CASES if only in case[0] or only in case[1]]
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
         began = time.perf_counter()
         paths = make_ward(Path(folder))
@@ -226,12 +234,12 @@ def main() -> None:
             httpx.Client(base_url=base, timeout=300) as client,
         ):
             log_in(client)
-            for _, url, _ in CASES:
+            for _, url, _ in cases:
                 results.append(time_page(client, url, runs))
         startup = time_cli(paths.home, ["--version"], CLI_RUNS)
         print(f"\nweb page (ms, {runs} requests each after a warm-up; target p95 ≤ {TARGET_MS:g})")
         print(header)
-        for (label, url, _), (samples, code, size) in zip(CASES, results, strict=True):
+        for (label, url, _), (samples, code, size) in zip(cases, results, strict=True):
             verdict = (
                 "not served" if code != 200 else "met" if p95(samples) <= TARGET_MS else "MISSED"
             )
@@ -239,7 +247,7 @@ def main() -> None:
         print(f"\nCLI command doing the same work (ms, {CLI_RUNS} runs each, wall time to exit)")
         print(header)
         print(row("python start + import (broadcast --version)", *startup))
-        for label, _, arguments in CASES:
+        for label, _, arguments in cases:
             samples, code, size = time_cli(paths.home, arguments, CLI_RUNS)
             print(row(f"{label}: broadcast {' '.join(arguments)}", samples, code, size))
 

@@ -49,6 +49,12 @@ if [ "${1:-}" = "--test" ]; then
     if ! command -v chromedriver >/dev/null 2>&1; then
         needed+=(chromium-driver)
     fi
+    # mosquitto: the IP loudspeaker cluster tests and bench/clusters.py start a real MQTT
+    # broker of their own on loopback (tests/support/mosquitto.py); Debian's package also
+    # brings mosquitto_passwd. In production only the broker's host needs it (deploy/linux.md).
+    if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+        needed+=(mosquitto)
+    fi
 fi
 
 [ ${#needed[@]} -eq 0 ] && exit 0

@@ -24,6 +24,7 @@ RANKS = {
     "media": 0,
     "processes": 0,
     "yamlsource": 1,
+    "clusters": 1,  # the wire contract of IP loudspeaker clusters: signing, messages, topics
     "scripts": 2,
     "textnorm": 2,
     "tts": 3,
@@ -35,6 +36,7 @@ RANKS = {
     "playlog": 7,
     "control": 7,
     "daemon": 8,
+    "receiver": 8,  # the program on an IP cluster's box (`broadcast receiver`)
     "report": 8,
     "views": 8,
     "web": 9,

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadcast import yamlsource
 from broadcast.config.approval import ApprovalSettings, parse_approval
+from broadcast.config.ip_clusters import IpClusterSettings, parse_ip_clusters
 from broadcast.config.model import Program, QuietHours, Slot, Zone
 from broadcast.config.programs import parse_programs
 from broadcast.config.report import ReportSettings, parse_report
@@ -44,6 +45,7 @@ KNOWN_SECTIONS = (
     "report",
     "approval",
     "approvers",
+    "ip_clusters",
 )
 
 
@@ -60,6 +62,7 @@ class Config:
     tts: TtsSettings = field(default_factory=TtsSettings)
     report: ReportSettings | None = None  # the ward's identity on its period report
     approval: ApprovalSettings = field(default_factory=ApprovalSettings)
+    ip_clusters: IpClusterSettings | None = None  # where IP loudspeaker clusters connect
     warnings: tuple[Diagnostic, ...] = ()
 
     @property
@@ -155,7 +158,9 @@ def parse_config(text: str, source: str, paths: ProjectPaths) -> Config:
     with collector.guard():
         topics = _topics(sections.get("topics"))
     ids_taken: dict[str, int] = {}  # zones and zone groups share one namespace
-    zones = parse_zones(sections.get("zones"), collector, ids_taken)
+    ip_section = sections.get("ip_clusters")
+    has_ip_section = ip_section is not None and not ip_section.is_null
+    zones = parse_zones(sections.get("zones"), collector, ids_taken, has_ip_section)
     zone_ids = tuple(zone.id for zone in zones)
     groups = parse_zone_groups(sections.get("zone_groups"), zone_ids, collector, ids_taken)
     programs = parse_programs(sections.get("programs"), topics, paths, collector)
@@ -167,6 +172,7 @@ def parse_config(text: str, source: str, paths: ProjectPaths) -> Config:
     tts = parse_tts(sections.get("tts"), paths.home, collector)
     report = parse_report(sections.get("report"), topics, collector)
     approval = parse_approval(sections.get("approval"), sections.get("approvers"), collector)
+    ip_clusters = parse_ip_clusters(ip_section, collector)
     if collector.errors:  # in file order, so the list reads along with the file
         raise InputError(
             sorted(collector.errors, key=_line_order) + sorted(collector.warnings, key=_line_order)
@@ -183,6 +189,7 @@ def parse_config(text: str, source: str, paths: ProjectPaths) -> Config:
         tts=tts,
         report=report,
         approval=approval,
+        ip_clusters=ip_clusters,
         warnings=tuple(collector.warnings),
     )
 

@@ -58,3 +58,23 @@ def checked(collector: DiagnosticCollector, read: Callable[[], T], fallback: T) 
     with collector.guard():
         return read()
     return fallback
+
+
+def section_fields(
+    section: Located,
+    what: str,
+    known_keys: tuple[str, ...],
+    required: tuple[str, ...],
+    collector: DiagnosticCollector,
+    example: str = "",
+) -> dict[str, Located]:
+    """A section's fields, its unknown keys warned about; ``InputError`` naming every required
+    key missing (with ``example``, a hint in parentheses, when given)."""
+    fields = section.mapping(what)
+    collector.extend(yamlsource.unknown_keys(section, known_keys, what))
+    missing = [key for key in required if key not in fields or fields[key].is_null]
+    if missing:
+        shown = ", ".join(f'"{key}"' for key in missing)
+        hint = f" ({example})" if example else ""
+        raise section.fail("missing_key", f"{what} thiếu khóa {shown}{hint}")
+    return fields

@@ -16,8 +16,9 @@ from broadcast.scripts.model import Priority
 
 @dataclass(frozen=True)
 class ZoneOutput:
-    device: str | int  # PortAudio device name (or part of it) or index
-    channels: tuple[int, ...]  # 1-based, as printed on the sound card
+    device: str | int  # PortAudio device name (or part of it) or index; "" for an IP zone
+    channels: tuple[int, ...]  # 1-based, as printed on the sound card; () for an IP zone
+    ip: bool = False  # `output: ip`: heard through IP clusters, not the station's sound card
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class Zone:
     volume_db: float = 0.0
     fallback_to_file: bool = False  # write WAV files when the device is missing
     line: int | None = None
+
+    @property
+    def is_ip(self) -> bool:
+        """Served by IP loudspeaker clusters (``broadcast clusters``): no device to open."""
+        return self.output.ip
 
 
 class SegmentKind(StrEnum):

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from broadcast import yamlsource
+from broadcast.config.entries import section_fields
 from broadcast.diagnostics import DiagnosticCollector
 from broadcast.yamlsource import Located
 
@@ -74,12 +75,7 @@ def parse_report(
     if section is None or section.is_null:
         return None
     with collector.guard():
-        fields = section.mapping("report")
-        collector.extend(yamlsource.unknown_keys(section, KNOWN_KEYS, "report"))
-        missing = [key for key in _REQUIRED if key not in fields or fields[key].is_null]
-        if missing:
-            shown = ", ".join(f'"{key}"' for key in missing)
-            raise section.fail("missing_key", f"report thiếu khóa {shown}")
+        fields = section_fields(section, "report", KNOWN_KEYS, _REQUIRED, collector)
         optional = {
             key: _text(fields[key], f"report.{key}")
             for key in ("superior_body", "number_pattern")

@@ -20,14 +20,22 @@ OUTPUT_KEYS = ("device", "channels")
 ALL_ZONES = "all"  # a group written as `toan-phuong: all` holds every zone
 
 
+IP_OUTPUT = "ip"  # `output: ip`: the zone is heard through IP clusters (`ip_clusters:`)
+
+
 def parse_zones(
-    section: Located | None, collector: DiagnosticCollector, taken: dict[str, int]
+    section: Located | None,
+    collector: DiagnosticCollector,
+    taken: dict[str, int],
+    ip_clusters: bool = False,
 ) -> tuple[Zone, ...]:
+    """``ip_clusters``: whether the file has an ``ip_clusters:`` section, which an
+    ``output: ip`` zone needs."""
     entries_found = entries(section, "khu vực", ZONE_KEYS, collector, taken)
-    return tuple(_zone(entry, collector) for entry in entries_found)
+    return tuple(_zone(entry, collector, ip_clusters) for entry in entries_found)
 
 
-def _zone(entry: Entry, collector: DiagnosticCollector) -> Zone:
+def _zone(entry: Entry, collector: DiagnosticCollector, ip_clusters: bool) -> Zone:
     """A zone with bad fields is still returned so its id stays known; the problems recorded
     in ``collector`` stop the configuration from being used anyway."""
     fields = entry.fields
@@ -36,7 +44,7 @@ def _zone(entry: Entry, collector: DiagnosticCollector) -> Zone:
         name=checked(collector, lambda: raw_text(entry.required("name", "khu vực"), "name"), ""),
         output=checked(
             collector,
-            lambda: _output(entry.required("output", "khu vực"), collector),
+            lambda: _output(entry.required("output", "khu vực"), collector, ip_clusters),
             ZoneOutput("", ()),
         ),
         volume_db=checked(
@@ -49,7 +57,22 @@ def _zone(entry: Entry, collector: DiagnosticCollector) -> Zone:
     )
 
 
-def _output(value: Located, collector: DiagnosticCollector) -> ZoneOutput:
+def _output(value: Located, collector: DiagnosticCollector, ip_clusters: bool) -> ZoneOutput:
+    written = value.written
+    if written is not None:
+        if written.lower() != IP_OUTPUT:
+            raise value.fail(
+                "bad_output",
+                f'output "{written}" không hợp lệ: viết output: ip (cụm loa IP) hoặc '
+                'output: {device: "USB Audio", channels: [1]} (card âm thanh của đài)',
+            )
+        if not ip_clusters:
+            raise value.fail(
+                "ip_without_clusters",
+                "output: ip cần mục ip_clusters trong tệp (ward, broker, audio_url): "
+                "cụm loa IP nhận lịch phát qua máy chủ MQTT đó",
+            )
+        return ZoneOutput(device="", channels=(), ip=True)
     fields = value.mapping("output")
     collector.extend(yamlsource.unknown_keys(value, OUTPUT_KEYS, "output"))
     if "device" not in fields or fields["device"].is_null:

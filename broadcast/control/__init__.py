@@ -24,6 +24,7 @@ from broadcast.control.commands import (
     SKIP,
     STATUS,
     STOP,
+    TEST_ZONE,
     Handler,
     once_per_request_id,
     require_no_args,
@@ -32,6 +33,7 @@ from broadcast.control.commands import (
 from broadcast.control.endpoint import Endpoint, endpoint_file, read_endpoint, token_file
 from broadcast.control.protocol import MAX_REQUEST_BYTES, ErrorCode
 from broadcast.control.server import ControlServer, ControlStartError, request_peer
+from broadcast.control.zone_test import ZoneTestRequest, parse_zone_test, zone_to_test
 
 __all__ = [
     "ANNOUNCE",
@@ -44,6 +46,7 @@ __all__ = [
     "SKIP",
     "STATUS",
     "STOP",
+    "TEST_ZONE",
     "Announcement",
     "CancelRequest",
     "ControlClient",
@@ -55,16 +58,19 @@ __all__ = [
     "Endpoint",
     "ErrorCode",
     "Handler",
+    "ZoneTestRequest",
     "endpoint_file",
     "new_request_id",
     "once_per_request_id",
     "parse_announcement",
     "parse_cancel",
     "parse_cut",
+    "parse_zone_test",
     "read_endpoint",
     "request_peer",
     "require_no_args",
     "seen_from",
     "token_file",
     "without_args",
+    "zone_to_test",
 ]

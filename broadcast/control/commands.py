@@ -18,6 +18,9 @@ RELOAD = "reload"  # no args → re-read scripts_vi/, schedules.yaml and the lex
 SKIP = "skip"  # the item (or bulletin) playing now fades out; its program goes on
 STOP = "stop"  # the programs and bulletins playing now end
 CANCEL = "cancel"  # a priority bulletin still waiting for its gap never airs
+# The test tone and name on one zone, through the daemon's sink; args: see
+# broadcast.control.zone_test
+TEST_ZONE = "test_zone"
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ good inputs (``inputs.py``), background rendering (``render_ahead.py``), the cha
 airing (``runner.py``), who holds each zone (``air.py``), urgent bulletins (``announcer.py``),
 downtime accounting and restarts (``downtime.py``, ``restart.py``), alarms and status
 (``alarms.py``, ``status.py``), one daemon per data folder (``instance.py``), a technician's
-skip, stop and cancel (``technician.py``), systemd's notifications (``notify.py``), rehearsals
-(``rehearsal.py``). Sound leaves through one ``broadcast.sinks.AudioSink``; the
-daemon knows nothing about devices or fallbacks.
+skip, stop, cancel and zone test (``technician.py``), systemd's notifications
+(``notify.py``), rehearsals (``rehearsal.py``). Sound leaves through one
+``broadcast.sinks.AudioSink``; the daemon knows nothing about devices or fallbacks.
 """

@@ -25,6 +25,7 @@ from broadcast.daemon.air import ProgramTurn
 from broadcast.daemon.attempts import record_not_aired
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.inputs import Inputs
+from broadcast.daemon.ip_zones import wired_plan
 from broadcast.daemon.rehearsal import Rehearsal
 from broadcast.daemon.restart import begin_airing, upcoming_airings
 from broadcast.playlog import Outcome, Reason
@@ -66,6 +67,7 @@ class AiringScheduler:
         start_ahead: timedelta,
         rehearsal: Rehearsal | None,
         finished: threading.Event,  # set when a rehearsal has nothing left to air
+        on_rescheduled: Callable[[], None] | None = None,
     ):
         self._current = current
         self._lock = lock
@@ -74,6 +76,7 @@ class AiringScheduler:
         self._start_ahead = start_ahead
         self._rehearsal = rehearsal
         self._finished = finished
+        self._on_rescheduled = on_rescheduled  # the IP clusters are planned again after it
         self._started_at: datetime | None = None
         self._pending: dict[str, PlanItem] = {}
         self._running: dict[str, PlanItem] = {}
@@ -121,7 +124,8 @@ class AiringScheduler:
 
     # -- the timetable -----------------------------------------------------------------
 
-    def _plan(self, first_day: date, days: int) -> Plan:
+    def plan(self, first_day: date, days: int) -> Plan:
+        """The plan of every zone, as ``broadcast plan`` shows it (IP zones included)."""
         with self._lock:
             inputs, context, durations = self._current()
         manifest, approvals = context.audio.manifest, context.approval_log
@@ -140,12 +144,18 @@ class AiringScheduler:
             return
         with self._rescheduling:
             now = self._current().context.clock.now()
-            plan = self._plan(now.date(), PLAN_DAYS) if self._rehearsal is None else None
+            plan = self._wired_plan(now.date(), PLAN_DAYS) if self._rehearsal is None else None
             with self._lock:
                 items = self._upcoming(now, plan)
                 self._pending = dict(items)  # airings starting take theirs out of this one
             self._replace_jobs(now, items)
         logger.info("lịch: %d lượt phát sắp tới", len(items), extra={"event": "rescheduled"})
+        if self._on_rescheduled is not None:
+            self._on_rescheduled()
+
+    def _wired_plan(self, first_day: date, days: int) -> Plan:
+        """What the daemon airs: the plan without the zones IP clusters play (``ip_zones``)."""
+        return wired_plan(self.plan(first_day, days), self._current().inputs.config)
 
     def _replace_jobs(self, now: datetime, items: dict[str, PlanItem]) -> None:
         for job in self._scheduler.get_jobs():
@@ -198,7 +208,7 @@ class AiringScheduler:
         return {item.id: item for item in self._rehearsal_items(now, self._rehearsal)}
 
     def _rehearsal_items(self, now: datetime, rehearsal: Rehearsal) -> list[PlanItem]:
-        plan = self._plan(now.date(), 1).items
+        plan = self._wired_plan(now.date(), 1).items
         items = rehearsal.items(plan, now, self._current().context)
         if not items:
             self._finished.set()  # nothing to air (or all held back): the rehearsal is over

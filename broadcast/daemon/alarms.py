@@ -33,6 +33,8 @@ class AlarmCode(StrEnum):
     CONTROL_PORT_MOVED = "control_port_moved"  # --port was taken: the channel listens elsewhere
     PLAYLOG_REPLACED = "playlog_replaced"  # the log was damaged: moved aside, a new one started
     PLAYLOG_UNWRITTEN = "playlog_unwritten"  # log writes wait in memory (a full disk) or were lost
+    CLUSTER_SILENT = "cluster_silent"  # an IP cluster not heard for too long, or offline
+    CLUSTERS_UNREACHABLE = "clusters_unreachable"  # the station cannot reach the MQTT broker
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from broadcast.daemon.air import Bulletin, Channel, Rank
 from broadcast.daemon.attempts import segment_airing
 from broadcast.daemon.bulletin_play import play_bulletin, record_bulletin_not_aired
 from broadcast.daemon.context import AirContext
+from broadcast.daemon.ip_zones import ip_zone_ids
 from broadcast.daemon.segment_audio import (
     AudioUnavailable,
     SegmentAudio,
@@ -60,6 +62,9 @@ def _short_title(text: str) -> str:
 class Announcer:
     def __init__(self, paths: ProjectPaths):
         self._paths = paths
+        # Where a bulletin's IP zones go (``IpStation.announce``: a signed "now" to their
+        # clusters); their sound never goes through the daemon's sink.
+        self.ip_out: Callable[[Bulletin, tuple[str, ...]], object] | None = None
         # Bulletins handed to the air and not yet done, by id: their zones and done flag, for
         # what ``cancel`` tells (not their audio, which is freed once aired).
         self._live: dict[str, tuple[tuple[str, ...], threading.Event]] = {}
@@ -163,7 +168,9 @@ class Announcer:
                 if row.airing.bulletin_id == record.id
                 and (row.outcome in COMPLETED_OUTCOMES or Reason.by_technician(row.reason))
             }
-            zones = tuple(zone for zone in record.zones if zone not in done)
+            # IP zones are not sent again: their clusters had the bulletin, or it is old news
+            ip_zones = ip_zone_ids(context.config)
+            zones = tuple(z for z in record.zones if z not in done and z not in ip_zones)
             if not zones:
                 continue
             request = Announcement(
@@ -195,6 +202,10 @@ class Announcer:
         return aired
 
     def _put_on_air(self, context: AirContext, bulletin: Bulletin) -> None:
+        wired = self._to_clusters(context, bulletin)
+        if wired is None:
+            return
+        bulletin = wired
         self._live = {key: live for key, live in self._live.items() if not live[1].is_set()}
         self._live[bulletin.id] = (bulletin.zones, bulletin.done)
         if bulletin.priority is Priority.EMERGENCY:
@@ -209,6 +220,27 @@ class Announcer:
             )
             return
         self._in_background(self._air_on, context, bulletin, channel)
+
+    def _to_clusters(self, context: AirContext, bulletin: Bulletin) -> Bulletin | None:
+        """The bulletin's IP zones handed to their clusters; what is left for the daemon's
+        sink (``None``: nothing, the bulletin is done here)."""
+        ip_zones = tuple(zone for zone in bulletin.zones if zone in ip_zone_ids(context.config))
+        if not ip_zones:
+            return bulletin
+        if self.ip_out is None:
+            logger.error(
+                "bản tin %s không tới được cụm loa IP (%s): phần cụm loa IP không chạy",
+                bulletin.id,
+                ", ".join(ip_zones),
+                extra={"event": "bulletin_no_clusters", "bulletin": bulletin.id},
+            )
+        else:
+            self.ip_out(bulletin, ip_zones)
+        wired = tuple(zone for zone in bulletin.zones if zone not in ip_zones)
+        if not wired:
+            bulletin.done.set()
+            return None
+        return replace(bulletin, zones=wired)
 
     def air_freed(self, context: AirContext, freed: list[tuple[Bulletin, Channel]]) -> None:
         """Waiting bulletins whose zones just became free, each on a channel holding them."""

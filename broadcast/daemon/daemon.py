@@ -26,12 +26,14 @@ from broadcast.control import (
     SKIP,
     STATUS,
     STOP,
+    TEST_ZONE,
     ControlServer,
     Handler,
     once_per_request_id,
     parse_announcement,
     parse_cancel,
     parse_cut,
+    parse_zone_test,
     request_peer,
     seen_from,
     without_args,
@@ -48,6 +50,9 @@ from broadcast.daemon.context import (
 )
 from broadcast.daemon.daemon_log import setup_daemon_logging
 from broadcast.daemon.inputs import Inputs, read_inputs
+from broadcast.daemon.ip_setup import station_for
+from broadcast.daemon.ip_station import IpStation
+from broadcast.daemon.ip_zones import ip_zone_ids
 from broadcast.daemon.notify import SystemdNotifier, status_line
 from broadcast.daemon.rehearsal import Rehearsal
 from broadcast.daemon.render_ahead import DISK_RETRY, RenderAhead
@@ -55,7 +60,7 @@ from broadcast.daemon.restart import missed_while_down, note_arrivals, note_arri
 from broadcast.daemon.segment_audio import AudioMemory, SegmentAudioSource
 from broadcast.daemon.status import HEARTBEAT_SECONDS, DaemonStatus, last_heartbeat, write_status
 from broadcast.daemon.status_snapshot import snapshot
-from broadcast.daemon.technician import take_off
+from broadcast.daemon.technician import take_off, zone_test_on_air
 from broadcast.daemon.watcher import Changes, ChangeWatcher
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import open_for_air
@@ -94,6 +99,9 @@ class DaemonOptions:
     watch_interval: float = 1.0
     sink_label: str = "sound"
     console_log: bool | None = True  # None: leave logging to the caller (tests)
+    # With an ``ip_clusters:`` section, the station side of the IP clusters runs too (plans
+    # out, audio served, as-played in); tests of the wired air alone may turn it off.
+    ip_clusters: bool = True
 
 
 class BroadcastDaemon:
@@ -158,7 +166,10 @@ class BroadcastDaemon:
             start_ahead=self.options.start_ahead,
             rehearsal=self.options.rehearsal,
             finished=self.stop_requested,
+            on_rescheduled=self._replan_clusters,
         )
+        self.ip_station = self._ip_station()
+        self._announcer.ip_out = self.ip_station.announce if self.ip_station else None
         self._control = (
             None
             if self.options.rehearsal is not None
@@ -210,6 +221,8 @@ class BroadcastDaemon:
         self._airings.reschedule()
         if self.options.render_ahead:
             threading.Thread(target=self._render, name="render-ahead", daemon=True).start()
+        if self.ip_station is not None:
+            self.ip_station.start()
         self._heartbeat()
         self._systemd.ready()  # on air: a Type=notify unit's start is over
         self._beating.start()
@@ -234,6 +247,8 @@ class BroadcastDaemon:
             self._control.stop()
         self._airings.shutdown()  # running programs finish their item's logging
         self._announcer.join(BULLETIN_STOP_SECONDS)  # bulletins too, after their fade
+        if self.ip_station is not None:  # rows still coming in are sent again, and stored then
+            self.ip_station.stop()
         if self._beating.is_alive():
             self._beating.join()
         self._heartbeat(stopping=True)
@@ -250,6 +265,7 @@ class BroadcastDaemon:
             SKIP: lambda args: self._take_off(SKIP, args),
             STOP: lambda args: self._take_off(STOP, args),
             CANCEL: self._cancel,
+            TEST_ZONE: self._test_zone,  # through our own sink: the card is ours
         }
 
     # -- inputs ------------------------------------------------------------------------
@@ -275,6 +291,27 @@ class BroadcastDaemon:
             current_scripts=self._scripts_now,
         )
         return context, manifest.planning_durations()
+
+    def _ip_station(self) -> IpStation | None:
+        """The station side of the IP clusters, when the ward has them (not in a rehearsal:
+        the clusters keep the real plan)."""
+        settings = self.inputs.config.ip_clusters
+        if settings is None or not self.options.ip_clusters or self.options.rehearsal:
+            return None
+        return station_for(
+            self.paths,
+            settings,
+            log=self.log,
+            alarms=self.alarms,
+            clock=self.clock,
+            planner=self._airings.plan,
+            context=lambda: self.context,
+        )
+
+    def _replan_clusters(self) -> None:
+        station = getattr(self, "ip_station", None)  # the first reschedule may come first
+        if station is not None:
+            station.replan()
 
     def _scripts_now(self) -> Mapping[str, Script]:
         return self.context.scripts
@@ -391,6 +428,8 @@ class BroadcastDaemon:
                         f"khu vực {health.zone_id}: {health.problem}",
                         health.zone_id,
                     )
+            if self.ip_station is not None:  # clusters silent too long, a broker unreachable
+                self.ip_station.check()
             # Log writes the disk refused are written once it takes them; till then, an alarm.
             unwritten = self.log.catch_up()
             if unwritten is None:
@@ -440,10 +479,22 @@ class BroadcastDaemon:
     def _take_off(self, command: str, args: dict) -> dict[str, object]:
         with self._lock:
             context = self.context
-        return take_off(context, command, parse_cut(command, args, context.config))
+        request = parse_cut(command, args, context.config)
+        answer = take_off(context, command, request)
+        if self.ip_station is not None:  # IP zones: their clusters fade out what they play
+            ip_zones = ip_zone_ids(context.config)
+            ip_zones = ip_zones.intersection(context.config.expand_zones(request.zones))
+            if ip_zones:
+                answer["clusters"] = self.ip_station.stop_playing(sorted(ip_zones), request.sender)
+        return answer
 
     def _cancel(self, args: dict) -> dict[str, object]:
         with self._lock:
             context = self.context
         bulletin = self._announcer.cancel(context, parse_cancel(args))
         return {"id": bulletin.id, "zones": list(bulletin.zones)}
+
+    def _test_zone(self, args: dict) -> dict[str, object]:
+        with self._lock:
+            context = self.context
+        return zone_test_on_air(context, *parse_zone_test(args, context.config))

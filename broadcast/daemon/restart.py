@@ -18,6 +18,7 @@ from pathlib import Path
 from broadcast.config import Config
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.downtime import account_for_downtime, aired_parts, heard_parts
+from broadcast.daemon.ip_zones import wired_plan
 from broadcast.daemon.runner import ProgramRunner
 from broadcast.playlog import PlayLog
 from broadcast.playlog.history import approved_at, known_from, plan_as_known
@@ -145,8 +146,9 @@ def missed_while_down(
     (``scripts``: those it can air); returns how many airings that was."""
     return account_for_downtime(
         context,
-        lambda day, _days: plan_known(
-            context.config, scripts, day, context.log, durations, context.approval_log
+        lambda day, _days: wired_plan(
+            plan_known(context.config, scripts, day, context.log, durations, context.approval_log),
+            context.config,
         ),
         down_since,
         grace,

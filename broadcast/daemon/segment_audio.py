@@ -182,6 +182,12 @@ class SegmentAudioSource:
         entry = self.manifest.entry(script_id)
         if ready is not None and entry is not None and ready.audio_hash == entry.audio_hash:
             return ready
+        return self.rendered(script_id)
+
+    def rendered(self, script_id: str) -> SegmentAudio:
+        """The script's rendered file, mapped (not read), leaving what was read ahead for the
+        airing that will play it; ``AudioUnavailable`` without one."""
+        entry = self.manifest.entry(script_id)
         if entry is None:
             if script_id in self.manifest.failures:
                 raise AudioUnavailable(

@@ -61,6 +61,42 @@ class ZoneStatus:
 
 
 @dataclass(frozen=True)
+class ClusterStatus:
+    """An IP loudspeaker cluster as the station last heard it (``ip_health``)."""
+
+    id: str
+    name: str
+    zone: str
+    state: str  # "online", "offline" (its last will or its own goodbye), "silent", "unheard"
+    last_heard: datetime | None  # its last message, by its own clock (never ahead of ours)
+    clock_offset: float | None  # seconds its clock is off, as it measured (None: unknown)
+    disk_free_bytes: int | None
+    cached_items: int | None
+    playing: tuple[str, ...]  # titles
+    rows_waiting: int | None  # as-played rows it holds not yet acknowledged
+    refusals: tuple[str, ...]  # what it refused lately, newest last (Vietnamese)
+    bulletin: str | None = None  # the last urgent bulletin sent to it
+    bulletin_sent_at: datetime | None = None
+    bulletin_started_at: datetime | None = None  # when it began there, as the cluster said
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClusterStatus:
+        def moment(key: str) -> datetime | None:
+            return datetime.fromisoformat(data[key]) if data.get(key) else None
+
+        return cls(
+            **{
+                **data,
+                "last_heard": moment("last_heard"),
+                "bulletin_sent_at": moment("bulletin_sent_at"),
+                "bulletin_started_at": moment("bulletin_started_at"),
+                "playing": tuple(data["playing"]),
+                "refusals": tuple(data["refusals"]),
+            }
+        )
+
+
+@dataclass(frozen=True)
 class DaemonStatus:
     """What ``broadcast status`` shows; written to ``status.json`` and served on the control
     channel with the same keys."""
@@ -79,6 +115,7 @@ class DaemonStatus:
     devices: tuple[ZoneStatus, ...]
     alarms: tuple[Alarm, ...]
     recent_errors: tuple[Alarm, ...]
+    clusters: tuple[ClusterStatus, ...] = ()  # IP loudspeaker clusters, when the ward has any
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -117,6 +154,7 @@ class DaemonStatus:
             ),
             alarms=tuple(Alarm.from_json(a) for a in data["alarms"]),
             recent_errors=tuple(Alarm.from_json(a) for a in data["recent_errors"]),
+            clusters=tuple(ClusterStatus.from_json(c) for c in data.get("clusters", ())),
         )
 
 

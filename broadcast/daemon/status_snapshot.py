@@ -99,4 +99,5 @@ def snapshot(
         ),
         alarms=tuple(daemon.alarms.active()),
         recent_errors=tuple(daemon.alarms.recent()[-10:]),
+        clusters=() if daemon.ip_station is None else daemon.ip_station.statuses(),
     )

@@ -46,12 +46,21 @@ class ChainedRows:
         )
         self._conn.execute("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, digest))
 
-    def _insert(self, airing: Airing, started_at: datetime | None) -> int:
+    def _insert(
+        self,
+        airing: Airing,
+        started_at: datetime | None,
+        *,
+        cluster_id: str | None = None,
+        cluster_row: int | None = None,
+    ) -> int:
+        """``cluster_id``/``cluster_row``: a row an IP cluster played (``playlog.remote``)."""
         cursor = self._conn.execute(
             "INSERT INTO attempts (slot_id, program, script_id, title, topic, audio_hash, "
             "engine, voice, zone, scheduled_at, started_at, planned_seconds, bulletin_id, "
-            "resumed_from, approval_id, start_seq, start_hash) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT seq + 1 FROM chain_head), '')",
+            "resumed_from, approval_id, cluster_id, cluster_row, start_seq, start_hash) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "(SELECT seq + 1 FROM chain_head), '')",
             (
                 clean_text(airing.slot_id),
                 clean_text(airing.program),
@@ -68,6 +77,8 @@ class ChainedRows:
                 clean_text(airing.bulletin_id),
                 _seconds(airing.resumed_from_seconds),
                 airing.approval_id,
+                cluster_id,
+                cluster_row,
             ),
         )
         attempt_id = cursor.lastrowid

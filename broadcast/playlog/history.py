@@ -33,6 +33,9 @@ class HistoryBefore:
     def last_aired(self, script_id: str, zone: str | None = None) -> datetime | None:
         return self._log.last_aired(script_id, zone, before=self._cutoff)
 
+    def last_aired_by_zone(self, script_id: str) -> dict[str, datetime]:
+        return self._log.last_aired_by_zone(script_id, before=self._cutoff)
+
     def count_aired(self, script_id: str, start: datetime, end: datetime) -> int:
         return self._log.count_aired(script_id, start, min(end, self._cutoff))
 

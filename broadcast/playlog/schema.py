@@ -38,10 +38,13 @@ END_FIELDS_V2 = ("output", "to_file")
 START_FIELDS_V4 = ("resumed_from",)
 END_FIELDS_V4 = ("underruns",)
 START_FIELDS_V6 = ("approval_id",)
+# a row an IP cluster played and reported: which cluster, and the row's id in its own log
+START_FIELDS_V7 = ("cluster_id", "cluster_row")
 ADDED_FIELDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (START_FIELDS_V2, END_FIELDS_V2),
     (START_FIELDS_V4, END_FIELDS_V4),
     (START_FIELDS_V6, ()),
+    (START_FIELDS_V7, ()),
 )
 CHAINED_FIELDS = (
     START_FIELDS + END_FIELDS + tuple(name for start, end in ADDED_FIELDS for name in start + end)
@@ -202,6 +205,17 @@ _V6_STATEMENTS = (
 )
 
 
+_V7_STATEMENTS = (
+    # rows an IP loudspeaker cluster played and uploaded (``playlog.remote``): the cluster's id
+    # and the row's id in the cluster's own log, NULL for the station's own rows. Unique per
+    # cluster, so a row the cluster sends again is stored once.
+    "ALTER TABLE attempts ADD COLUMN cluster_id TEXT",
+    "ALTER TABLE attempts ADD COLUMN cluster_row INTEGER CHECK (cluster_row > 0)",
+    "CREATE UNIQUE INDEX attempts_cluster_row ON attempts (cluster_id, cluster_row) "
+    "WHERE cluster_id IS NOT NULL",
+)
+
+
 # One step per version: the statements that bring the version before to it.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1_STATEMENTS,
@@ -210,6 +224,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V4_STATEMENTS,
     _V5_STATEMENTS,
     _V6_STATEMENTS,
+    _V7_STATEMENTS,
 )
 LATEST_VERSION = len(MIGRATIONS)
 TABLES = (

@@ -27,7 +27,6 @@ from broadcast.config import DEFAULT_TIMEZONE
 from broadcast.paths import ProjectPaths
 from broadcast.playlog.approvals import ApprovalRecords
 from broadcast.playlog.chain import VerifyResult, verify_chain
-from broadcast.playlog.events import ChainedRows
 from broadcast.playlog.faults import damaged_pages, sqlite_unreadable, unreadable
 from broadcast.playlog.model import (
     COMPLETED_OUTCOMES,
@@ -38,6 +37,7 @@ from broadcast.playlog.model import (
 )
 from broadcast.playlog.pending import PendingWrites
 from broadcast.playlog.records import PlayRecords
+from broadcast.playlog.remote import RemoteRows
 from broadcast.playlog.rows import ATTEMPT_COLUMNS, attempt_from_row, clean_text
 from broadcast.playlog.schema import GENESIS_HASH, migrate, schema_problem
 
@@ -52,7 +52,7 @@ def database_path(paths: ProjectPaths) -> Path:
     return paths.data_dir / DATABASE_NAME
 
 
-class PlayLog(ChainedRows, PlayRecords, ApprovalRecords):
+class PlayLog(RemoteRows, PlayRecords, ApprovalRecords):
     """The play log; implements ``broadcast.schedule.history.AiringHistory``."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, timezone: tzinfo = WARD_TIMEZONE):
@@ -326,20 +326,36 @@ class PlayLog(ChainedRows, PlayRecords, ApprovalRecords):
 
         ``before`` looks back from a past moment, e.g. to plan a day again as it was planned.
         """
-        sql = (
-            f"SELECT MAX(started_at) FROM attempts "
-            f"WHERE script_id = ? AND outcome IN ({_COMPLETED_SQL})"
-        )
-        params: list[object] = [script_id]
+        where, params = self._aired_filter(script_id, before)
         if zone is not None:
-            sql += " AND zone = ?"
+            where += " AND zone = ?"
             params.append(zone)
-        if before is not None:
-            sql += " AND started_at < ?"
-            params.append(self._stamp(before))
         with self._reading():
-            found = self._conn.execute(sql, params).fetchone()[0]
+            found = self._conn.execute(
+                f"SELECT MAX(started_at) FROM attempts {where}", params
+            ).fetchone()[0]
         return datetime.fromisoformat(found) if found else None
+
+    def last_aired_by_zone(
+        self, script_id: str, *, before: datetime | None = None
+    ) -> dict[str, datetime]:
+        """``ZoneHistory``: ``last_aired(script_id, zone, before=before)`` for every zone that
+        heard the script, in one query (the planner asks it of every script)."""
+        where, params = self._aired_filter(script_id, before)
+        with self._reading():
+            rows = self._conn.execute(
+                f"SELECT zone, MAX(started_at) FROM attempts {where} GROUP BY zone", params
+            ).fetchall()
+        return {zone: datetime.fromisoformat(at) for zone, at in rows if zone is not None and at}
+
+    def _aired_filter(self, script_id: str, before: datetime | None) -> tuple[str, list[object]]:
+        """The completed airings of ``script_id`` (started before ``before``), as SQL."""
+        where = f"WHERE script_id = ? AND outcome IN ({_COMPLETED_SQL})"
+        params: list[object] = [script_id]
+        if before is not None:
+            where += " AND started_at < ?"
+            params.append(self._stamp(before))
+        return where, params
 
     def count_aired(self, script_id: str, start: datetime, end: datetime) -> int:
         """``AiringHistory``: completed broadcasts starting in ``[start, end)``, any zone.

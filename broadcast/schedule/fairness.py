@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from broadcast.schedule.history import AiringHistory
+from broadcast.schedule.history import AiringHistory, ZoneHistory
 from broadcast.schedule.timeline import Timeline
 
 
@@ -36,6 +36,8 @@ class LastHeard:
     def __init__(self, zone_ids: Sequence[str], base: AiringHistory | None, timezone: tzinfo):
         self.bits = {zone: 1 << index for index, zone in enumerate(zone_ids)}
         self._base = base
+        # One question per script for all zones, where the history can answer it (the log).
+        self._by_zone = base if isinstance(base, ZoneHistory) else None
         # In the plan's timezone: comparing moments of one timezone is many times faster
         # than comparing across timezones, and fairness compares moments all the time.
         self._dawn = datetime.min.replace(tzinfo=timezone)
@@ -70,15 +72,21 @@ class LastHeard:
             airings.add(self._dawn, self._everywhere)
             # What aired before the plan starts: asked of the history once per script.
             if self._base is not None:
-                found = []
-                for zone, bit in self.bits.items():
-                    moment = self._base.last_aired(script_id, zone)
-                    if moment is not None:
-                        found.append((moment, bit))
-                for moment, bit in sorted(found):
+                for moment, bit in sorted(self._heard_before(self._base, script_id)):
                     airings.add(moment, bit)
             self._airings[script_id] = airings
         return airings
+
+    def _heard_before(self, base: AiringHistory, script_id: str) -> list[tuple[datetime, int]]:
+        """When each zone last heard the script before the plan, as (moment, zone bit)."""
+        if self._by_zone is not None:
+            heard = self._by_zone.last_aired_by_zone(script_id)
+            return [(heard[zone], bit) for zone, bit in self.bits.items() if zone in heard]
+        return [
+            (moment, bit)
+            for zone, bit in self.bits.items()
+            if (moment := base.last_aired(script_id, zone)) is not None
+        ]
 
     def record(self, script_id: str, mask: int, moment: datetime) -> None:
         self.airings(script_id).add(moment, mask)

@@ -6,8 +6,9 @@ in memory, used when there is no log yet and while the planner plans several day
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from broadcast.schedule.timeline import Timeline
 
@@ -19,6 +20,16 @@ class AiringHistory(Protocol):
 
     def count_aired(self, script_id: str, start: datetime, end: datetime) -> int:
         """Distinct broadcasts of the script starting in ``[start, end)``, any zone."""
+        ...
+
+
+@runtime_checkable
+class ZoneHistory(AiringHistory, Protocol):
+    """An ``AiringHistory`` that also answers for every zone at once: what fairness asks of
+    each script before the plan starts, one question instead of one per zone."""
+
+    def last_aired_by_zone(self, script_id: str) -> Mapping[str, datetime]:
+        """``last_aired(script_id, zone)`` of every zone that ever heard the script."""
         ...
 
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import NamedTuple
 
 from broadcast.diagnostics import Diagnostic, InputError, Severity, errors_in
 from broadcast.paths import ProjectPaths
@@ -18,6 +19,8 @@ from broadcast.scripts.model import Script
 from broadcast.scripts.reader import (
     SCRIPT_SUFFIXES,
     SIDECAR_SUFFIXES,
+    id_below,
+    name_suffix,
     script_id,
     script_of,
     source_name,
@@ -68,7 +71,7 @@ def is_ignored(name: str) -> bool:
         name.startswith((".", "~"))  # hidden; Office lock files ~$x.docx and temporaries
         or name.endswith(("~", "#"))
         or lowered in _IGNORED_NAMES
-        or Path(lowered).suffix in _BACKUP_SUFFIXES
+        or name_suffix(lowered) in _BACKUP_SUFFIXES
     )
 
 
@@ -83,25 +86,38 @@ def is_drop_file(path: Path, paths: ProjectPaths) -> bool:
     return bool(parts) and readable and not any(is_ignored(part) for part in parts)
 
 
-def _candidates(paths: ProjectPaths, folder: ScriptFolder) -> list[Path]:
+class _Found(NamedTuple):
+    """A file of the folder, and what its id and kind are made from, as strings: ``pathlib``
+    would parse each path again for its suffix and its place below ``scripts_vi/``."""
+
+    path: Path
+    relative: str  # below ``scripts_vi/``, ``/``-separated, as on disk
+    suffix: str  # lower case
+
+
+def _candidates(root: Path, paths: ProjectPaths, folder: ScriptFolder) -> list[_Found]:
     """Files that may be scripts; records ignored files and links to folders outside."""
-    root = paths.scripts_dir
     inside = root.resolve()
     found = []
+    # each folder's place below ``root``: ``os.walk`` names a subfolder ``os.path.join``-ed
+    relative_of = {os.fspath(root): ""}
     for directory, subdirectories, files in os.walk(root):
         here = Path(directory)
+        relative = relative_of.pop(directory)
         for name in list(subdirectories):
             sub = here / name
             if is_ignored(name):  # hidden folders such as .git
                 subdirectories.remove(name)
-            elif sub.is_symlink() and not sub.resolve().is_relative_to(inside):
+                continue
+            if sub.is_symlink() and not sub.resolve().is_relative_to(inside):
                 folder.rejected.append(_link_outside(sub, paths))
+            relative_of[os.path.join(directory, name)] = f"{relative}{name}/"
         for name in files:
             path = here / name
             if is_ignored(name):
                 folder.ignored.append(source_name(path, paths))
             else:
-                found.append(path)
+                found.append(_Found(path, relative + name, name_suffix(name).lower()))
     return found
 
 
@@ -126,18 +142,19 @@ def _not_read(path: Path, paths: ProjectPaths) -> Diagnostic:
     )
 
 
-def _duplicate_ids(paths: ProjectPaths, files: list[Path]) -> dict[Path, Diagnostic]:
-    by_id: dict[str, list[Path]] = defaultdict(list)
-    for path in files:
-        by_id[script_id(path, paths)].append(path)
+def _duplicate_ids(paths: ProjectPaths, files: list[_Found]) -> dict[str, Diagnostic]:
+    """Each file whose id another file has too (``a.txt`` and ``a.docx``), by its place."""
+    by_id: dict[str, list[_Found]] = defaultdict(list)
+    for file in files:
+        by_id[id_below(file.relative)].append(file)
     clashes = {}
     for script, same in by_id.items():
         if len(same) < 2:
             continue
-        for path in same:
-            others = ", ".join(source_name(p, paths) for p in same if p != path)
-            clashes[path] = Diagnostic(
-                source_name(path, paths),
+        for file in same:
+            others = ", ".join(source_name(f.path, paths) for f in same if f != file)
+            clashes[file.relative] = Diagnostic(
+                source_name(file.path, paths),
                 None,
                 None,
                 "duplicate_id",
@@ -149,24 +166,25 @@ def _duplicate_ids(paths: ProjectPaths, files: list[Path]) -> dict[Path, Diagnos
 def load_folder(paths: ProjectPaths) -> ScriptFolder:
     """Read every file below ``scripts_vi/`` at any depth; never raises for bad input."""
     folder = ScriptFolder()
-    if not paths.scripts_dir.is_dir():
-        source = source_name(paths.scripts_dir, paths)
+    root = paths.scripts_dir
+    if not root.is_dir():
+        source = source_name(root, paths)
         message = "không tìm thấy thư mục kịch bản scripts_vi/"
         folder.diagnostics.append(Diagnostic(source, None, None, "missing_folder", message))
         return folder
-    scripts: list[Path] = []
-    for path in _candidates(paths, folder):
-        suffix = path.suffix.lower()
-        if suffix in SIDECAR_SUFFIXES and script_of(path) is not None:
+    scripts: list[_Found] = []
+    for file in _candidates(root, paths, folder):
+        if file.suffix in SIDECAR_SUFFIXES and script_of(file.path) is not None:
             continue  # read with its script or recording, and named in its messages
-        if suffix in SCRIPT_SUFFIXES or suffix in SIDECAR_SUFFIXES:
-            scripts.append(path)
+        if file.suffix in SCRIPT_SUFFIXES or file.suffix in SIDECAR_SUFFIXES:
+            scripts.append(file)
         else:
-            folder.ignored.append(source_name(path, paths))
-            folder.diagnostics.append(_not_read(path, paths))
-    clashes = _duplicate_ids(paths, [p for p in scripts if p.suffix.lower() in SCRIPT_SUFFIXES])
-    for path in scripts:
-        problems: list[Diagnostic] = [clashes[path]] if path in clashes else []
+            folder.ignored.append(source_name(file.path, paths))
+            folder.diagnostics.append(_not_read(file.path, paths))
+    clashes = _duplicate_ids(paths, [f for f in scripts if f.suffix in SCRIPT_SUFFIXES])
+    for file in scripts:
+        path = file.path
+        problems: list[Diagnostic] = [clashes[file.relative]] if file.relative in clashes else []
         try:
             script = read_unless_unchanged(path, paths)
         except InputError as exc:
@@ -177,7 +195,7 @@ def load_folder(paths: ProjectPaths) -> ScriptFolder:
                 folder.diagnostics.extend(script.warnings)
                 continue
             problems.extend(script.warnings)
-        rejected = Rejected(script_id(path, paths), source_name(path, paths), tuple(problems))
+        rejected = Rejected(id_below(file.relative), source_name(path, paths), tuple(problems))
         folder.rejected.append(rejected)
     for rejected in folder.rejected:
         folder.diagnostics.extend(rejected.diagnostics)

@@ -55,7 +55,9 @@ class ZoneSpeakers:
 
     @classmethod
     def all_from(cls, zones: Sequence[Zone]) -> dict[str, ZoneSpeakers]:
-        """Every zone's playback view by id, each knowing the channels its device's zones span."""
+        """Every wired zone's playback view by id, each knowing the channels its device's zones
+        span. Zones served by IP clusters (``output: ip``) have no device here: left out."""
+        zones = [zone for zone in zones if not zone.is_ip]
         spans: dict[str | int, int] = {}
         for zone in zones:
             device = zone.output.device

@@ -14,6 +14,7 @@ from broadcast.config import Config
 from broadcast.config.model import SegmentKind
 from broadcast.paths import ProjectPaths
 from broadcast.playlog.history import open_history, plan_days, plannable
+from broadcast.playlog.store import PlayLog
 from broadcast.schedule import Plan, PlanItem, PlannedSegment, SkipReason
 from broadcast.schedule.labels import clock_label, day_label
 from broadcast.scripts import Script
@@ -41,11 +42,21 @@ def compute_plan(
 ) -> PlannedWeek:
     """What ``plan`` computes: the approved, airable scripts planned from ``start``."""
     with open_history(paths, config) as log:
-        manifest = AudioManifest.load(paths)
-        chosen, judgements = plannable(config, scripts, manifest, log)
-        plan = plan_days(
-            config, chosen, start, log, days=days, durations=manifest.planning_durations()
-        )
+        return plan_from(log, AudioManifest.load(paths), config, scripts, start, days)
+
+
+def plan_from(
+    log: PlayLog | None,
+    manifest: AudioManifest,
+    config: Config,
+    scripts: Sequence[Script],
+    start: date,
+    days: int,
+) -> PlannedWeek:
+    """``compute_plan`` with the log (``None``: nothing played yet) and the audio manifest
+    already open: every input of the plan is an argument here."""
+    chosen, judgements = plannable(config, scripts, manifest, log)
+    plan = plan_days(config, chosen, start, log, days=days, durations=manifest.planning_durations())
     return PlannedWeek(plan, judgements)
 
 

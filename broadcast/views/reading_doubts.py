@@ -25,7 +25,7 @@ from broadcast.paths import ProjectPaths
 from broadcast.scripts import Script, ScriptFolder, ScriptKind
 from broadcast.scripts.decoding import clean_line_breaks, decode_bytes
 from broadcast.scripts.layers import sidecar_origin
-from broadcast.scripts.memo import BoundedMemo, file_identity
+from broadcast.scripts.memo import BoundedMemo, file_identity, identity_read_with
 from broadcast.scripts.reader import sidecar_of
 from broadcast.scripts.wordfile import read_word
 from broadcast.textnorm import Lexicon, load_lexicon, reading_doubts
@@ -110,7 +110,8 @@ def reading_warnings(paths: ProjectPaths, folder: ScriptFolder) -> list[Diagnost
     for script in folder.scripts:
         if script.kind is not ScriptKind.TEXT:
             continue
-        identity = file_identity(paths.home / script.source)
+        # the bytes the folder's reading hashed: hashed again only for a script read otherwise
+        identity = identity_read_with(script) or file_identity(paths.home / script.source)
         if identity is None or lexicon_key is None:
             found += _script_doubts(paths, script, lexicon)
             continue

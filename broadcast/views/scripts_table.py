@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from broadcast.approval import Judgement
@@ -19,9 +20,10 @@ from broadcast.config.references import (
 from broadcast.diagnostics import Diagnostic, InputError, Severity, errors_in
 from broadcast.paths import ProjectPaths
 from broadcast.scripts import Script, ScriptFolder, load_folder
+from broadcast.scripts.memo import ObjectMemo
 from broadcast.textnorm import load_lexicon
 from broadcast.views.approval_states import approval_json, judgements_of
-from broadcast.views.durations import airtime
+from broadcast.views.durations import Airtime, airtime
 from broadcast.views.reading_doubts import placed_field_problems, reading_warnings
 
 STATUS_OK = "hợp lệ"
@@ -44,6 +46,34 @@ def validity(script: Script) -> str:
     return "luôn"
 
 
+def _script_fields(script: Script) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """What a record shows of the script alone, before and after its length; and its length
+    as ``airtime`` says it of a script not rendered."""
+    return (
+        {
+            "id": script.id,
+            "source": script.source,
+            "kind": script.kind,
+            "title": script.title,
+            "topic": script.topic,
+            "priority": script.priority,
+            "valid_from": script.valid_from,
+            "valid_until": script.valid_until,
+            "validity": validity(script),
+            "zones": script.zones,
+            "characters": script.characters,
+            "estimated_seconds": round(script.estimated_seconds, 1),
+        },
+        {"encoding": script.encoding, "content_hash": script.content_hash},
+        Airtime(script.estimated_seconds, rendered=False).label,
+    )
+
+
+# ``_script_fields`` by script object: the folder's reading gives the same object while the
+# file's bytes are the same (``read_unless_unchanged``), so a page formats its dates once.
+_FIELDS: ObjectMemo[tuple[dict[str, Any], dict[str, Any], str]] = ObjectMemo()
+
+
 def _script_record(
     script: Script,
     worst: dict[str, Severity],
@@ -51,26 +81,15 @@ def _script_record(
     paths: ProjectPaths,
     judgement: Judgement | None,
 ) -> dict[str, Any]:
-    aired = airtime(script, manifest, paths.home)
+    before, after, estimate = _FIELDS.get(script, partial(_script_fields, script))
+    aired = airtime(script, manifest, paths.home) if manifest.entry(script.id) else None
     return {
-        "id": script.id,
-        "source": script.source,
-        "kind": script.kind,
-        "title": script.title,
-        "topic": script.topic,
-        "priority": script.priority,
-        "valid_from": script.valid_from,
-        "valid_until": script.valid_until,
-        "validity": validity(script),
-        "zones": script.zones,
-        "characters": script.characters,
-        "estimated_seconds": round(script.estimated_seconds, 1),
-        "rendered_seconds": aired.seconds if aired.rendered else None,
-        "duration": aired.label,
+        **before,
+        "rendered_seconds": aired.seconds if aired is not None and aired.rendered else None,
+        "duration": aired.label if aired is not None else estimate,
         "sources": dict(script.field_origins),  # field → where it was written
         "left_out": list(script.left_out),  # parts of the file not spoken
-        "encoding": script.encoding,
-        "content_hash": script.content_hash,
+        **after,
         "status": _STATUSES[worst[script.source]] if script.source in worst else STATUS_OK,
         # None unless ``approval: required``: a ward without it airs every valid script
         "approval": approval_json(judgement) if judgement is not None else None,

@@ -29,3 +29,65 @@ def health_label(zone: ZoneHealth) -> str:
     if zone.to_file:
         return f"{TO_FILE_NOTE}: {zone.problem}" if zone.problem else TO_FILE_NOTE
     return zone.problem or "tốt"
+
+
+class ClusterHealth(Protocol):
+    """An IP cluster of the daemon's status (``broadcast.daemon.status.ClusterStatus``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def zone(self) -> str: ...
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def last_heard(self) -> datetime | None: ...
+
+    @property
+    def clock_offset(self) -> float | None: ...
+
+    @property
+    def disk_free_bytes(self) -> int | None: ...
+
+    @property
+    def cached_items(self) -> int | None: ...
+
+    @property
+    def playing(self) -> tuple[str, ...]: ...
+
+
+CLUSTER_STATES = {
+    "online": "đang liên lạc",
+    "offline": "ngắt kết nối",
+    "silent": "MẤT LIÊN LẠC",
+    "unheard": "chưa liên lạc",
+}
+CLUSTER_COLUMNS = [
+    ("id", "Cụm loa"),
+    ("zone", "Khu vực"),
+    ("state", "Tình trạng"),
+    ("heard", "Liên lạc lần cuối"),
+    ("clock", "Lệch giờ"),
+    ("disk", "Đĩa trống"),
+    ("cached", "Tệp đã tải"),
+    ("playing", "Đang phát"),
+]
+
+
+def cluster_row(cluster: ClusterHealth) -> dict[str, str]:
+    """One line of the clusters' table: unknown values shown as "?" (never guessed)."""
+    offset = cluster.clock_offset
+    disk = cluster.disk_free_bytes
+    return {
+        "id": cluster.id,
+        "zone": cluster.zone,
+        "state": CLUSTER_STATES.get(cluster.state, cluster.state),
+        "heard": f"{cluster.last_heard:%d/%m %H:%M:%S}" if cluster.last_heard else "chưa",
+        "clock": "?" if offset is None else f"{offset * 1000:+.0f} ms",
+        "disk": "?" if disk is None else f"{disk / 1e9:.1f} GB",
+        "cached": "?" if cluster.cached_items is None else str(cluster.cached_items),
+        "playing": ", ".join(cluster.playing) or "không",
+    }

@@ -37,13 +37,14 @@ def v3_event_hash(prev_hash, seq, kind, chained):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def v3_event(conn, row_id, kind):
+def v3_event(conn, row_id, kind, chained_columns=V3_CHAINED, hashed=v3_event_hash):
+    """Chain one event as an older version did (``hashed`` over its ``chained_columns``)."""
     seq, prev_hash = conn.execute("SELECT seq, hash FROM chain_head").fetchone()
     seq += 1
     conn.execute(f"UPDATE attempts SET {kind}_seq = ? WHERE id = ?", (seq, row_id))
-    columns = ", ".join(V3_CHAINED)
+    columns = ", ".join(chained_columns)
     chained = conn.execute(f"SELECT {columns} FROM attempts WHERE id = ?", (row_id,)).fetchone()
-    digest = v3_event_hash(prev_hash, seq, kind, chained)
+    digest = hashed(prev_hash, seq, kind, chained)
     conn.execute(f"UPDATE attempts SET {kind}_hash = ? WHERE id = ?", (digest, row_id))
     conn.execute("UPDATE chain_head SET seq = ?, hash = ?", (seq, digest))
 

@@ -103,7 +103,8 @@ CONTROL_CASES = [
         "unknown command `shutdown`",
         lambda paths: _line(paths, "shutdown"),
         "unknown_command",
-        'lệnh "shutdown" không tồn tại; các lệnh có: announce, cancel, reload, skip, status, stop',
+        'lệnh "shutdown" không tồn tại; các lệnh có: announce, cancel, reload, skip, status, '
+        "stop, test_zone",
     ),
     ControlCase(
         "control-wrong-token",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+import os
+import time
 
 import pytest
 
+from broadcast.scripts import memo
 from broadcast.web.accounts import Role
 from tests.approval.ward import BAD_ID, MD_ID, REC_ID, TXT_ID
 from tests.web.console import browser, make_console_ward
@@ -66,3 +69,27 @@ def test_the_table_filters_by_query_without_javascript(ward):
     assert MD_ID in text
     assert TXT_ID not in text and REC_ID not in text
     assert 'value="kinh doanh"' in text
+
+
+def test_an_edit_is_shown_on_the_next_page_once_the_files_are_known_by_their_stat(
+    ward, monkeypatch
+):
+    """Files hashed long after their last change are known by ``stat`` from then on
+    (``broadcast.scripts.memo``); an edit, even of the same size at the same modification
+    time, and a sidecar put beside a script still show on the next page."""
+    later = time.time_ns() + int((memo.RACY_SECONDS + 1) * 1e9)
+    monkeypatch.setattr(memo.time, "time_ns", lambda: later)
+    console = browser(ward, Role.EDITOR)
+    for _ in range(2):
+        assert "Đăng ký hộ kinh doanh" in html.unescape(console.get("/scripts").text)
+    file = ward.scripts_dir / "2026-12" / "ho-kinh-doanh.md"
+    stamp = file.stat()
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("Đăng ký hộ kinh doanh", "Đăng ký hộ kinh doanX"), "utf-8")
+    os.utime(file, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert file.stat().st_size == stamp.st_size
+    page = html.unescape(console.get("/scripts").text)
+    assert "Đăng ký hộ kinh doanX" in page and "Đăng ký hộ kinh doanh<" not in page
+    (file.parent / "mot-cua.yaml").write_text("title: Một cửa <b>mới</b>\n", encoding="utf-8")
+    page = console.get("/scripts").text
+    assert "Một cửa &lt;b&gt;mới&lt;/b&gt;" in page

@@ -4,6 +4,8 @@ over the real control channel to a real daemon on WAV files, and tests a zone.""
 from __future__ import annotations
 
 import html
+import os
+import time
 import wave
 from datetime import datetime
 
@@ -19,6 +21,7 @@ from broadcast.daemon.status import (
 from broadcast.playlog import PlayLog
 from broadcast.playlog.store import WARD_TIMEZONE
 from broadcast.web.accounts import Accounts, Role
+from broadcast.web.pages.status import ANNOUNCE_FOLDER, prune_uploads
 from tests.daemon.conftest import daemon_log  # noqa: F401 - the daemon's log handler, detached after
 from tests.daemon.daemon_project import idle_ward, start_to_files, wait_for
 from tests.web.console import ACCOUNTS, PASSWORD, browser, make_console_ward
@@ -90,19 +93,26 @@ def test_an_announcement_sent_through_the_page_reaches_the_daemon(station):
     assert bulletin.request_id == request_id
 
 
-def test_an_uploaded_file_is_confirmed_then_aired(station):
-    technician = browser(station, Role.TECHNICIAN)
-    technician.get("/status")
+def _uploaded(technician, zones: list[str], name: str = "thong-bao.txt") -> tuple[str, dict]:
+    """A priority bulletin's file uploaded (the first step): the name it is kept under and
+    the fields of the confirmation."""
     first = technician.post(
         "/status/announce",
-        {"zones": ["moi-noi"], "priority": "priority"},
-        files={"file": ("../../thong-bao.txt", TEXT.encode("utf-8"), "text/plain")},
+        {"zones": zones, "priority": "priority"},
+        files={"file": (name, TEXT.encode("utf-8"), "text/plain")},
     )
     assert first.status_code == 200, first.text
     saved = first.text.split('name="saved_file" value="')[1].split('"')[0]
-    assert "/" not in saved and ".." not in saved
-    fields = {"confirm": "1", "saved_file": saved, "zones": ["moi-noi"], "priority": "priority"}
+    fields = {"confirm": "1", "saved_file": saved, "zones": zones, "priority": "priority"}
     fields["request_id"] = first.text.split('name="request_id" value="')[1].split('"')[0]
+    return saved, fields
+
+
+def test_an_uploaded_file_is_confirmed_then_aired(station):
+    technician = browser(station, Role.TECHNICIAN)
+    technician.get("/status")
+    saved, fields = _uploaded(technician, ["moi-noi"], "../../thong-bao.txt")
+    assert "/" not in saved and ".." not in saved
     second = technician.post("/status/announce", fields)
     assert "Đã nhận thông báo ưu tiên" in html.unescape(second.text)
     wait_for(station, lambda rows: sum(bool(r.airing.bulletin_id) for r in rows) == 2)
@@ -119,6 +129,62 @@ def test_a_zone_test_plays_the_tone_on_that_zone_only(ward, tmp_path):
     (wav,) = heard.rglob("*.wav")
     with wave.open(str(wav)) as sound:
         assert sound.getnframes() > 0
+
+
+def test_with_the_daemon_running_the_zone_test_is_played_by_it(station):
+    """The daemon holds the sound card: the page asks it, and it plays through its own sink
+    (a WAV file here, as the daemon's sink writes it), the account named in its log."""
+    technician = browser(station, Role.TECHNICIAN)
+    technician.get("/status")
+    response = technician.post("/status/test-zone", {"zone": "to-1"})
+    assert response.status_code == 200, response.text
+    shown = html.unescape(response.text)
+    assert 'Đã phát thử khu vực "to-1" (Khu vực to-1)' in shown
+    assert "Phát qua chương trình phát đang chạy." in shown
+    (wav,) = (station.home / "heard").glob("*_to-1_phat-thu*.wav")
+    with wave.open(str(wav)) as sound:
+        assert sound.getnframes() > 48000
+    log = (station.data_dir / "daemon.log").read_text(encoding="utf-8")
+    assert f"{ACCOUNTS[Role.TECHNICIAN]} phát thử khu vực to-1" in log
+
+
+def _aged(path, minutes):
+    """``path`` as if last touched ``minutes`` ago."""
+    then = time.time() - minutes * 60
+    os.utime(path, (then, then))
+    return path
+
+
+def test_uploaded_files_go_once_the_daemon_will_not_read_them_again(ward):
+    """The daemon reads an uploaded file when the bulletin is sent, and again only after a
+    restart within BULLETIN_VALID (30 minutes): older ones are removed at the next visit."""
+    folder = ward.data_dir / ANNOUNCE_FOLDER
+    folder.mkdir(parents=True)
+    old, recent = folder / "a1b2c3d4e5f6a7b8.docx", folder / "0123456789abcdef.txt"
+    stranger = folder / "ghi-chu cua ai do.txt"  # not a name the page gives
+    for path, minutes in ((old, 36), (recent, 20), (stranger, 600)):
+        path.write_bytes(b"x")
+        _aged(path, minutes)
+    technician = browser(ward, Role.TECHNICIAN)
+    assert technician.get("/status").status_code == 200
+    assert sorted(p.name for p in folder.iterdir()) == [recent.name, stranger.name]
+    _aged(recent, 40)
+    technician.post("/status/announce", {"text": TEXT, "zones": ["tdp-1"]})  # the next one
+    assert [p.name for p in folder.iterdir()] == [stranger.name]
+
+
+def test_a_file_sent_after_a_long_look_is_kept_from_its_sending(station):
+    """Confirmed 34 minutes after the upload: kept, counted from the sending, since a
+    restart within 30 minutes of it reads the file again; aired all the same."""
+    technician = browser(station, Role.TECHNICIAN)
+    technician.get("/status")
+    saved, fields = _uploaded(technician, ["to-1"])
+    kept = _aged(station.data_dir / ANNOUNCE_FOLDER / saved, 34)
+    second = technician.post("/status/announce", fields)
+    assert "Đã nhận thông báo ưu tiên" in html.unescape(second.text)
+    assert time.time() - kept.stat().st_mtime < 60
+    assert prune_uploads(station) == [] and kept.exists()
+    wait_for(station, lambda rows: any(r.airing.bulletin_id for r in rows))
 
 
 def test_roles_and_csrf(ward):

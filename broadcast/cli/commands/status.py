@@ -10,7 +10,7 @@ from broadcast.cli.output import print_json, print_table
 from broadcast.control import STATUS, ControlClient, ControlError, DaemonUnavailable
 from broadcast.daemon.status import DaemonStatus, daemon_alive, read_status
 from broadcast.paths import ProjectPaths
-from broadcast.views.status_view import health_label, when_label
+from broadcast.views.status_view import CLUSTER_COLUMNS, cluster_row, health_label, when_label
 
 ORDER = 52
 
@@ -94,16 +94,36 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
             {
                 "zone": d.zone,
                 "name": d.name,
-                "device": d.device,
+                "device": d.device if d.device != "" else "cụm loa IP",
                 "channels": list(d.channels),
                 "health": health_label(d),
             }
             for d in status.devices
         ],
     )
+    if status.clusters:
+        _print_clusters(status)
     print(f"\nCảnh báo đang có: {len(status.alarms)}")
     for alarm in status.alarms:
         print(f"  từ {when_label(alarm.since)}  {alarm.message}")
     for problem_text in status.input_problems:
         print(f"  tệp sửa sai (đang dùng bản trước): {problem_text}")
     return EXIT_OK if alive and not status.alarms else EXIT_INPUT_ERRORS
+
+
+def _print_clusters(status: DaemonStatus) -> None:
+    """The IP clusters: how each was last heard, the urgent bulletin sent to it, and what it
+    refused lately."""
+    print("\nCụm loa IP:")
+    print_table(CLUSTER_COLUMNS, [cluster_row(cluster) for cluster in status.clusters])
+    for cluster in status.clusters:
+        if cluster.bulletin and cluster.bulletin_sent_at:
+            began = (
+                f"bắt đầu phát lúc {cluster.bulletin_started_at:%H:%M:%S}"
+                if cluster.bulletin_started_at
+                else "chưa báo đã phát"
+            )
+            sent = f"{cluster.bulletin_sent_at:%H:%M:%S}"
+            print(f"  {cluster.id}: bản tin {cluster.bulletin} gửi lúc {sent}, {began}")
+        for refusal in cluster.refusals[-3:]:
+            print(f"  {cluster.id} từ chối: {refusal}")

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     host, port = address
     import uvicorn
 
-    from broadcast.web.app import create_app
+    from broadcast.web.app import create_app, settle_garbage_collector
 
     if not is_loopback(host) and not args.behind_https:
         print(
@@ -72,6 +72,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
             file=sys.stderr,
         )
     app = create_app(paths, secure_cookies=args.behind_https)
+    settle_garbage_collector()
     print(f"Trang quản lý: http://{args.listen}/ (Ctrl+C để dừng)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=args.behind_https)
     return EXIT_OK

@@ -17,7 +17,12 @@ from starlette.routing import Route
 
 from broadcast.diagnostics import Diagnostic
 from broadcast.views.approval_states import summary as approval_summary
-from broadcast.views.scripts_table import ScriptsTable, scripts_table
+from broadcast.views.scripts_table import (
+    STATUS_ERROR,
+    STATUS_WARNINGS,
+    ScriptsTable,
+    scripts_table,
+)
 from broadcast.web.accounts import Account, Permission
 from broadcast.web.security import page
 
@@ -28,6 +33,7 @@ def problem_line(diagnostic: Diagnostic) -> str:
 
 
 _UTF8 = (None, "utf-8", "utf-8-sig")
+_STATUS_CLASSES = {STATUS_ERROR: "error", STATUS_WARNINGS: "warn"}
 # what a rejected file's record lacks
 _BLANK = {"title": "", "topic": "", "validity": "", "duration": "", "encoding": ""}
 
@@ -50,6 +56,7 @@ def _rows(table: ScriptsTable) -> list[dict[str, Any]]:
                 "approval_label": approval["label"] if approval else "",
                 "approval_why": (approval or {}).get("why") or "",
                 "problems": by_file.get(record["source"], []),
+                "status_class": _STATUS_CLASSES.get(record["status"], "ok"),
             }
         )
     return rows

@@ -3,12 +3,22 @@
 with a confirmation step, and the per-zone test tone.
 
 Live status comes over the control channel; with the daemon down the page reads the last
-status file the daemon wrote and says the daemon is not running."""
+status file the daemon wrote and says the daemon is not running.
+
+The technician's uploaded bulletin files are kept in ``data/web-announcements/`` only while the
+daemon may read them: it reads one when the announcement is sent (its sound is made before the
+daemon answers), and again only after a restart, for a bulletin sent less than
+``BULLETIN_VALID`` ago that had not aired everywhere. A file is therefore removed once that
+long (and a margin) has passed since it was sent, or uploaded and never sent, at the next
+visit of this page or the next announcement."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +50,8 @@ from broadcast.web.security import page
 ANNOUNCE_FOLDER = "web-announcements"  # uploaded bulletin files, in the data folder
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _SAVED_NAME = re.compile(r"[A-Za-z0-9_-]{8,64}\.[a-z0-9]{2,4}")
+# beyond the daemon's BULLETIN_VALID: a clock step or a slow restart never loses a file
+UPLOAD_MARGIN = timedelta(minutes=5)
 STATUS_TIMEOUT = 3.0
 PRIORITY_LABELS = {"priority": "ưu tiên", "emergency": "khẩn cấp"}
 
@@ -120,6 +132,7 @@ def _page(
 
 @page(Permission.STATUS)
 async def status_page(request: Request, account: Account) -> Response:
+    await run_in_threadpool(prune_uploads, request.app.state.paths)
     live = await run_in_threadpool(status_view, request.app.state.paths)
     return _page(request, account, {"live": live})
 
@@ -130,6 +143,29 @@ async def status_json(request: Request, account: Account) -> Response:
     render = request.app.state.render
     fragment = render(request, "status_live.html", {"live": live}, account)
     return JSONResponse({"alive": live["alive"], "html": bytes(fragment.body).decode("utf-8")})
+
+
+def prune_uploads(paths: ProjectPaths) -> list[str]:
+    """Remove the uploaded bulletin files the daemon will not read again (see above): those
+    last touched (uploaded, or sent) longer than ``BULLETIN_VALID`` and a margin ago. Only our
+    own names; returns those removed."""
+    from broadcast.daemon.announcer import BULLETIN_VALID  # the daemon's sound: on use only
+
+    folder = paths.data_dir / ANNOUNCE_FOLDER
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - (BULLETIN_VALID + UPLOAD_MARGIN).total_seconds()
+    removed = []
+    for path in folder.iterdir():
+        if not _SAVED_NAME.fullmatch(path.name):
+            continue
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path.name)
+        except FileNotFoundError:  # another request removed it first
+            continue
+    return sorted(removed)
 
 
 def _announce_folder(paths: ProjectPaths) -> Path:
@@ -167,6 +203,7 @@ async def _saved_file(
 @page(Permission.AIR)
 async def announce(request: Request, account: Account) -> Response:
     paths = request.app.state.paths
+    await run_in_threadpool(prune_uploads, paths)
     form = await request.form()
     request_id = str(form.get("request_id") or "") or new_request_id()
     text = str(form.get("text") or "").strip()
@@ -209,6 +246,9 @@ async def announce(request: Request, account: Account) -> Response:
             "request_id": request_id,
         }
         return _page(request, account, {"live": live, "confirm": confirm})
+    if saved is not None:  # sent now: the daemon may read it again until BULLETIN_VALID on
+        with contextlib.suppress(FileNotFoundError):  # gone: the daemon's answer says so
+            os.utime(_announce_folder(paths) / saved)
     answer = await run_in_threadpool(ask, paths, ANNOUNCE, announcement.to_args(), "thông báo")
     if answer.result is None:
         problems = [answer.problem or "", *(d.message for d in answer.diagnostics)]
@@ -218,18 +258,23 @@ async def announce(request: Request, account: Account) -> Response:
     return _page(request, account, {"live": live, "message": message})
 
 
-def _zone_test(paths: ProjectPaths, spec: str | None, zone: str) -> tuple[bool, str]:
+def _zone_test(paths: ProjectPaths, spec: str | None, zone: str, sender: str) -> tuple[bool, str]:
+    """The test by the running daemon (it holds the card), else through the console's own
+    sink: the sound card, or ``spec`` (tests: WAV files, played there even beside a daemon)."""
     from broadcast.sinks.spec import sink_from_spec
-    from broadcast.views.zone_test import run_zone_test
+    from broadcast.views.zone_test import carry_out_zone_test
 
     config = _config(paths)
     if config is None:
         return False, "Không đọc được schedules.yaml; chạy broadcast check để xem lỗi."
-    try:
-        sink = sink_from_spec(spec, realtime=False)
-    except ValueError as exc:
-        return False, f"Lỗi: {exc}"
-    result = run_zone_test(config, sink, zone)
+    result = carry_out_zone_test(
+        paths,
+        config,
+        zone,
+        lambda: sink_from_spec(spec, realtime=False),
+        own_sink=spec not in (None, "sound"),
+        sender=sender,
+    )
     return result.ok, result.message
 
 
@@ -239,7 +284,8 @@ async def zone_test(request: Request, account: Account) -> Response:
     form = await request.form()
     # the sound card unless the console was started with another sink (tests: WAV files)
     spec = getattr(request.app.state, "zone_test_sink", None)
-    ok, text = await run_in_threadpool(_zone_test, paths, spec, str(form.get("zone") or ""))
+    zone = str(form.get("zone") or "")
+    ok, text = await run_in_threadpool(_zone_test, paths, spec, zone, account.name)
     live = await run_in_threadpool(status_view, paths)
     extra: dict[str, Any] = {"live": live}
     extra["message" if ok else "problems"] = text if ok else [text]

@@ -11,9 +11,11 @@ no absolute path), and another script is never overwritten unless "replace" was 
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -119,25 +121,40 @@ def _sidecar(fields: dict[str, object]) -> bytes:
     return yaml.safe_dump(fields, allow_unicode=True, sort_keys=False).encode("utf-8")
 
 
-def _lay_out(root: Path, upload: Upload) -> Path:
-    """The file (and its sidecar) in ``root`` laid out as the project; the file's path."""
-    paths = ProjectPaths(root)
-    file = paths.scripts_dir.joinpath(*upload.target.parts)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_bytes(upload.data)
+def _sidecar_target(upload: Upload) -> PurePosixPath | None:
     if upload.suffix in RECORDING_SUFFIXES and upload.fields:
-        file.with_suffix(".yaml").write_bytes(_sidecar(upload.fields))
-    return file
+        return upload.target.with_suffix(".yaml")
+    return None
+
+
+def read_laid_out(
+    files: Mapping[PurePosixPath, bytes | Path], main: PurePosixPath
+) -> tuple[Script | None, list[str]]:
+    """``files`` (paths below ``scripts_vi/`` → their bytes, or a file to copy) laid out in a
+    temporary folder as the project, and ``main`` read there as the drop folder would read
+    it: the script, or its problems (file:line: message). Nothing of the project is touched."""
+    with tempfile.TemporaryDirectory(prefix="loa-phuong-upload-") as root:
+        paths = ProjectPaths(Path(root))
+        for target, content in files.items():
+            file = paths.scripts_dir.joinpath(*target.parts)
+            file.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, file)
+            else:
+                file.write_bytes(content)
+        try:
+            return read_script(paths.scripts_dir.joinpath(*main.parts), paths), []
+        except InputError as exc:
+            return None, [str(d) for d in exc.diagnostics]
 
 
 def try_read(upload: Upload) -> tuple[Script | None, list[str]]:
     """The script as the drop folder would read it, or its problems (file:line: message)."""
-    with tempfile.TemporaryDirectory(prefix="loa-phuong-upload-") as root:
-        file = _lay_out(Path(root), upload)
-        try:
-            return read_script(file, ProjectPaths(Path(root))), []
-        except InputError as exc:
-            return None, [str(d) for d in exc.diagnostics]
+    files: dict[PurePosixPath, bytes | Path] = {upload.target: upload.data}
+    sidecar = _sidecar_target(upload)
+    if sidecar is not None:
+        files[sidecar] = _sidecar(upload.fields)
+    return read_laid_out(files, upload.target)
 
 
 def save(paths: ProjectPaths, upload: Upload, script: Script) -> Path:

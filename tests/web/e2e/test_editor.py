@@ -106,3 +106,32 @@ def test_a_title_with_markup_shows_as_text_and_runs_nothing(
             raise AssertionError(f"{path} ran the title's script")
         except NoAlertPresentException:
             pass
+
+
+def test_the_editor_changes_a_date_on_the_script_page_a_bad_one_first(
+    driver: Any, site: str, ward: ProjectPaths
+) -> None:
+    file = ward.scripts_dir / "2026-12" / "ho-kinh-doanh.md"
+    body = file.read_bytes().split(b"---\n", 2)[2]
+    log_in(driver, site, ACCOUNTS[Role.EDITOR], PASSWORD)
+    driver.get(f"{site}/scripts/2026-12/ho-kinh-doanh")
+    driver.find_element(By.LINK_TEXT, "Sửa thông tin bài").click()
+    wait_until(driver, lambda d: "/edit/2026-12/ho-kinh-doanh" in d.current_url, "no edit form")
+
+    def send(valid_until: str) -> None:
+        field = driver.find_element(By.NAME, "valid_until")
+        field.clear()
+        field.send_keys(valid_until)
+        driver.find_element(By.CSS_SELECTOR, "form[action^='/edit/'] button").click()
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"), "no answer")
+
+    send("31/02/2027")
+    refused = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert "CHƯA lưu" in refused
+    assert "ho-kinh-doanh.md:4" in refused and "31/02/2027" in refused  # the line, as typed
+    assert b"31/02/2027" not in file.read_bytes()
+
+    send("31/01/2027")
+    wait_until(driver, lambda d: "Đã lưu (hiệu lực đến)" in page_text(d), "not saved")
+    assert 'valid_until: "31/01/2027"' in file.read_text(encoding="utf-8")
+    assert file.read_bytes().endswith(body)

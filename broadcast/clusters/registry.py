@@ -1,0 +1,195 @@
+"""The clusters a station knows, and its message counter: one SQLite file, ``data/clusters/``.
+
+``broadcast clusters add`` writes a cluster here (its id is also its broker user name) with its
+password hashed as Mosquitto wants it; ``remove`` marks it removed (the row stays, so the play
+log's rows from it keep a name). ``next_seq`` numbers every signed message the station sends:
+strictly increasing across restarts and across processes (one SQL statement, under SQLite's
+write lock), and never below the clock in microseconds, so a registry restored from an old
+backup or made anew still numbers above what receivers already accepted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+CLUSTERS_FOLDER = "clusters"  # under the data folder
+BUSY_TIMEOUT_SECONDS = 30.0  # another process (the daemon, a command) holding the write lock
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS clusters (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    zone TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    username TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    removed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO counters (name, value) VALUES ('seq', 0);
+"""
+
+
+@dataclass(frozen=True)
+class ClusterFiles:
+    """Where the station keeps what its clusters need: ``data/clusters/``."""
+
+    root: Path
+
+    @classmethod
+    def under(cls, data_dir: Path) -> ClusterFiles:
+        return cls(data_dir / CLUSTERS_FOLDER)
+
+    @property
+    def registry(self) -> Path:
+        return self.root / "registry.sqlite3"
+
+    @property
+    def station_key(self) -> Path:
+        return self.root / "station_ed25519.pem"
+
+    @property
+    def station_password(self) -> Path:
+        """The station's own broker password, made once, readable by its owner only."""
+        return self.root / "station.password"
+
+    @property
+    def mosquitto_dir(self) -> Path:
+        return self.root / "mosquitto"
+
+    @property
+    def passwd(self) -> Path:
+        return self.mosquitto_dir / "passwd"
+
+    @property
+    def acl(self) -> Path:
+        return self.mosquitto_dir / "acl"
+
+    @property
+    def mosquitto_conf(self) -> Path:
+        return self.mosquitto_dir / "mosquitto.conf"
+
+    def receiver_config(self, cluster_id: str) -> Path:
+        """What ``clusters add`` printed for the box, kept (0600) for the technician."""
+        return self.root / cluster_id / "receiver.yaml"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str  # a topic level and the broker user name
+    name: str  # Vietnamese, for people: "Cụm loa chợ Long Anh"
+    zone: str  # the zone of schedules.yaml it serves (output: ip)
+    created_at: datetime
+    username: str
+    password_hash: str  # Mosquitto's $7$ (PBKDF2-SHA512); the password itself is never kept
+    removed_at: datetime | None = None
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+
+class ClusterTaken(ValueError):
+    """An active cluster already has this id."""
+
+
+class UnknownCluster(KeyError):
+    """No active cluster has this id."""
+
+
+def _now_microseconds() -> int:
+    return time.time_ns() // 1000
+
+
+class ClusterRegistry:
+    """The registry file; each call opens its own connection (safe across threads and
+    processes, and nothing stays locked between calls)."""
+
+    def __init__(self, path: Path, *, floor: Callable[[], int] = _now_microseconds) -> None:
+        self.path = path
+        self._floor = floor  # the lowest next sequence number: the clock, in microseconds
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connection() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        # closing: the file is let go; ``with db``: one transaction, committed or rolled back
+        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)) as db, db:
+            yield db
+
+    def add(
+        self, cluster_id: str, *, name: str, zone: str, password_hash: str, now: datetime
+    ) -> Cluster:
+        """A new cluster; a removed cluster's id may be taken again (with new credentials)."""
+        cluster = Cluster(cluster_id, name, zone, now, cluster_id, password_hash)
+        with self._connection() as db:
+            db.execute("BEGIN IMMEDIATE")  # the check and the write under one lock
+            row = db.execute(
+                "SELECT removed_at FROM clusters WHERE id = ?", (cluster_id,)
+            ).fetchone()
+            if row is not None and row[0] is None:
+                raise ClusterTaken(cluster_id)
+            db.execute(
+                "INSERT OR REPLACE INTO clusters "
+                "(id, name, zone, created_at, username, password_hash, removed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                (cluster_id, name, zone, now.isoformat(), cluster_id, password_hash),
+            )
+        return cluster
+
+    def remove(self, cluster_id: str, *, now: datetime) -> Cluster:
+        with self._connection() as db:
+            updated = db.execute(
+                "UPDATE clusters SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                (now.isoformat(), cluster_id),
+            ).rowcount
+        if not updated:
+            raise UnknownCluster(cluster_id)
+        found = self.get(cluster_id, removed=True)
+        assert found is not None
+        return found
+
+    def get(self, cluster_id: str, *, removed: bool = False) -> Cluster | None:
+        """The active cluster ``cluster_id`` (or a removed one too, with ``removed``)."""
+        return next((c for c in self.clusters(removed=removed) if c.id == cluster_id), None)
+
+    def clusters(self, *, removed: bool = False) -> list[Cluster]:
+        """Active clusters in the order they were added; removed ones too with ``removed``."""
+        with self._connection() as db:
+            rows = db.execute(
+                "SELECT id, name, zone, created_at, username, password_hash, removed_at "
+                "FROM clusters ORDER BY created_at, id"
+            ).fetchall()
+        found = [
+            Cluster(
+                row[0],
+                row[1],
+                row[2],
+                datetime.fromisoformat(row[3]),
+                row[4],
+                row[5],
+                datetime.fromisoformat(row[6]) if row[6] else None,
+            )
+            for row in rows
+        ]
+        return [c for c in found if removed or not c.removed]
+
+    def next_seq(self) -> int:
+        """The next number for a signed message: above every number given before, by any
+        process, and not below the clock in microseconds."""
+        with self._connection() as db:
+            (value,) = db.execute(
+                "UPDATE counters SET value = max(value + 1, ?) WHERE name = 'seq' RETURNING value",
+                (self._floor(),),
+            ).fetchone()
+        return int(value)

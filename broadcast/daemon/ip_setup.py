@@ -1,0 +1,73 @@
+"""The station side of the IP clusters as the daemon runs it: real parts from the data folder.
+
+The registry, the station's key and its broker password live under ``data/clusters/``
+(``broadcast clusters add`` makes them); the link is Paho to the configured broker, the audio
+server listens on ``audio_url``'s port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from broadcast.clock import Clock
+from broadcast.clusters.broker_files import STATION_USER
+from broadcast.clusters.credentials import station_password
+from broadcast.clusters.registry import ClusterFiles, ClusterRegistry
+from broadcast.clusters.signing import StationKey
+from broadcast.config.ip_clusters import IpClusterSettings
+from broadcast.daemon.alarms import Alarms
+from broadcast.daemon.context import AirContext
+from broadcast.daemon.ip_plan import ClusterAudio
+from broadcast.daemon.ip_station import IpStation, Planner
+from broadcast.paths import ProjectPaths
+from broadcast.playlog import PlayLog
+from broadcast.sinks.ip.audio_server import AudioServer
+from broadcast.sinks.ip.mqtt_station import PahoStationLink
+
+AUDIO_FOLDER = "audio"  # under data/clusters/: sounds made for the clusters, named by hash
+
+
+def audio_listen_address(audio_url: str) -> tuple[str, int]:
+    """Where the audio server listens: ``audio_url``'s port, on loopback when the URL names
+    this PC's loopback, else on every interface (the clusters come over the network)."""
+    parts = urlsplit(audio_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    host = parts.hostname or ""
+    return ("127.0.0.1" if host in ("127.0.0.1", "localhost") else "0.0.0.0"), port
+
+
+def station_for(
+    paths: ProjectPaths,
+    settings: IpClusterSettings,
+    *,
+    log: PlayLog,
+    alarms: Alarms,
+    clock: Clock,
+    planner: Planner,
+    context: Callable[[], AirContext],
+) -> IpStation:
+    """The real station side: the registry, key and broker password under ``data/clusters/``,
+    Paho to the configured broker, the audio server on ``audio_url``'s port."""
+    files = ClusterFiles.under(paths.data_dir)
+    link = PahoStationLink(
+        host=settings.broker_host,
+        port=settings.broker_port,
+        username=STATION_USER,
+        password=station_password(files),
+        ward=settings.ward,
+        client_id=f"{STATION_USER}-{settings.ward}",
+    )
+    return IpStation(
+        settings=settings,
+        registry=ClusterRegistry(files.registry),
+        key=StationKey.load_or_create(files.station_key),
+        link=link,
+        server=AudioServer(*audio_listen_address(settings.audio_url)),
+        audio_files=ClusterAudio(files.root / AUDIO_FOLDER),
+        log=log,
+        alarms=alarms,
+        clock=clock,
+        planner=planner,
+        context=context,
+    )

@@ -1,0 +1,395 @@
+"""The station's side of its IP loudspeaker clusters: plans out, audio served, as-played in.
+
+- **Plans out**: after every re-plan of the daemon, and at least every ``PLAN_EVERY``, each
+  registered cluster's entries for the next 48 hours (``ip_plan.zone_entries``) are signed and
+  published RETAINED on its ``plan`` topic: only when they changed (or the last one is getting
+  old), so a cluster is not sent the same plan every pass. Entries of an item that has already
+  begun stay as they were sent: a cluster never hears an item change half-way.
+- **Audio served**: the files those plans (and recent bulletins) name, by hash
+  (``sinks.ip.audio_server``), and no others.
+- **As-played in**: the rows each cluster uploads on ``played`` are stored in the play log
+  once (``PlayLog.ingest_remote``) and acknowledged by a signed ``ack``.
+- **Health**: heartbeats and refusals (``ip_health``), alarms for silent clusters.
+- **Urgent bulletins**: a signed ``now`` to each cluster of the bulletin's IP zones.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from broadcast.clock import Clock
+from broadcast.clusters.bodies import NowBody, ack_body, plan_body, stop_body
+from broadcast.clusters.messages import (
+    ACK,
+    EVENT,
+    NOW,
+    NOW_LIFETIME,
+    PLAN,
+    PLAYED,
+    STATUS,
+    STOP,
+    PlanEntry,
+    seal,
+)
+from broadcast.clusters.registry import Cluster, ClusterRegistry
+from broadcast.clusters.signing import StationKey
+from broadcast.clusters.topics import parse, topic
+from broadcast.config.ip_clusters import IpClusterSettings
+from broadcast.daemon.air import Bulletin
+from broadcast.daemon.alarms import AlarmCode, Alarms
+from broadcast.daemon.context import AirContext
+from broadcast.daemon.ip_health import ClusterHealth
+from broadcast.daemon.ip_plan import WINDOW, ClusterAudio, zone_entries
+from broadcast.daemon.ip_zones import ip_zone_ids
+from broadcast.daemon.status import ClusterStatus
+from broadcast.playlog import PlayLog
+from broadcast.playlog.remote import rows_from_message
+from broadcast.schedule import Plan
+from broadcast.sinks.ip.audio_server import AudioServer
+from broadcast.sinks.ip.mqtt_station import StationLink
+
+logger = logging.getLogger("broadcast.daemon")
+
+PLAN_EVERY = timedelta(hours=1)  # the 48-hour window moves on even when nothing is edited
+REFRESH = timedelta(hours=12)  # an unchanged plan is signed again before it gets near expiry
+PLAN_DAYS = 3  # today, tomorrow and the day after: 48 hours from any moment of today
+BULLETIN_SERVED = timedelta(minutes=30)  # a bulletin's audio stays fetchable this long
+CLUSTERS_READ_EVERY = timedelta(seconds=10)  # the registry is read again at most this often
+
+Planner = Callable[[date, int], Plan]
+
+
+@dataclass(frozen=True)
+class _Published:
+    key: list[dict[str, Any]]  # the entries as sent: what "changed" compares
+    at: datetime
+    entries: tuple[PlanEntry, ...]
+
+
+class IpStation:
+    def __init__(
+        self,
+        *,
+        settings: IpClusterSettings,
+        registry: ClusterRegistry,
+        key: StationKey,
+        link: StationLink,
+        server: AudioServer,
+        audio_files: ClusterAudio,
+        log: PlayLog,
+        alarms: Alarms,
+        clock: Clock,
+        planner: Planner,
+        context: Callable[[], AirContext],
+    ):
+        self.settings = settings
+        self.registry = registry
+        self.key = key
+        self.link = link
+        self.server = server
+        self.audio_files = audio_files
+        self.log = log
+        self.alarms = alarms
+        self.clock = clock
+        self._planner = planner
+        self._context = context
+        self.health = ClusterHealth(clock.now(), timedelta(seconds=settings.silent_after_seconds))
+        self._published: dict[str, _Published] = {}
+        self._bulletin_audio: dict[str, datetime] = {}  # sha256 → when it was sent
+        self._clusters: tuple[list[Cluster], datetime] | None = None
+        self._lock = threading.Lock()  # one plan pass at a time; the published plans
+        # what the audio server offers: never waits for a plan pass (a bulletin is urgent)
+        self._offer_lock = threading.Lock()
+        self._plan_files: set[str] = set()
+        self._wake = threading.Event()
+        self._forced = False
+        self._stopping = threading.Event()
+        self._rows: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self.passes = 0  # plan passes done (tests wait on it)
+        self._unreachable_since: datetime | None = None  # the broker, as the heartbeat saw it
+
+    # -- start and stop ----------------------------------------------------------------
+
+    def start(self) -> None:
+        self.server.start()
+        self.link.start(self._on_message, self._on_connect)
+        for name, target in (("cluster-plans", self._plan_loop), ("cluster-rows", self._row_loop)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self.replan()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        self._rows.put(None)
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self.link.stop()
+        self.server.stop()
+
+    def replan(self, *, force: bool = False) -> None:
+        """Plan the clusters again soon (in the background): the daemon re-planned."""
+        self._forced = self._forced or force
+        self._wake.set()
+
+    # -- plans out ---------------------------------------------------------------------
+
+    def _plan_loop(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.wait(PLAN_EVERY.total_seconds())
+            if self._stopping.is_set():
+                return
+            self._wake.clear()
+            forced, self._forced = self._forced, False
+            try:
+                self.publish_plans(force=forced)
+            except Exception:  # the next pass tries again; the clusters keep their last plan
+                logger.exception("lỗi gửi lịch cho cụm loa", extra={"event": "cluster_plan_failed"})
+
+    def clusters(self, *, fresh: bool = False) -> list[Cluster]:
+        """The registered clusters whose zone is an IP zone of the configuration."""
+        now = self.clock.now()
+        if fresh or self._clusters is None or now - self._clusters[1] > CLUSTERS_READ_EVERY:
+            self._clusters = (self.registry.clusters(), now)
+        ip_zones = ip_zone_ids(self._context().config)
+        return [cluster for cluster in self._clusters[0] if cluster.zone in ip_zones]
+
+    def publish_plans(self, *, force: bool = False) -> list[str]:
+        """Sign and publish the plan of each cluster whose entries changed (every one with
+        ``force``); returns their ids."""
+        with self._lock:
+            now = self.clock.now()
+            context = self._context()
+            clusters = self.clusters(fresh=True)
+            sent: list[str] = []
+            if clusters:
+                plan = self._planner(now.date(), PLAN_DAYS)
+                until = now + WINDOW
+                zones = {cluster.zone for cluster in clusters}
+                by_zone = {
+                    zone: zone_entries(context, plan.items, zone, now, until, self.audio_files)
+                    for zone in zones
+                }
+                for cluster in clusters:
+                    entries = self._keep_begun(cluster.id, by_zone[cluster.zone], now)
+                    if self._publish_plan(cluster, entries, now, until, force):
+                        sent.append(cluster.id)
+            self._forget_removed({cluster.id for cluster in clusters})
+            files = {e.audio.sha256 for p in self._published.values() for e in p.entries}
+            with self._offer_lock:
+                self._plan_files = files
+                self._offer(now)
+            self.passes += 1
+        if sent:
+            logger.info(
+                "đã gửi lịch phát cho %d cụm loa",
+                len(sent),
+                extra={"event": "cluster_plans_published", "clusters": len(sent)},
+            )
+        return sent
+
+    def _keep_begun(
+        self, cluster: str, entries: Sequence[PlanEntry], now: datetime
+    ) -> list[PlanEntry]:
+        """``entries``, except that an item already begun keeps the entries sent before."""
+        last = self._published.get(cluster)
+        if last is None:
+            return list(entries)
+        begun = {entry.item for entry in last.entries if entry.start <= now}
+        kept = [e for e in last.entries if e.item in begun and e.start + _length(e) > now]
+        fresh = [entry for entry in entries if entry.item not in begun]
+        return sorted(kept + fresh, key=lambda e: (e.start, e.id))
+
+    def _publish_plan(
+        self,
+        cluster: Cluster,
+        entries: list[PlanEntry],
+        now: datetime,
+        until: datetime,
+        force: bool,
+    ) -> bool:
+        key = [entry.to_json() for entry in entries]
+        last = self._published.get(cluster.id)
+        if not force and last is not None and last.key == key and now - last.at < REFRESH:
+            return False
+        data = self._seal(PLAN, [cluster.id], now, plan_body(cluster.zone, entries, now, until))
+        self.link.publish(self._topic(cluster.id, PLAN), data, retain=True)
+        self._published[cluster.id] = _Published(key, now, tuple(entries))
+        return True
+
+    def _forget_removed(self, active: set[str]) -> None:
+        """A cluster removed from the registry: its retained plan is cleared at the broker."""
+        for cluster_id in [c for c in self._published if c not in active]:
+            self.link.publish(self._topic(cluster_id, PLAN), b"", retain=True)
+            del self._published[cluster_id]
+
+    def published(self, cluster: str) -> tuple[PlanEntry, ...]:
+        with self._lock:
+            last = self._published.get(cluster)
+            return last.entries if last else ()
+
+    def _offer(self, now: datetime) -> None:
+        """Serve exactly what the published plans and the recent bulletins name (under
+        ``_offer_lock``)."""
+        self._bulletin_audio = {
+            sha: at for sha, at in self._bulletin_audio.items() if now - at < BULLETIN_SERVED
+        }
+        wanted = self._plan_files | set(self._bulletin_audio)
+        files = {sha: self.audio_files.file(sha) for sha in wanted}
+        self.server.offer({sha: path for sha, path in files.items() if path is not None})
+
+    # -- up messages -------------------------------------------------------------------
+
+    def _on_connect(self) -> None:
+        self.replan(force=True)  # a broker that lost its retained plans has them again
+
+    def _on_message(self, name: str, payload: bytes) -> None:
+        where = parse(name)
+        if where is None or where[0] != self.settings.ward:
+            return
+        _ward, cluster, kind = where
+        now = self.clock.now()
+        if kind == STATUS:
+            self.health.heard_status(cluster, payload, now)
+        elif kind == EVENT:
+            self.health.heard_event(cluster, payload, now)
+            logger.warning(
+                "cụm loa %s báo: %s",
+                cluster,
+                payload[:300].decode("utf-8", "replace"),
+                extra={"event": "cluster_event", "cluster": cluster},
+            )
+        elif kind == PLAYED:
+            self._rows.put((cluster, payload))  # off the network thread: the log writes
+
+    def _row_loop(self) -> None:
+        while True:
+            got = self._rows.get()
+            if got is None:
+                return
+            try:
+                self.ingest(*got)
+            except Exception:  # not acknowledged: the cluster sends them again
+                logger.exception(
+                    "lỗi ghi nhật ký phát của cụm loa %s",
+                    got[0],
+                    extra={"event": "cluster_rows_failed", "cluster": got[0]},
+                )
+
+    def ingest(self, cluster: str, payload: bytes) -> list[int]:
+        """Store a ``played`` message's rows and acknowledge them; returns the ids acked."""
+        known = self._clusters is not None and any(c.id == cluster for c in self._clusters[0])
+        if not known and self.registry.get(cluster, removed=True) is None:  # removed since
+            logger.warning(
+                "bỏ qua nhật ký phát từ cụm loa lạ %s",
+                cluster,
+                extra={"event": "cluster_unknown", "cluster": cluster},
+            )
+            return []
+        rows, problems = rows_from_message(payload)
+        for problem in problems:
+            logger.warning(
+                "cụm loa %s gửi dòng nhật ký hỏng: %s",
+                cluster,
+                problem,
+                extra={"event": "cluster_row_refused", "cluster": cluster},
+            )
+        acked = self.log.ingest_remote(cluster, rows)
+        now = self.clock.now()
+        self.health.heard_rows(cluster, rows, now)
+        if acked:
+            data = self._seal(ACK, [cluster], now, ack_body(acked))
+            self.link.publish(self._topic(cluster, ACK), data)
+        return acked
+
+    # -- urgent bulletins --------------------------------------------------------------
+
+    def announce(self, bulletin: Bulletin, zones: Sequence[str]) -> list[str]:
+        """Send ``bulletin`` (its sound as the daemon made it, chime included) to the
+        clusters of ``zones``; returns their ids."""
+        now = self.clock.now()
+        audio = self.audio_files.samples(bulletin.audio)
+        with self._offer_lock:
+            self._bulletin_audio[audio.sha256] = now
+            self._offer(now)
+        body = NowBody(bulletin.id, bulletin.title, bulletin.priority.value, audio).to_json()
+        targets = [cluster for cluster in self.clusters() if cluster.zone in zones]
+        for cluster in targets:
+            data = self._seal(NOW, [cluster.id], now, body, NOW_LIFETIME)
+            self.link.publish(self._topic(cluster.id, NOW), data)
+            self.health.bulletin_sent(cluster.id, bulletin.id, now)
+        logger.warning(
+            "gửi bản tin %s tới %d cụm loa IP",
+            bulletin.id,
+            len(targets),
+            extra={"event": "cluster_bulletin_sent", "bulletin": bulletin.id},
+        )
+        return [cluster.id for cluster in targets]
+
+    def stop_playing(
+        self, zones: Sequence[str], by: str | None, bulletin: str | None = None
+    ) -> list[str]:
+        """A technician's stop on IP zones: a signed ``stop`` to their clusters."""
+        now = self.clock.now()
+        targets = [cluster for cluster in self.clusters() if cluster.zone in zones]
+        for cluster in targets:
+            data = self._seal(STOP, [cluster.id], now, stop_body(by, bulletin))
+            self.link.publish(self._topic(cluster.id, STOP), data)
+        return [cluster.id for cluster in targets]
+
+    # -- health ------------------------------------------------------------------------
+
+    def check(self) -> None:
+        """The daemon's heartbeat: alarms for silent clusters and an unreachable broker."""
+        now = self.clock.now()
+        self.health.check(self.clusters(), now, self.alarms)
+        if self.link.connected:
+            self._unreachable_since = None
+            self.alarms.clear(AlarmCode.CLUSTERS_UNREACHABLE)
+            return
+        self._unreachable_since = self._unreachable_since or now
+        if now - self._unreachable_since > self.health.silent_after:
+            self.alarms.raise_alarm(
+                AlarmCode.CLUSTERS_UNREACHABLE,
+                f"không kết nối được máy chủ MQTT {self.settings.broker}: cụm loa IP không nhận "
+                "được lịch mới (vẫn phát lịch đã có)",
+            )
+
+    def statuses(self) -> tuple[ClusterStatus, ...]:
+        return self.health.statuses(self.clusters(), self.clock.now())
+
+    # -- signing -----------------------------------------------------------------------
+
+    def _seal(
+        self,
+        kind: str,
+        clusters: list[str],
+        now: datetime,
+        body: dict[str, Any],
+        lifetime: timedelta | None = None,
+    ) -> bytes:
+        return seal(
+            self.key,
+            kind,
+            ward=self.settings.ward,
+            clusters=clusters,
+            seq=self.registry.next_seq(),
+            issued=now,
+            body=body,
+            lifetime=lifetime,
+        )
+
+    def _topic(self, cluster: str, kind: str) -> str:
+        return topic(self.settings.ward, cluster, kind)
+
+
+def _length(entry: PlanEntry) -> timedelta:
+    return timedelta(seconds=entry.seconds)

@@ -1,0 +1,106 @@
+"""The audio the plan needs, fetched in the order it will play, retried until it is there.
+
+One thread per receiver. A failed fetch is retried with a growing pause (the 4G link comes
+back by itself); a full disk is a lasting problem in the heartbeat and one event, cleared once
+a fetch succeeds again. The cache keeps only what the current plan still needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from broadcast.clusters.messages import AudioRef
+from broadcast.receiver.fetch import (
+    BAD_AUDIO,
+    DISK_FULL,
+    AudioCache,
+    FetchProblem,
+    fetch_audio,
+)
+from broadcast.receiver.uplink import Uplink
+from broadcast.receiver.worker import Worker
+
+logger = logging.getLogger("broadcast.receiver")
+
+RETRY_FIRST_SECONDS = 1.0
+RETRY_MAX_SECONDS = 60.0
+IDLE_SECONDS = 30.0  # with everything cached: look again this often (a file removed by hand)
+
+
+class Downloader(Worker):
+    thread_name = "receiver-fetch"
+
+    def __init__(
+        self,
+        audio_url: str,
+        cache: AudioCache,
+        uplink: Uplink,
+        *,
+        retry_max: float = RETRY_MAX_SECONDS,
+    ):
+        super().__init__()
+        self.audio_url = audio_url
+        self.cache = cache
+        self.uplink = uplink
+        self.retry_max = retry_max
+        self.idle = threading.Event()  # everything wanted is in the cache
+        self._wanted: list[AudioRef] = []
+        self._lock = threading.Lock()
+
+    def want(self, refs: Sequence[AudioRef]) -> None:
+        """Fetch ``refs`` (soonest needed first); the cache drops anything else."""
+        unique = list(dict.fromkeys(refs))
+        with self._lock:
+            self._wanted = unique
+        self.idle.clear()
+        self.cache.keep_only({ref.sha256 for ref in unique})
+        self._wake.set()
+
+    def fetch_now(self, ref: AudioRef) -> Path:
+        """An urgent file (a bulletin's), fetched in the caller's thread; ``FetchProblem``."""
+        return self._fetch(ref)
+
+    def _fetch(self, ref: AudioRef) -> Path:
+        try:
+            path = fetch_audio(self.audio_url, ref, self.cache)
+        except FetchProblem as exc:
+            if exc.code in (DISK_FULL, BAD_AUDIO):
+                self.uplink.problem(exc.code, exc.message)
+            raise
+        self.uplink.solved(DISK_FULL)
+        self.uplink.solved(BAD_AUDIO)
+        return path
+
+    def _run(self) -> None:
+        pause = RETRY_FIRST_SECONDS
+        while not self._stopping.is_set():
+            with self._lock:
+                missing = [ref for ref in self._wanted if not self.cache.has(ref.sha256)]
+            if not missing:
+                self.idle.set()
+                pause = RETRY_FIRST_SECONDS
+                self._sleep(IDLE_SECONDS)
+                continue
+            try:
+                for ref in missing:
+                    if self._stopping.is_set() or self._wake.is_set():
+                        break  # a new plan: start again from its soonest entry
+                    self._fetch(ref)
+                pause = RETRY_FIRST_SECONDS
+            except FetchProblem as exc:
+                logger.warning(
+                    "chưa tải được âm thanh: %s; thử lại sau %.0f giây",
+                    exc.message,
+                    pause,
+                    extra={"event": "fetch_failed", "code": exc.code},
+                )
+                self._sleep(pause)
+                pause = min(pause * 2, self.retry_max)
+            self._wake.clear()
+
+    def _sleep(self, seconds: float) -> None:
+        self._wake.wait(seconds)
+        self._wake.clear()
