@@ -3,6 +3,8 @@
 # As root it installs them; otherwise it says exactly what to run. Windows and macOS need
 # nothing here: the sounddevice wheel bundles PortAudio there.
 # With --test it also installs what the playback tests and benchmarks need.
+# Optional packages (the demo's IP zone) are installed as root like the others; without root
+# they are only named: what needs them says so and goes on without.
 set -euo pipefail
 
 [ "$(uname -s)" = "Linux" ] || exit 0
@@ -14,6 +16,14 @@ needed=()
 # would call the library missing (2 % of runs on a busy PC: a needless apt-get, fatal offline).
 if ! ldconfig -p 2>/dev/null | grep 'libportaudio\.so\.2' >/dev/null; then
     needed+=(libportaudio2)
+fi
+optional=()
+if [ "${1:-}" != "--test" ]; then
+    # mosquitto: `make demo` shows one IP loudspeaker cluster on a broker of its own on
+    # loopback; without it the demo says so and runs the rest (the tests require it, below).
+    if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+        optional+=(mosquitto)
+    fi
 fi
 if [ "${1:-}" = "--test" ]; then
     # pulseaudio: a real-time null sink, so tests can time fades and stops and
@@ -57,15 +67,30 @@ if [ "${1:-}" = "--test" ]; then
     fi
 fi
 
-[ ${#needed[@]} -eq 0 ] && exit 0
+[ ${#needed[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing system packages: ${needed[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+    if [ ${#needed[@]} -gt 0 ]; then
+        echo "Installing system packages: ${needed[*]}"
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+    fi
+    if [ ${#optional[@]} -gt 0 ]; then
+        echo "Installing optional system packages: ${optional[*]}"
+        # never fatal: offline, the demo runs without its IP zone and says why
+        { [ ${#needed[@]} -gt 0 ] || apt-get update -qq; } &&
+            apt-get install -y -qq --no-install-recommends "${optional[@]}" >/dev/null ||
+            echo "Could not install ${optional[*]}: the demo runs without its IP zone" >&2
+    fi
 else
-    echo "Missing system packages: ${needed[*]}" >&2
-    echo "Install them with:  sudo apt-get install ${needed[*]}" >&2
-    exit 1
+    if [ ${#optional[@]} -gt 0 ]; then
+        echo "Optional system packages missing: ${optional[*]} (the demo skips its IP zone)" >&2
+        echo "Install them with:  sudo apt-get install ${optional[*]}" >&2
+    fi
+    if [ ${#needed[@]} -gt 0 ]; then
+        echo "Missing system packages: ${needed[*]}" >&2
+        echo "Install them with:  sudo apt-get install ${needed[*]}" >&2
+        exit 1
+    fi
 fi

@@ -8,4 +8,5 @@ package is the wire contract both ends share, with no knowledge of either end:
 - ``messages``: what each message carries, and the receiver's checks (signature, target,
   sequence, expiry) with the reason a message was refused;
 - ``topics``: the MQTT topic of each message, per ward and cluster.
+- ``mqtt_client``: the MQTT connection both ends use (Paho: QoS 1, persistent session).
 """

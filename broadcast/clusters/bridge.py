@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcast.clusters.broker_files import (
+    MAX_QUEUED_MESSAGES,
     STATION_USER,
     BrokerUser,
     hash_password,
@@ -34,10 +35,9 @@ from broadcast.clusters.topics import PREFIX, check_id
 
 BRIDGE_USER_PREFIX = "bridge-"
 QOS = 1
-# Mosquitto holds at most 1000 QoS 1 messages for a session that is away, and drops the rest;
-# the bridge's one session carries a whole ward's clusters, and the station's session their
-# backlog once the bridge is back: an hour's outage of 100 clusters is 12,000 heartbeats.
-MAX_QUEUED_MESSAGES = 100_000
+# MAX_QUEUED_MESSAGES (broker_files): the bridge's one session carries a whole ward's clusters,
+# and the station's session their backlog once the bridge is back: an hour's outage of 100
+# clusters is 12,000 heartbeats.
 
 
 def bridge_user(ward: str) -> str:

@@ -22,6 +22,11 @@ from broadcast.clusters.topics import PREFIX, topic
 PBKDF2_ITERATIONS = 101  # what mosquitto_passwd 2.0 writes; the broker reads any count
 SALT_BYTES = 12  # mosquitto_passwd's salt length
 STATION_USER = "station"  # the station's own broker account: no cluster may take this name
+# Mosquitto keeps at most 1,000 QoS 1 messages (its default) for a persistent session that is
+# away, and drops the rest quietly: the station's session alone, away for a day, misses more
+# (a ward's clusters' heartbeats and as-played rows: 1,500 rows sent, 1,000 arrived). 100,000
+# holds a day's backlog of a ward's clusters; a bridge's session carries as much.
+MAX_QUEUED_MESSAGES = 100_000
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -84,7 +89,8 @@ def acl_text(users: Sequence[BrokerUser]) -> str:
 
 
 def conf_text(*, port: int, passwd: Path, acl: Path) -> str:
-    """A snippet for ``/etc/mosquitto/conf.d/``: one listener, no anonymous client, our files."""
+    """A snippet for ``/etc/mosquitto/conf.d/``: one listener, no anonymous client, our files,
+    room for a day's backlog of messages."""
     return (
         "# Mosquitto cho cụm loa IP: do `broadcast clusters` tạo, không sửa tay.\n"
         "# Cụm loa nối qua Internet (4G): nên bật TLS (certfile/keyfile) trên cổng 8883.\n"
@@ -92,4 +98,6 @@ def conf_text(*, port: int, passwd: Path, acl: Path) -> str:
         "allow_anonymous false\n"
         f"password_file {passwd.as_posix()}\n"
         f"acl_file {acl.as_posix()}\n"
+        "# Tin chờ cho một phiên vắng mặt (mặc định 1000 thì mất tin khi đài tắt lâu).\n"
+        f"max_queued_messages {MAX_QUEUED_MESSAGES}\n"
     )

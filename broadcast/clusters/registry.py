@@ -2,10 +2,11 @@
 
 ``broadcast clusters add`` writes a cluster here (its id is also its broker user name) with its
 password hashed as Mosquitto wants it; ``remove`` marks it removed (the row stays, so the play
-log's rows from it keep a name). ``next_seq`` numbers every signed message the station sends:
-strictly increasing across restarts and across processes (one SQL statement, under SQLite's
-write lock), and never below the clock in microseconds, so a registry restored from an old
-backup or made anew still numbers above what receivers already accepted.
+log's rows from it keep a name). ``next_seq`` numbers every signed message the station sends
+(``next_seqs``: a block of them, for a pass over many clusters): strictly increasing across
+restarts and across processes (one SQL statement, under SQLite's write lock), and never below
+the clock in microseconds, so a registry restored from an old backup or made anew still
+numbers above what receivers already accepted.
 """
 
 from __future__ import annotations
@@ -193,3 +194,18 @@ class ClusterRegistry:
                 (self._floor(),),
             ).fetchone()
         return int(value)
+
+    def next_seqs(self, count: int) -> range:
+        """``count`` next numbers at once, in one transaction (one write to the disk, where
+        ``next_seq`` costs one each: a pass over 2,000 clusters' plans took ~8 s), with the
+        same guarantee: above every number given before, by any process, and not below the
+        clock in microseconds."""
+        if count < 1:
+            return range(0)
+        with self._connection() as db:
+            (last,) = db.execute(
+                "UPDATE counters SET value = max(value, ? - 1) + ? WHERE name = 'seq' "
+                "RETURNING value",
+                (self._floor(), count),
+            ).fetchone()
+        return range(int(last) - count + 1, int(last) + 1)

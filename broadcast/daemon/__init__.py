@@ -7,6 +7,8 @@ airing (``runner.py``), who holds each zone (``air.py``), urgent bulletins (``an
 downtime accounting and restarts (``downtime.py``, ``restart.py``), alarms and status
 (``alarms.py``, ``status.py``), one daemon per data folder (``instance.py``), a technician's
 skip, stop, cancel and zone test (``technician.py``), systemd's notifications
-(``notify.py``), rehearsals (``rehearsal.py``). Sound leaves through one
-``broadcast.sinks.AudioSink``; the daemon knows nothing about devices or fallbacks.
+(``notify.py``), rehearsals (``rehearsal.py``); the control channel's commands
+(``commands.py``), the daemon's options (``options.py``), what each heartbeat checks
+(``beat_checks.py``). Sound leaves through one ``broadcast.sinks.AudioSink``; the daemon
+knows nothing about devices or fallbacks.
 """

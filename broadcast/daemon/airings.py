@@ -13,7 +13,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -25,7 +27,7 @@ from broadcast.daemon.air import ProgramTurn
 from broadcast.daemon.attempts import record_not_aired
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.inputs import Inputs
-from broadcast.daemon.ip_zones import wired_plan
+from broadcast.daemon.ip_zones import ip_zone_ids, wired_plan, without_zones
 from broadcast.daemon.rehearsal import Rehearsal
 from broadcast.daemon.restart import begin_airing, upcoming_airings
 from broadcast.playlog import Outcome, Reason
@@ -71,6 +73,7 @@ class AiringScheduler:
     ):
         self._current = current
         self._lock = lock
+        self._timezone = timezone
         self._grace = grace
         self._prepare_ahead = prepare_ahead
         self._start_ahead = start_ahead
@@ -81,6 +84,7 @@ class AiringScheduler:
         self._pending: dict[str, PlanItem] = {}
         self._running: dict[str, PlanItem] = {}
         self._started: set[str] = set()
+        self._rehearsed: Plan | None = None  # a rehearsal's timetable, every zone's
         self._rescheduling = threading.Lock()  # in turn: an older plan never lands last
         self._scheduler = BackgroundScheduler(
             timezone=timezone,
@@ -125,7 +129,19 @@ class AiringScheduler:
     # -- the timetable -----------------------------------------------------------------
 
     def plan(self, first_day: date, days: int) -> Plan:
-        """The plan of every zone, as ``broadcast plan`` shows it (IP zones included)."""
+        """The plan of every zone, as ``broadcast plan`` shows it (IP zones included). In a
+        rehearsal, the rehearsal's timetable: its IP clusters play it at the same seconds as
+        the wired zones (nothing before it is made)."""
+        if self._rehearsal is not None:
+            with self._lock:
+                rehearsed = self._rehearsed
+            if rehearsed is None:
+                midnight = datetime.combine(first_day, clock_time(), self._timezone)
+                return Plan(midnight, midnight, ())
+            return rehearsed
+        return self._day_plan(first_day, days)
+
+    def _day_plan(self, first_day: date, days: int) -> Plan:
         with self._lock:
             inputs, context, durations = self._current()
         manifest, approvals = context.audio.manifest, context.approval_log
@@ -155,7 +171,7 @@ class AiringScheduler:
 
     def _wired_plan(self, first_day: date, days: int) -> Plan:
         """What the daemon airs: the plan without the zones IP clusters play (``ip_zones``)."""
-        return wired_plan(self.plan(first_day, days), self._current().inputs.config)
+        return wired_plan(self._day_plan(first_day, days), self._current().inputs.config)
 
     def _replace_jobs(self, now: datetime, items: dict[str, PlanItem]) -> None:
         for job in self._scheduler.get_jobs():
@@ -208,11 +224,24 @@ class AiringScheduler:
         return {item.id: item for item in self._rehearsal_items(now, self._rehearsal)}
 
     def _rehearsal_items(self, now: datetime, rehearsal: Rehearsal) -> list[PlanItem]:
-        plan = self._wired_plan(now.date(), 1).items
-        items = rehearsal.items(plan, now, self._current().context)
-        if not items:
+        """Today's items moved to now, IP zones included (their clusters keep the same
+        seconds); the daemon airs them without those zones."""
+        plan = self._day_plan(now.date(), 1)
+        context = self._current().context
+        ip_zones = ip_zone_ids(context.config)
+        if ip_zones:
+            # Chime and media levelled before the times are set (seconds, in a process of its
+            # own): the clusters' plan is made of them, and must reach them before its start.
+            for item in plan.items:
+                context.audio.prepare(item.segments, script_limit=0)
+            now = context.clock.now()
+        items = rehearsal.items(plan.items, now, context)
+        with self._lock:
+            self._rehearsed = replace(plan, items=tuple(items))
+        wired = without_zones(items, ip_zones)
+        if not wired:
             self._finished.set()  # nothing to air (or all held back): the rehearsal is over
-        return items
+        return list(wired)
 
     # -- the airings -------------------------------------------------------------------
 

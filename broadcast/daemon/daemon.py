@@ -13,54 +13,31 @@ import logging
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from broadcast.audio.manifest import AudioManifest
 from broadcast.clock import Clock, SystemClock
 from broadcast.config.tts import TtsSettings
-from broadcast.control import (
-    ANNOUNCE,
-    CANCEL,
-    RELOAD,
-    SKIP,
-    STATUS,
-    STOP,
-    TEST_ZONE,
-    ControlServer,
-    Handler,
-    once_per_request_id,
-    parse_announcement,
-    parse_cancel,
-    parse_cut,
-    parse_zone_test,
-    request_peer,
-    seen_from,
-    without_args,
-)
+from broadcast.control import ControlServer
 from broadcast.daemon.air import AirControl
 from broadcast.daemon.airings import AiringScheduler, Current
 from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.announcer import Announcer
 from broadcast.daemon.approval_watch import ApprovalWatch, approved_ids
-from broadcast.daemon.context import (
-    DEFAULT_GRACE_SECONDS,
-    DEFAULT_RESUME_BACK_SECONDS,
-    AirContext,
-)
+from broadcast.daemon.beat_checks import check_devices, check_log_written
+from broadcast.daemon.commands import DaemonCommands
+from broadcast.daemon.context import AirContext
 from broadcast.daemon.daemon_log import setup_daemon_logging
 from broadcast.daemon.inputs import Inputs, read_inputs
-from broadcast.daemon.ip_setup import station_for
+from broadcast.daemon.ip_setup import rehearsal_has_clusters, station_for
 from broadcast.daemon.ip_station import IpStation
-from broadcast.daemon.ip_zones import ip_zone_ids
 from broadcast.daemon.notify import SystemdNotifier, status_line
-from broadcast.daemon.rehearsal import Rehearsal
-from broadcast.daemon.render_ahead import DISK_RETRY, RenderAhead
+from broadcast.daemon.options import DaemonOptions
+from broadcast.daemon.render_ahead import RenderAhead
 from broadcast.daemon.restart import missed_while_down, note_arrivals, note_arrivals_at_start
 from broadcast.daemon.segment_audio import AudioMemory, SegmentAudioSource
 from broadcast.daemon.status import HEARTBEAT_SECONDS, DaemonStatus, last_heartbeat, write_status
 from broadcast.daemon.status_snapshot import snapshot
-from broadcast.daemon.technician import take_off, zone_test_on_air
 from broadcast.daemon.watcher import Changes, ChangeWatcher
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import open_for_air
@@ -68,40 +45,11 @@ from broadcast.playlog.history import plannable
 from broadcast.scripts.model import Script
 from broadcast.sinks.protocol import AudioSink, ZoneHealth, ZoneSpeakers
 
+__all__ = ["BroadcastDaemon", "DaemonOptions"]
+
 logger = logging.getLogger("broadcast.daemon")
 
-DEFAULT_GRACE = timedelta(seconds=DEFAULT_GRACE_SECONDS)
 BULLETIN_STOP_SECONDS = 5.0  # a bulletin's fade and its rows; the stop is done within 10 s
-# Audio made by a fallback engine (gTTS unreachable) is rendered again this often, so the
-# preferred voice comes back on its own once the network does.
-DEFAULT_RENDER_RETRY = timedelta(minutes=15)
-PREPARE_AHEAD = timedelta(seconds=20)  # an airing's audio is loaded this long before it
-# An airing starts this long before its instant: its stream is opened and primed with silence,
-# and its first sample is played on the instant by the device's clock (bench/timing.py).
-START_AHEAD = timedelta(seconds=0.5)
-
-
-@dataclass(frozen=True)
-class DaemonOptions:
-    grace: timedelta = DEFAULT_GRACE
-    prepare_ahead: timedelta = PREPARE_AHEAD  # an airing's audio is loaded this long before
-    start_ahead: timedelta = START_AHEAD
-    resume_back_seconds: float = DEFAULT_RESUME_BACK_SECONDS  # see AirContext
-    render_ahead: bool = True
-    render_retry: timedelta = DEFAULT_RENDER_RETRY
-    disk_retry: timedelta = DISK_RETRY  # sooner after a full disk: see render_ahead
-    offline: bool = False  # render with offline engines only
-    # Render passes in a process of their own (see render_ahead); tests that fake the speech
-    # service inside this process (``responses``) render here instead.
-    render_in_own_process: bool = True
-    rehearsal: Rehearsal | None = None
-    control_port: int = 0
-    watch_interval: float = 1.0
-    sink_label: str = "sound"
-    console_log: bool | None = True  # None: leave logging to the caller (tests)
-    # With an ``ip_clusters:`` section, the station side of the IP clusters runs too (plans
-    # out, audio served, as-played in); tests of the wired air alone may turn it off.
-    ip_clusters: bool = True
 
 
 class BroadcastDaemon:
@@ -173,7 +121,7 @@ class BroadcastDaemon:
         self._control = (
             None
             if self.options.rehearsal is not None
-            else ControlServer(paths, self._control_handlers(), port=self.options.control_port)
+            else ControlServer(paths, self._commands().handlers(), port=self.options.control_port)
         )
         self._beating = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
         self._systemd = SystemdNotifier.from_environment()
@@ -257,16 +205,19 @@ class BroadcastDaemon:
         self.stopped.set()
         logger.info("đã dừng", extra={"event": "daemon_stopped"})
 
-    def _control_handlers(self) -> dict[str, Handler]:
-        return {
-            STATUS: without_args(STATUS, lambda: self.status().to_json()),
-            ANNOUNCE: once_per_request_id(self._announce),  # a client's retry airs once
-            RELOAD: without_args(RELOAD, self.reload),
-            SKIP: lambda args: self._take_off(SKIP, args),
-            STOP: lambda args: self._take_off(STOP, args),
-            CANCEL: self._cancel,
-            TEST_ZONE: self._test_zone,  # through our own sink: the card is ours
-        }
+    def _commands(self) -> DaemonCommands:
+        return DaemonCommands(
+            context=self._context_now,
+            announcer=self._announcer,
+            ip_station=self.ip_station,
+            status=lambda: self.status().to_json(),
+            reload=self.reload,
+        )
+
+    def _context_now(self) -> AirContext:
+        """The context in force, once a reload or a planning pass in progress is done."""
+        with self._lock:
+            return self.context
 
     # -- inputs ------------------------------------------------------------------------
 
@@ -293,10 +244,12 @@ class BroadcastDaemon:
         return context, manifest.planning_durations()
 
     def _ip_station(self) -> IpStation | None:
-        """The station side of the IP clusters, when the ward has them (not in a rehearsal:
-        the clusters keep the real plan)."""
+        """The station side of the IP clusters, when the ward has them (in a rehearsal, only
+        clusters of its own: the ward's keep the real plan, ``ip_setup``)."""
         settings = self.inputs.config.ip_clusters
-        if settings is None or not self.options.ip_clusters or self.options.rehearsal:
+        if settings is None or not self.options.ip_clusters:
+            return None
+        if self.options.rehearsal and not rehearsal_has_clusters(self.paths):
             return None
         return station_for(
             self.paths,
@@ -415,27 +368,10 @@ class BroadcastDaemon:
 
     def _heartbeat(self, stopping: bool = False) -> None:
         if not stopping:
-            # The sink is asked once a heartbeat; alarms and ``status`` both read the answer.
-            speakers = self.context.speakers
-            answers = self.sink.health(list(speakers.values()))
-            self.zone_health = {health.zone_id: health for health in answers}
-            for health in answers:
-                if health.playable:
-                    self.alarms.clear(AlarmCode.DEVICE_MISSING, health.zone_id)
-                else:
-                    self.alarms.raise_alarm(
-                        AlarmCode.DEVICE_MISSING,
-                        f"khu vực {health.zone_id}: {health.problem}",
-                        health.zone_id,
-                    )
+            self.zone_health = check_devices(self.sink, self.context.speakers, self.alarms)
             if self.ip_station is not None:  # clusters silent too long, a broker unreachable
                 self.ip_station.check()
-            # Log writes the disk refused are written once it takes them; till then, an alarm.
-            unwritten = self.log.catch_up()
-            if unwritten is None:
-                self.alarms.clear(AlarmCode.PLAYLOG_UNWRITTEN)
-            else:
-                self.alarms.raise_alarm(AlarmCode.PLAYLOG_UNWRITTEN, unwritten)
+            check_log_written(self.log, self.alarms)
         status = self.status(stopping=stopping)
         write_status(self.paths, status)
         silent = not status.playing and not status.busy_zones
@@ -453,48 +389,3 @@ class BroadcastDaemon:
                 stopping=stopping,
                 pid=os.getpid(),
             )
-
-    def _announce(self, args: dict) -> dict[str, object]:
-        with self._lock:
-            context = self.context
-        config = context.config
-        request = parse_announcement(args, config=config)
-        # Bypasses approval by design (the technician's urgent bulletin): the log keeps who
-        # sent it and from where — as the client says, and the address this channel saw.
-        request = replace(request, origin=seen_from(request.origin, request_peer()))
-        if request.request_id is not None:  # a retry after a restart finds what it made
-            sent = context.log.bulletin_for_request(request.request_id)
-            if sent is not None:
-                logger.info(
-                    "yêu cầu %s đã được nhận trước đó (bản tin %s): không phát lần nữa",
-                    request.request_id,
-                    sent.id,
-                    extra={"event": "control_request_repeated", "bulletin": sent.id},
-                )
-                return {"id": sent.id, "zones": list(sent.zones), "priority": sent.priority}
-        bulletin = self._announcer.bulletin(context, request)
-        self._announcer.air(context, bulletin, request)
-        return {"id": bulletin.id, "zones": list(bulletin.zones), "priority": bulletin.priority}
-
-    def _take_off(self, command: str, args: dict) -> dict[str, object]:
-        with self._lock:
-            context = self.context
-        request = parse_cut(command, args, context.config)
-        answer = take_off(context, command, request)
-        if self.ip_station is not None:  # IP zones: their clusters fade out what they play
-            ip_zones = ip_zone_ids(context.config)
-            ip_zones = ip_zones.intersection(context.config.expand_zones(request.zones))
-            if ip_zones:
-                answer["clusters"] = self.ip_station.stop_playing(sorted(ip_zones), request.sender)
-        return answer
-
-    def _cancel(self, args: dict) -> dict[str, object]:
-        with self._lock:
-            context = self.context
-        bulletin = self._announcer.cancel(context, parse_cancel(args))
-        return {"id": bulletin.id, "zones": list(bulletin.zones)}
-
-    def _test_zone(self, args: dict) -> dict[str, object]:
-        with self._lock:
-            context = self.context
-        return zone_test_on_air(context, *parse_zone_test(args, context.config))

@@ -8,6 +8,10 @@ script's rendered WAV as it is (served from the audio cache), a chime, intro, ou
 file levelled as for the sound card and written once as a WAV named by its hash
 (``ClusterAudio``). A segment with no audio yet is left out until a later pass finds it (the
 daemon plans again after every render).
+
+In a rehearsal (``context.excerpt_seconds``) each segment is cut to the excerpt the wired zones
+play, written as a WAV of its own, and the segments start where the runner plays the cut ones
+(``lanes.starts``): the cluster plays the rehearsal at the same seconds as the wired zones.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ from broadcast.config.model import SegmentKind
 from broadcast.daemon.approval_check import check_at_air
 from broadcast.daemon.attempts import LOGGED_KINDS, segment_airing
 from broadcast.daemon.context import AirContext
+from broadcast.daemon.rehearsal import excerpt
 from broadcast.daemon.segment_audio import AudioUnavailable, SegmentAudio
 from broadcast.playlog.remote import airing_to_json
 from broadcast.schedule import PlanItem, PlannedSegment
+from broadcast.schedule.lanes import starts
 
 logger = logging.getLogger("broadcast.daemon")
 
@@ -91,9 +97,37 @@ def _sound(context: AirContext, segment: PlannedSegment, audio_files: ClusterAud
         entry = context.audio.manifest.entry(script_id)
         if entry is None or audio.audio_hash is None:  # rendered() found one: never
             raise AudioUnavailable("audio_missing", script_id)
-        return _Sound(audio_files.rendered(entry.path, audio.audio_hash), audio)
-    audio = context.audio.for_segment(segment)
-    return _Sound(audio_files.samples(audio.samples), audio)
+        if context.excerpt_seconds is None:
+            return _Sound(audio_files.rendered(entry.path, audio.audio_hash), audio)
+    else:
+        audio = context.audio.for_segment(segment)
+    # a rehearsal's excerpt keeps the rendered audio's hash: its row names what it was cut from
+    audio = excerpt(audio, context.excerpt_seconds)
+    return _Sound(audio_files.samples(_as_float(audio.samples)), audio)
+
+
+def _as_float(samples: np.ndarray) -> np.ndarray:
+    """Rendered files are read as int16 (played bit-exactly); ``ClusterAudio`` takes floats."""
+    if samples.dtype == np.int16:
+        return samples.astype(np.float32) / 32768.0
+    return samples
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """A segment as a rehearsal plays it: cut to the excerpt (``lanes.Timed``)."""
+
+    zones: tuple[str, ...]
+    seconds: float
+
+
+def _offsets(item: PlanItem, excerpt_seconds: float | None) -> list[float]:
+    """When each segment starts, from the item's start: as planned, or in a rehearsal where the
+    runner plays the segments cut to the excerpt (by the same rule, ``lanes.starts``)."""
+    if excerpt_seconds is None:
+        return [segment.offset_seconds for segment in item.segments]
+    cuts = [_Cut(s.zones, min(s.duration_seconds, excerpt_seconds)) for s in item.segments]
+    return starts(cuts, item.zones)
 
 
 def zone_entries(
@@ -111,8 +145,9 @@ def zone_entries(
     for item in items:
         if zone not in item.zones or item.start >= until or item.end <= since:
             continue
+        offsets = _offsets(item, context.excerpt_seconds)
         for index, segment in enumerate(item.segments):
-            start = item.start + timedelta(seconds=segment.offset_seconds)
+            start = item.start + timedelta(seconds=offsets[index])
             if zone not in segment.zones or start >= until:
                 continue
             entry = _entry(context, item, index, segment, zone, start, audio_files)

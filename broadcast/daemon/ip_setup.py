@@ -3,6 +3,10 @@
 The registry, the station's key and its broker password live under ``data/clusters/``
 (``broadcast clusters add`` makes them); the link is Paho to the configured broker, the audio
 server listens on ``audio_url``'s port.
+
+A rehearsal keeps its own data folder (``data/rehearsal/``), so the ward's clusters are never
+its own: they keep the real plan. Only a copy whose rehearsal folder has clusters registered
+(``broadcast demo`` adds one on the broker it starts) has them play the rehearsal.
 """
 
 from __future__ import annotations
@@ -20,12 +24,20 @@ from broadcast.daemon.alarms import Alarms
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.ip_plan import ClusterAudio
 from broadcast.daemon.ip_station import IpStation, Planner
+from broadcast.daemon.rehearsal import ward_of
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import PlayLog
 from broadcast.sinks.ip.audio_server import AudioServer
 from broadcast.sinks.ip.mqtt_station import PahoStationLink
 
 AUDIO_FOLDER = "audio"  # under data/clusters/: sounds made for the clusters, named by hash
+# A rehearsal waits this long at most, when it ends, for the rows of what its clusters played.
+REHEARSAL_ROWS_WAIT_SECONDS = 15.0
+
+
+def rehearsal_has_clusters(paths: ProjectPaths) -> bool:
+    """Whether a rehearsal's data folder (``paths``) has IP clusters of its own to plan."""
+    return ClusterFiles.under(paths.data_dir).registry.exists()
 
 
 def audio_listen_address(audio_url: str) -> tuple[str, int]:
@@ -50,13 +62,15 @@ def station_for(
     """The real station side: the registry, key and broker password under ``data/clusters/``,
     Paho to the configured broker, the audio server on ``audio_url``'s port."""
     files = ClusterFiles.under(paths.data_dir)
+    rehearsal = ward_of(paths) is not None
     link = PahoStationLink(
         host=settings.broker_host,
         port=settings.broker_port,
         username=STATION_USER,
         password=station_password(files),
         ward=settings.ward,
-        client_id=f"{STATION_USER}-{settings.ward}",
+        # a rehearsal's session never takes the running station's place at a broker
+        client_id=f"{STATION_USER}-{settings.ward}" + ("-rehearsal" if rehearsal else ""),
     )
     return IpStation(
         settings=settings,
@@ -70,4 +84,5 @@ def station_for(
         clock=clock,
         planner=planner,
         context=context,
+        rows_wait_seconds=REHEARSAL_ROWS_WAIT_SECONDS if rehearsal else 0.0,
     )

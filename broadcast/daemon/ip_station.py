@@ -87,6 +87,7 @@ class IpStation:
         clock: Clock,
         planner: Planner,
         context: Callable[[], AirContext],
+        rows_wait_seconds: float = 0.0,
     ):
         self.settings = settings
         self.registry = registry
@@ -113,6 +114,11 @@ class IpStation:
         self._rows: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self.passes = 0  # plan passes done (tests wait on it)
+        # A rehearsal's stop waits this long at most for the rows of what its clusters began
+        # to play: its log is printed right after (``broadcast demo``).
+        self.rows_wait_seconds = rows_wait_seconds
+        self._rows_in: dict[str, set[int]] = {}  # receiver row ids stored, by cluster
+        self._rows_heard = threading.Condition()
         self._unreachable_since: datetime | None = None  # the broker, as the heartbeat saw it
 
     # -- start and stop ----------------------------------------------------------------
@@ -127,6 +133,8 @@ class IpStation:
         self.replan()
 
     def stop(self) -> None:
+        if self.rows_wait_seconds > 0:
+            self.await_rows(self.clock.now(), self.rows_wait_seconds)
         self._stopping.set()
         self._wake.set()
         self._rows.put(None)
@@ -149,6 +157,10 @@ class IpStation:
                 return
             self._wake.clear()
             forced, self._forced = self._forced, False
+            if not forced and not self.link.connected:
+                # nothing reaches the clusters now, and the pass forced once the link is up
+                # sends every plan: a pass now would only send each of them twice
+                continue
             try:
                 self.publish_plans(force=forced)
             except Exception:  # the next pass tries again; the clusters keep their last plan
@@ -178,10 +190,22 @@ class IpStation:
                     zone: zone_entries(context, plan.items, zone, now, until, self.audio_files)
                     for zone in zones
                 }
+                due: list[tuple[Cluster, list[PlanEntry], list[dict[str, Any]]]] = []
                 for cluster in clusters:
                     entries = self._keep_begun(cluster.id, by_zone[cluster.zone], now)
-                    if self._publish_plan(cluster, entries, now, until, force):
-                        sent.append(cluster.id)
+                    key = self._plan_due(cluster.id, entries, now, force)
+                    if key is not None:
+                        due.append((cluster, entries, key))
+                # the files of the new plans are served BEFORE the plans naming them go out:
+                # a cluster fetches at once, and a 404 sends it into a long backoff
+                with self._offer_lock:
+                    self._plan_files |= {e.audio.sha256 for _, es, _ in due for e in es}
+                    self._offer(now)
+                # the pass's numbers in one block: one write to the registry, not one a cluster
+                seqs = self.registry.next_seqs(len(due))
+                for (cluster, entries, key), seq in zip(due, seqs, strict=True):
+                    self._publish_plan(cluster, entries, key, now, until, seq)
+                    sent.append(cluster.id)
             self._forget_removed({cluster.id for cluster in clusters})
             files = {e.audio.sha256 for p in self._published.values() for e in p.entries}
             with self._offer_lock:
@@ -208,22 +232,30 @@ class IpStation:
         fresh = [entry for entry in entries if entry.item not in begun]
         return sorted(kept + fresh, key=lambda e: (e.start, e.id))
 
+    def _plan_due(
+        self, cluster: str, entries: list[PlanEntry], now: datetime, force: bool
+    ) -> list[dict[str, Any]] | None:
+        """The plan's key (its entries as sent) when it is to be sent: it changed, it is due
+        again (``REFRESH``), or ``force``; else None."""
+        key = [entry.to_json() for entry in entries]
+        last = self._published.get(cluster)
+        if not force and last is not None and last.key == key and now - last.at < REFRESH:
+            return None
+        return key
+
     def _publish_plan(
         self,
         cluster: Cluster,
         entries: list[PlanEntry],
+        key: list[dict[str, Any]],
         now: datetime,
         until: datetime,
-        force: bool,
-    ) -> bool:
-        key = [entry.to_json() for entry in entries]
-        last = self._published.get(cluster.id)
-        if not force and last is not None and last.key == key and now - last.at < REFRESH:
-            return False
-        data = self._seal(PLAN, [cluster.id], now, plan_body(cluster.zone, entries, now, until))
+        seq: int,
+    ) -> None:
+        body = plan_body(cluster.zone, entries, now, until)
+        data = self._seal(PLAN, [cluster.id], now, body, seq=seq)
         self.link.publish(self._topic(cluster.id, PLAN), data, retain=True)
         self._published[cluster.id] = _Published(key, now, tuple(entries))
-        return True
 
     def _forget_removed(self, active: set[str]) -> None:
         """A cluster removed from the registry: its retained plan is cleared at the broker."""
@@ -303,12 +335,40 @@ class IpStation:
                 extra={"event": "cluster_row_refused", "cluster": cluster},
             )
         acked = self.log.ingest_remote(cluster, rows)
+        with self._rows_heard:
+            self._rows_in.setdefault(cluster, set()).update(acked)
+            self._rows_heard.notify_all()
         now = self.clock.now()
         self.health.heard_rows(cluster, rows, now)
         if acked:
             data = self._seal(ACK, [cluster], now, ack_body(acked))
             self.link.publish(self._topic(cluster, ACK), data)
         return acked
+
+    def await_rows(self, begun_by: datetime, seconds: float) -> bool:
+        """Wait up to ``seconds`` for a row of every logged entry that began by ``begun_by``
+        from each cluster; whether they all came."""
+
+        def missing() -> int:
+            with self._lock:
+                published = {cluster: p.entries for cluster, p in self._published.items()}
+            return sum(
+                max(0, len([e for e in entries if e.airing and e.start <= begun_by]) - len(got))
+                for cluster, entries in published.items()
+                for got in [self._rows_in.get(cluster, set())]
+            )
+
+        with self._rows_heard:
+            came = self._rows_heard.wait_for(lambda: missing() == 0, timeout=seconds)
+            left = missing()
+        if not came:
+            logger.warning(
+                "hết %.0f giây chờ mà cụm loa chưa gửi đủ nhật ký phát (còn thiếu %d dòng)",
+                seconds,
+                left,
+                extra={"event": "cluster_rows_late"},
+            )
+        return came
 
     # -- urgent bulletins --------------------------------------------------------------
 
@@ -322,8 +382,8 @@ class IpStation:
             self._offer(now)
         body = NowBody(bulletin.id, bulletin.title, bulletin.priority.value, audio).to_json()
         targets = [cluster for cluster in self.clusters() if cluster.zone in zones]
-        for cluster in targets:
-            data = self._seal(NOW, [cluster.id], now, body, NOW_LIFETIME)
+        for cluster, seq in zip(targets, self.registry.next_seqs(len(targets)), strict=True):
+            data = self._seal(NOW, [cluster.id], now, body, NOW_LIFETIME, seq=seq)
             self.link.publish(self._topic(cluster.id, NOW), data)
             self.health.bulletin_sent(cluster.id, bulletin.id, now)
         logger.warning(
@@ -340,8 +400,8 @@ class IpStation:
         """A technician's stop on IP zones: a signed ``stop`` to their clusters."""
         now = self.clock.now()
         targets = [cluster for cluster in self.clusters() if cluster.zone in zones]
-        for cluster in targets:
-            data = self._seal(STOP, [cluster.id], now, stop_body(by, bulletin))
+        for cluster, seq in zip(targets, self.registry.next_seqs(len(targets)), strict=True):
+            data = self._seal(STOP, [cluster.id], now, stop_body(by, bulletin), seq=seq)
             self.link.publish(self._topic(cluster.id, STOP), data)
         return [cluster.id for cluster in targets]
 
@@ -375,13 +435,16 @@ class IpStation:
         now: datetime,
         body: dict[str, Any],
         lifetime: timedelta | None = None,
+        *,
+        seq: int | None = None,
     ) -> bytes:
+        """Signed, numbered by ``seq`` (one of a block taken for a pass) or the next number."""
         return seal(
             self.key,
             kind,
             ward=self.settings.ward,
             clusters=clusters,
-            seq=self.registry.next_seq(),
+            seq=self.registry.next_seq() if seq is None else seq,
             issued=now,
             body=body,
             lifetime=lifetime,

@@ -23,12 +23,16 @@ from broadcast.audio.wavfile import SAMPLE_RATE
 from broadcast.config.model import QuietHours
 from broadcast.config.timing import quiet_label
 from broadcast.daemon.context import AirContext
+from broadcast.daemon.ip_zones import ip_zone_ids
 from broadcast.daemon.segment_audio import SegmentAudio
 from broadcast.paths import ProjectPaths
 from broadcast.schedule import PlanItem
 
 logger = logging.getLogger("broadcast.daemon")
 REHEARSAL_FOLDER = "rehearsal"  # under the data folder: a rehearsal's own log and status
+# A rehearsal heard on IP zones starts this long after it is planned at least: their clusters
+# get the plan, then fetch its audio, before its first second (``ip_station``).
+IP_LEAD_SECONDS = 6.0
 
 
 def rehearsal_paths(paths: ProjectPaths) -> ProjectPaths:
@@ -82,7 +86,12 @@ class Rehearsal:
         self, planned: Sequence[PlanItem], now: datetime, context: AirContext
     ) -> list[PlanItem]:
         """``planned`` moved to ``now``, without those that would sound in quiet hours."""
-        moved = self.moved(planned, now)
+        ip_zones = ip_zone_ids(context.config)
+        if any(ip_zones.intersection(item.zones) for item in planned):
+            lead = max(self.lead_seconds, IP_LEAD_SECONDS)
+            moved = replace(self, lead_seconds=lead).moved(planned, now)
+        else:
+            moved = self.moved(planned, now)
         quiet = context.config.quiet_hours
         if not self.keep_quiet_hours or quiet is None:
             return moved
@@ -95,10 +104,13 @@ class Rehearsal:
             return moved
         zones = sorted({zone for index in touching for zone in moved[index].zones})
         # Only a zone written to files by design is silent: one falling back to files because
-        # its device is missing would sound the moment the device is back.
+        # its device is missing would sound the moment the device is back. IP zones are not the
+        # sink's: a rehearsal plans only its own copy's clusters (``ip_setup``), the demo's
+        # receiver writing WAV files, never the ward's clusters on the poles.
+        speakers = [context.speakers[zone] for zone in zones if zone in context.speakers]
         heard = {
             health.zone_id
-            for health in context.sink.health([context.speakers[zone] for zone in zones])
+            for health in context.sink.health(speakers)
             if not (health.to_file and health.problem is None)
         }
         held = {index for index in touching if heard.intersection(moved[index].zones)}

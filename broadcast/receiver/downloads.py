@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +28,8 @@ logger = logging.getLogger("broadcast.receiver")
 
 RETRY_FIRST_SECONDS = 1.0
 RETRY_MAX_SECONDS = 60.0
+URGENT_RETRY_FIRST_SECONDS = 0.2  # a bulletin is urgent: its first retry comes fast
+URGENT_RETRY_MAX_SECONDS = 5.0
 IDLE_SECONDS = 30.0  # with everything cached: look again this often (a file removed by hand)
 
 
@@ -53,15 +56,34 @@ class Downloader(Worker):
     def want(self, refs: Sequence[AudioRef]) -> None:
         """Fetch ``refs`` (soonest needed first); the cache drops anything else."""
         unique = list(dict.fromkeys(refs))
-        with self._lock:
+        with self._lock:  # with ``idle`` under the same lock as the list it speaks of
             self._wanted = unique
-        self.idle.clear()
+            self.idle.clear()
         self.cache.keep_only({ref.sha256 for ref in unique})
         self._wake.set()
 
-    def fetch_now(self, ref: AudioRef) -> Path:
-        """An urgent file (a bulletin's), fetched in the caller's thread; ``FetchProblem``."""
-        return self._fetch(ref)
+    def fetch_now(self, ref: AudioRef, *, seconds: float = 0.0) -> Path:
+        """An urgent file (a bulletin's), fetched in the caller's thread, tried again with a
+        short pause for up to ``seconds`` (a bulletin stays valid a few minutes, and a 4G
+        hiccup or a busy station should not lose it); ``FetchProblem`` when it never came."""
+        deadline = time.monotonic() + seconds
+        pause = URGENT_RETRY_FIRST_SECONDS
+        while True:
+            try:
+                return self._fetch(ref)
+            except FetchProblem as exc:
+                left = deadline - time.monotonic()
+                if left <= 0 or self._stopping.is_set():
+                    raise
+                logger.warning(
+                    "chưa tải được âm thanh bản tin: %s; thử lại sau %.1f giây",
+                    exc.message,
+                    min(pause, left),
+                    extra={"event": "urgent_fetch_failed", "code": exc.code},
+                )
+                if self._stopping.wait(min(pause, left)):
+                    raise
+                pause = min(pause * 2, URGENT_RETRY_MAX_SECONDS)
 
     def _fetch(self, ref: AudioRef) -> Path:
         try:
@@ -77,10 +99,11 @@ class Downloader(Worker):
     def _run(self) -> None:
         pause = RETRY_FIRST_SECONDS
         while not self._stopping.is_set():
-            with self._lock:
+            with self._lock:  # a ``want`` between the look and the ``set`` would be lost
                 missing = [ref for ref in self._wanted if not self.cache.has(ref.sha256)]
+                if not missing:
+                    self.idle.set()
             if not missing:
-                self.idle.set()
                 pause = RETRY_FIRST_SECONDS
                 self._sleep(IDLE_SECONDS)
                 continue

@@ -21,13 +21,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 PROBE_EVERY_SECONDS = 300.0  # chrony's own view changes slowly; a heartbeat need not fork
 TIMEOUT_SECONDS = 2.0
 _CHRONY_LINE = re.compile(r"System time\s*:\s*([0-9.]+) seconds (fast|slow) of NTP time")
 _CHRONY_LEAP = re.compile(r"Leap status\s*:\s*(.+)")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,30 +52,64 @@ UNKNOWN = ClockReading(None, "unknown")
 
 
 class HostProbe:
-    """Asks chrony (else timedatectl) and ModemManager, each at most every ``every`` s."""
+    """Asks chrony (else timedatectl) and ModemManager, each at most every ``every`` s.
 
-    def __init__(self, every: float = PROBE_EVERY_SECONDS):
+    Shared by every receiver of a process (the bench): one probe runs at a time, the others
+    keep the last answer meanwhile (or wait for the very first one)."""
+
+    def __init__(
+        self,
+        every: float = PROBE_EVERY_SECONDS,
+        *,
+        clock_probe: Callable[[], ClockReading] | None = None,
+        signal_probe: Callable[[], int | None] | None = None,
+    ):
         self.every = every
-        self._clock: tuple[float, ClockReading] | None = None
-        self._signal: tuple[float, int | None] | None = None
+        self._clock = _Every(every, clock_probe or _probe)
+        self._signal = _Every(every, signal_probe or _signal)
 
     def clock(self) -> ClockReading:
-        now = time.monotonic()
-        if self._clock is None or now - self._clock[0] >= self.every:
-            self._clock = (now, _probe())
-        return self._clock[1]
+        return self._clock.get()
 
     def signal(self) -> int | None:
         """The modem's signal quality in percent; ``None`` when no modem tells."""
-        now = time.monotonic()
-        if self._signal is None or now - self._signal[0] >= self.every:
-            text = _run(["mmcli", "--modem=any", "--output-keyvalue"])
-            self._signal = (now, None if text is None else parse_mmcli(text))
-        return self._signal[1]
+        return self._signal.get()
+
+
+class _Every(Generic[T]):
+    """``probe()``'s answer, asked again at most every ``every`` seconds, by one thread."""
+
+    def __init__(self, every: float, probe: Callable[[], T]):
+        self.every = every
+        self._probe = probe
+        self._reading: tuple[float, T] | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        reading = self._reading
+        if reading is not None and time.monotonic() - reading[0] < self.every:
+            return reading[1]
+        if reading is not None and not self._lock.acquire(blocking=False):
+            return reading[1]  # another thread is asking right now: the last answer will do
+        if reading is None:
+            self._lock.acquire()  # nothing to answer yet: wait for the one asking
+        try:
+            reading = self._reading
+            if reading is None or time.monotonic() - reading[0] >= self.every:
+                reading = (time.monotonic(), self._probe())
+                self._reading = reading
+            return reading[1]
+        finally:
+            self._lock.release()
 
 
 def _probe() -> ClockReading:
     return _chrony() or _timesyncd() or UNKNOWN
+
+
+def _signal() -> int | None:
+    text = _run(["mmcli", "--modem=any", "--output-keyvalue"])
+    return None if text is None else parse_mmcli(text)
 
 
 def _run(command: list[str]) -> str | None:

@@ -33,6 +33,7 @@ from broadcast.clusters.messages import PlanEntry
 from broadcast.playlog import Airing, Outcome, PlayLog, Reason
 from broadcast.playlog.remote import BadRow, airing_from_json
 from broadcast.receiver.fetch import AudioCache
+from broadcast.receiver.instant import monotonic_at, wall_and_monotonic
 from broadcast.receiver.store import ReceiverStore
 from broadcast.receiver.worker import Worker
 from broadcast.sinks.protocol import AudioSink, Playback, PlayStatus, ZoneSpeakers
@@ -258,7 +259,8 @@ class Player(Worker):
             audio_hash=bulletin.audio_hash,
             bulletin_id=bulletin.id,
         )
-        started = self.clock.now() + timedelta(seconds=at - time.monotonic())
+        wall, moment = wall_and_monotonic(self.clock)
+        started = wall + timedelta(seconds=at - moment)
         attempt_id = self._open_row(airing, started)
         label = f"bulletin-{bulletin.id}"
         playback = self.sink.start(bulletin.audio, SAMPLE_RATE, [self.speakers], label, at)
@@ -327,7 +329,7 @@ class Player(Worker):
             self._missed(entry, Outcome.FAILED, Reason.AUDIO_MISSING, error)
             return
         # from the entry's own second, read again now: the audio's load took some time
-        at = time.monotonic() + max(0.0, (entry.start - self.clock.now()).total_seconds())
+        at = monotonic_at(self.clock, entry.start)
         airing = airing_from(entry, self.speakers.zone_id)
         started = entry.start if lead > 0 else self.clock.now()
         attempt_id = None if airing is None else self._open_row(airing, started)

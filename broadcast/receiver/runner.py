@@ -3,14 +3,16 @@
 No global state: the bench runs hundreds in one process, each with its own data folder, file
 sink and link. Down messages arrive through ``handle(topic, payload)`` (the MQTT link calls
 it; tests may too): each is checked (signature, kind, cluster, sequence, expiry) before
-anything is done, and a refused one is reported on ``event``. At start the plan kept on disk
-is checked again the same way, so the box plays on from it with no broker at all.
+anything is done, and a refused one is reported on ``event`` (an exact repeat of the last
+accepted message of its kind, which QoS 1 may deliver, is dropped quietly). At start the plan
+kept on disk is checked again the same way, so the box plays on from it with no broker at all.
 
 The bodies of down messages are ``broadcast.clusters.bodies``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -158,6 +160,12 @@ class Receiver:
             return  # a retained message cleared (the station removed this cluster): nothing new
         if kind == PLAN and payload == self._saved_plan:
             return  # the retained plan, sent again on reconnection: already playing
+        if kind != PLAN and self.store.accepted_digest(kind) == _digest(payload):
+            # QoS 1 is at least once: after a broker restart the last message may come again
+            logger.debug(
+                "tin nhắn %s nhận lại lần nữa, bỏ qua", kind, extra={"event": "repeat_dropped"}
+            )
+            return
         last_seq = self.store.last_seq(kind)
         if kind == PLAN and self._saved_plan is None:
             # No plan in use (the one kept was refused at start, an edited file): the station's
@@ -193,17 +201,17 @@ class Receiver:
             self._save_plan()
             self._use_plan(payload, entries, self.clock.now(), seq)
         elif kind == NOW:
-            self.store.accept(NOW, seq)
+            self.store.accept(NOW, seq, _digest(payload))
             threading.Thread(target=self._bulletin, args=(body,), daemon=True).start()
         elif kind == STOP:
-            self.store.accept(STOP, seq)
+            self.store.accept(STOP, seq, _digest(payload))
             by, bulletin = body.get("by"), body.get("bulletin")
             logger.info("đài yêu cầu dừng phát", extra={"event": "stop_requested"})
             self.player.stop_playing(
                 by if isinstance(by, str) else None, bulletin if isinstance(bulletin, str) else None
             )
         elif kind == ACK:
-            self.store.accept(ACK, seq)
+            self.store.accept(ACK, seq, _digest(payload))
             self.uplink.acknowledged(acked_rows(body))
 
     def _save_plan(self) -> None:
@@ -261,10 +269,13 @@ class Receiver:
             bulletin_id, title = str(body.get("bulletin") or body["seq"]), "bản tin khẩn"
             self._bulletin_failed(bulletin_id, title, issued, "tin nhắn thiếu âm thanh")
             return
+        # tried again until the message expires: a first fetch may meet a busy station
+        expires = datetime.fromisoformat(body["expires"])
         try:
-            self.downloader.fetch_now(now.audio)
-            if now.chime is not None:
-                self.downloader.fetch_now(now.chime)
+            for ref in (now.audio, now.chime):
+                if ref is not None:
+                    left = (expires - self.clock.now()).total_seconds()
+                    self.downloader.fetch_now(ref, seconds=left)
         except FetchProblem as exc:
             self._bulletin_failed(now.bulletin, now.title, issued, exc.message)
             return
@@ -332,6 +343,10 @@ def _entries(body: dict[str, Any]) -> list[PlanEntry]:
         return plan_entries(body)
     except ValueError as exc:
         raise Refused("malformed", f"lịch phát có mục không đọc được ({exc})") from exc
+
+
+def _digest(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
 
 
 def _seq_of(payload: bytes) -> object:

@@ -4,7 +4,8 @@
   checked again like a message from the broker, so a file edited on the box is refused too,
   and a restart with no broker plays on from it;
 - the last accepted ``seq`` of each kind (a replayed old message stays refused after a
-  restart), the plan entries already handled (a row written: never played twice, even when
+  restart) and the digest of the last accepted message of each kind (its exact repeat is
+  dropped quietly), the plan entries already handled (a row written: never played twice, even when
   a power cut ended the play), and the play-log rows the station acknowledged (never sent
   again; the rows themselves stay in the log).
 
@@ -38,6 +39,7 @@ CREATE TABLE IF NOT EXISTS handled (
 CREATE TABLE IF NOT EXISTS acked (attempt_id INTEGER PRIMARY KEY);
 """
 PLAN_ACCEPTED_AT = "plan_accepted_at"
+ACCEPTED_DIGEST = "accepted_sha256:"  # + kind: the last accepted message's own
 
 
 class ReceiverStore:
@@ -87,14 +89,31 @@ class ReceiverStore:
             row = self._conn.execute("SELECT seq FROM seqs WHERE kind = ?", (kind,)).fetchone()
         return -1 if row is None else int(row[0])
 
-    def accept(self, kind: str, seq: int) -> None:
-        """``seq`` of ``kind`` acted on: nothing at or below it is accepted again."""
+    def accept(self, kind: str, seq: int, digest: str | None = None) -> None:
+        """``seq`` of ``kind`` acted on: nothing at or below it is accepted again. ``digest``:
+        the message's own (``accepted_digest``), kept in the same transaction."""
         with self._writing("seq"):
+            self._conn.execute("BEGIN IMMEDIATE")
             self._conn.execute(
                 "INSERT INTO seqs (kind, seq) VALUES (?, ?) "
                 "ON CONFLICT(kind) DO UPDATE SET seq = MAX(seq, excluded.seq)",
                 (kind, seq),
             )
+            if digest is not None:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO facts (name, value) VALUES (?, ?)",
+                    (ACCEPTED_DIGEST + kind, digest),
+                )
+            self._conn.execute("COMMIT")
+
+    def accepted_digest(self, kind: str) -> str | None:
+        """The digest given with the last ``accept`` of ``kind``: a byte-identical repeat of
+        that message (QoS 1 delivers at least once) is known again, even after a restart."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT value FROM facts WHERE name = ?", (ACCEPTED_DIGEST + kind,)
+            ).fetchone()
+        return None if row is None else str(row[0])
 
     # -- the plan ----------------------------------------------------------------------
 

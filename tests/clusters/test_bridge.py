@@ -138,9 +138,12 @@ def _wait_until(condition: Callable[[], bool], failure: str, timeout: float = WA
 
 @contextmanager
 def _bridged(root: Path, extra_config: Sequence[str] = ()) -> Iterator[Province]:
-    """The ward broker bridged to a provincial one, each with ``extra_config``."""
+    """The ward broker bridged to a provincial one, each with ``extra_config`` (and Mosquitto's
+    own queue limit unless ``extra_config`` says otherwise)."""
     provincial = MosquittoBroker(
-        root / "province", extra_config=["log_type subscribe", *extra_config]
+        root / "province",
+        extra_config=["log_type subscribe", *extra_config],
+        max_queued_messages=None,
     )
     provincial.start()
     try:
@@ -158,7 +161,9 @@ def _bridged(root: Path, extra_config: Sequence[str] = ()) -> Iterator[Province]
             WARD, provincial.host, provincial.port, PASSWORDS["bridge"], restart_seconds=(1, 1)
         )
         ward = MosquittoBroker(
-            root / "ward", extra_config=[*extra_config, *ward_bridge_conf(bridge).splitlines()]
+            root / "ward",
+            extra_config=[*extra_config, *ward_bridge_conf(bridge).splitlines()],
+            max_queued_messages=None,
         )
         ward.add_user(STATION_USER, PASSWORDS["station"], station_acl(WARD))
         ward.add_user("observer", "observer", (*EVERYTHING, f"topic read {BRIDGE_STATE}"))

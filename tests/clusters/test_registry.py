@@ -4,8 +4,10 @@ a real Mosquitto: each cluster reaches its own topics only, and a removed one no
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
+import queue
 import stat
 import subprocess
 import sys
@@ -17,16 +19,20 @@ import pytest
 
 from broadcast.clusters import topics
 from broadcast.clusters.broker_files import (
+    MAX_QUEUED_MESSAGES,
     STATION_USER,
+    cluster_acl,
+    conf_text,
     hash_password,
     password_matches,
+    station_acl,
 )
 from broadcast.clusters.credentials import (
     new_password,
     station_password,
     write_broker_files,
 )
-from broadcast.clusters.messages import PLAN, STATUS
+from broadcast.clusters.messages import PLAN, PLAYED, STATUS
 from broadcast.clusters.registry import (
     ClusterFiles,
     ClusterRegistry,
@@ -119,27 +125,63 @@ def test_seq_strictly_increases_across_restarts_and_never_falls_below_the_clock(
     assert ClusterRegistry(files.registry, floor=lambda: clock[0]).next_seq() == 5_000
 
 
-@pytest.mark.slow
-def test_two_processes_never_get_the_same_seq(files):
+def _numbers_of_two_processes(files: ClusterFiles, taking: str) -> list[list[int]]:
+    """What two processes at once took from the registry: ``taking`` fills a list ``taken``
+    from ``registry``."""
     ClusterRegistry(files.registry)
-    program = textwrap.dedent(
-        f"""
+    program = (
+        textwrap.dedent(
+            f"""
         import json
         from pathlib import Path
         from broadcast.clusters.registry import ClusterRegistry
         registry = ClusterRegistry(Path({str(files.registry)!r}), floor=lambda: 0)
-        print(json.dumps([registry.next_seq() for _ in range(60)]))
+        taken = []
         """
+        )
+        + textwrap.dedent(taking)
+        + "\nprint(json.dumps(list(taken)))\n"
     )
     runs = [
         subprocess.Popen([sys.executable, "-c", program], cwd=REPO, stdout=subprocess.PIPE)
         for _ in range(2)
     ]
-    outputs = [json.loads(run.communicate(timeout=60)[0]) for run in runs]
+    return [json.loads(run.communicate(timeout=60)[0]) for run in runs]
+
+
+@pytest.mark.slow
+def test_two_processes_never_get_the_same_seq(files):
+    outputs = _numbers_of_two_processes(files, "taken = [registry.next_seq() for _ in range(60)]")
     for numbers in outputs:
         assert numbers == sorted(numbers) and len(set(numbers)) == 60
     together = outputs[0] + outputs[1]
     assert len(set(together)) == 120 and sorted(together) == list(range(1, 121))
+
+
+def test_a_block_of_seqs_is_one_run_above_every_number_given_before(files):
+    clock = [1_000]
+    registry = ClusterRegistry(files.registry, floor=lambda: clock[0])
+    assert list(registry.next_seqs(3)) == [1_000, 1_001, 1_002]
+    assert registry.next_seq() == 1_003
+    clock[0] = 10  # the clock went back: the counter does not
+    assert list(ClusterRegistry(files.registry, floor=lambda: 10).next_seqs(2)) == [1_004, 1_005]
+    clock[0] = 5_000  # a registry from an old backup still numbers above the clock
+    assert list(registry.next_seqs(2)) == [5_000, 5_001]
+    assert list(registry.next_seqs(0)) == [] and registry.next_seq() == 5_002
+
+
+@pytest.mark.slow
+def test_two_processes_taking_blocks_never_get_the_same_seq(files):
+    """Blocks and single numbers mixed, in two processes at once: all distinct, each
+    process's increasing, together exactly the numbers given."""
+    taking = """
+        for size in [1, 7, 3, 1, 12, 5, 1] * 4:
+            taken.extend(registry.next_seqs(size) if size > 1 else [registry.next_seq()])
+        """
+    outputs = _numbers_of_two_processes(files, taking)
+    for numbers in outputs:
+        assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers) == 120
+    assert sorted(outputs[0] + outputs[1]) == list(range(1, 241))
 
 
 # --- credentials and the broker's files -------------------------------------------------------
@@ -167,6 +209,7 @@ def test_the_broker_files_hold_the_active_clusters_only(files, registry):
     conf = made.conf.read_text("utf-8")
     assert "listener 8883\nallow_anonymous false\n" in conf
     assert "password_file /etc/mosquitto/loa-phuong/passwd\n" in conf
+    assert f"\nmax_queued_messages {MAX_QUEUED_MESSAGES}\n" in conf  # a day's backlog
     if os.name != "nt":
         assert {mode(p) for p in (made.passwd, made.acl, made.conf)} == {0o600}
 
@@ -243,3 +286,39 @@ def test_a_removed_cluster_can_no_longer_connect(ward_broker, files, registry):
     with pytest.raises(ConnectRefused):
         connect(broker, "cho", passwords["cho"])
     connect(broker, "tdp-1", passwords["tdp-1"]).close()
+
+
+@pytest.mark.slow
+def test_the_station_away_finds_every_row_its_clusters_sent_with_the_generated_queue_limit(
+    tmp_path: Path,
+):
+    """Mosquitto's default keeps 1,000 messages for a session that is away and drops the rest
+    quietly; with the line ``conf_text`` writes, 1,500 rows sent meanwhile all arrive."""
+    conf = conf_text(port=1883, passwd=Path("passwd"), acl=Path("acl")).splitlines()
+    queue_lines = [line for line in conf if line.startswith("max_queued_messages ")]
+    broker = MosquittoBroker(
+        tmp_path / "mosquitto", extra_config=queue_lines, max_queued_messages=None
+    )
+    broker.add_user(STATION_USER, "station-pw", station_acl(WARD))
+    broker.add_user("cho", "cho-pw", cluster_acl(WARD, "cho"))
+    sent, played = 1_500, topics.topic(WARD, "cho", PLAYED)
+    with broker:
+        station_id = f"station-{WARD}"
+        station = connect(
+            broker, STATION_USER, "station-pw", client_id=station_id, clean_session=False
+        )
+        station.subscribe(played)
+        station.close()  # away: the broker keeps its session and what comes for it
+        cluster = connect(broker, "cho", "cho-pw")
+        for row in range(sent):
+            cluster.publish(played, str(row).encode())
+        cluster.close()
+        station = connect(
+            broker, STATION_USER, "station-pw", client_id=station_id, clean_session=False
+        )
+        arrived: set[bytes] = set()
+        with contextlib.suppress(queue.Empty):  # until none came for a second
+            while True:
+                arrived.add(station.next_message(1.0).payload)  # QoS 1: a repeat counts once
+        station.close()
+    assert len(arrived) == sent

@@ -110,3 +110,46 @@ def test_the_daemon_plays_and_logs_the_wired_zone_only(tmp_path, mosquitto_broke
         assert {row.airing.zone for row in log.attempts()} == {"to-1"}
         assert log.verify().ok
     assert WARD_ID in payload["ward"]
+
+
+def test_a_plans_audio_is_served_before_the_plan_goes_out(ward):
+    """A cluster fetches as soon as its plan comes: a 404 then sends it into a long backoff."""
+    daemon = start_station(ward)
+    try:
+        station = daemon.ip_station
+        eventually(lambda: station.published("cum-cho"), what="the first plans")
+        with station._lock, station._offer_lock:  # as if the station had just started
+            station._published.clear()
+            station._plan_files = set()
+            station.server.offer({})
+        served_when_sent: dict[str, set[str]] = {}
+        publish = station.link.publish
+
+        def watched(name: str, payload: bytes, *, retain: bool = False) -> bool:
+            if name.endswith("/" + PLAN) and payload:
+                served_when_sent[name.split("/")[2]] = set(station.server.offered())
+            return publish(name, payload, retain=retain)
+
+        station.link.publish = watched  # type: ignore[method-assign]
+        assert station.publish_plans() == ["cum-cho", "cum-dinh", "cum-ben"]
+        for cluster, served in served_when_sent.items():
+            named = {entry.audio.sha256 for entry in station.published(cluster)}
+            assert named and named <= served, cluster
+    finally:
+        daemon.stop()
+
+
+def test_a_starting_station_sends_each_plan_once(ward):
+    """Its first pass would run before the link is up: only the pass forced once it connects
+    sends the plans (not both, each plan twice)."""
+    client = ward.cluster("cum-cho", PLAN)
+    try:
+        daemon = start_station(ward)
+        try:
+            received = client.next_message(timeout=20)
+            assert ward.opened(received, "cum-cho", PLAN)["clusters"] == ["cum-cho"]
+            assert client.quiet_for(1.5)  # no second copy
+        finally:
+            daemon.stop()
+    finally:
+        client.close()

@@ -1,17 +1,20 @@
 """``broadcast demo`` shows the approval chain on a fresh ward where nothing is approved yet: on
 its rehearsal copy the board approves every script but one and edits one after approving it;
 the plan names both with their reasons, the rehearsal airs only the approved ones, each play
-under its approval, and the ward's own scripts and log are left as they were.
+under its approval, and the ward's own scripts and log are left as they were. Without Mosquitto
+the demo runs all the same and says why its IP zone is left out.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 
 import pytest
 
+from broadcast.clusters.local_broker import BINARY_ENV
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Outcome
 from tests.daemon.daemon_project import make_project, rows, ward_now, zone_yaml
@@ -42,23 +45,33 @@ def named(label: str, said: str) -> str:
     return found.group(1)
 
 
-@pytest.mark.slow  # the whole demo as a subprocess: check, render, approve, plan, rehearsal
-def test_the_demo_airs_the_approved_and_leaves_out_the_pending_and_the_edited(tmp_path):
-    paths = ward(tmp_path / "ward")
+def demo(paths: ProjectPaths, **env: str) -> str:
+    """What ``broadcast demo`` printed, run as typed (``env`` added to the environment)."""
     done = subprocess.run(
         [sys.executable, "-m", "broadcast", "--home", str(paths.home), "demo"],
         capture_output=True,
         text=True,
         encoding="utf-8",
         timeout=300,
+        env={**os.environ, **env},
     )
-    said = done.stdout
-    assert done.returncode == 0, said + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.mark.slow  # the whole demo as a subprocess: check, render, approve, plan, rehearsal
+def test_the_demo_airs_the_approved_and_leaves_out_the_pending_and_the_edited(tmp_path):
+    paths = ward(tmp_path / "ward")
+    # as on a PC without Mosquitto: the IP zone is left out (tests/clusters/test_demo_ip.py)
+    said = demo(paths, **{BINARY_ENV: ""})
+    ip_zone = said[said.index("6. Cụm loa IP") : said.index("7. Phát diễn tập")]
+    assert "bỏ qua phần cụm loa IP" in ip_zone and "chưa cài Mosquitto" in ip_zone
+    assert "apt-get install mosquitto" in ip_zone  # and how to install it
     assert "0 bài đã duyệt, 4 bài chờ duyệt" in said  # the ward itself: nothing approved
     pending = named("Để chờ duyệt \\(chưa duyệt\\)", said)
     edited = named("Sửa sau khi duyệt", said)
     assert pending != edited
-    plan = said[said.index("5. Lịch phát hôm nay") : said.index("6. Phát diễn tập")]
+    plan = said[said.index("5. Lịch phát hôm nay") : said.index("6. Cụm loa IP")]
     left_out = plan[plan.index("Bài không được lên lịch vì chưa duyệt:") :]
     assert f"({pending}): chưa được duyệt" in left_out
     assert f"({edited}): đã sửa nội dung sau khi duyệt; cần duyệt lại" in left_out
@@ -71,7 +84,7 @@ def test_the_demo_airs_the_approved_and_leaves_out_the_pending_and_the_edited(tm
     assert {row.airing.script_id for row in aired} == approved
     assert all(row.outcome is Outcome.PLAYED and row.to_file for row in aired)
     assert all(row.airing.approval_id is not None for row in aired)  # each under its approval
-    assert "8. Chuỗi bằng chứng" in said and "Lê Văn Chiến" in said[said.index("8. Chuỗi") :]
+    assert "9. Chuỗi bằng chứng" in said and "Lê Văn Chiến" in said[said.index("9. Chuỗi") :]
 
     # the ward's own files: scripts as written, no play log, nothing approved
     for name, text in SCRIPTS.items():

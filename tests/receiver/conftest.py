@@ -47,6 +47,7 @@ class AudioServer:
     url: str = ""
     requests: list[tuple[str, str | None]] = field(default_factory=list)
     cut_after: int | None = None  # send only this many body bytes, then drop the connection
+    fail_next: int = 0  # answer this many requests 503 first (a station busy with a fan-out)
     server: ThreadingHTTPServer | None = None
 
     def add(self, seconds: float, frequency: float = 440.0) -> AudioRef:
@@ -64,6 +65,10 @@ def _handler(audio: AudioServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             wanted = self.headers.get("Range")
             audio.requests.append((self.path, wanted))
+            if audio.fail_next > 0:
+                audio.fail_next -= 1
+                self.send_error(503)
+                return
             sha = self.path.removeprefix("/audio/")
             path = audio.folder / f"{sha}.wav"
             if not self.path.startswith("/audio/") or not path.is_file():

@@ -145,6 +145,35 @@ def test_bad_messages_are_refused_reported_and_the_last_good_plan_plays(
     assert receiver.store.last_seq("plan") == 1
 
 
+def test_an_exact_repeat_of_the_last_stop_or_ack_is_dropped_quietly_an_old_other_one_is_refused(
+    started, station: Station
+):
+    """QoS 1 is at least once: after a broker restart the last message may come again, byte
+    for byte; that is no replay to report at the station. A different message with a number
+    already used still is."""
+    receiver, link = started()
+    stop = station.message("stop", {"by": "an", "bulletin": None})
+    ack = station.message("ack", {"rows": []})
+    for kind, message in (("stop", stop), ("ack", ack)):
+        receiver.handle(down(kind), message)
+        receiver.handle(down(kind), message)  # delivered again
+    assert link.bodies("event") == []
+    assert (receiver.store.last_seq("stop"), receiver.store.last_seq("ack")) == (1, 2)
+
+    receiver.stop()  # the repeat may also come after the box restarted
+    again, link = started()
+    again.handle(down("ack"), ack)
+    assert link.bodies("event") == []
+
+    other_stop = station.message("stop", {"by": "binh", "bulletin": None}, seq=1)
+    other_ack = station.message("ack", {"rows": [99]}, seq=2)
+    again.handle(down("stop"), other_stop)
+    again.handle(down("ack"), other_ack)
+    events = link.bodies("event")
+    assert [(e["code"], e["seq"]) for e in events] == [("replayed", 1), ("replayed", 2)]
+    assert again.store.acked() == set()  # the refused ack acknowledged nothing
+
+
 def _forged(message: bytes) -> bytes:
     """The station's message with its title changed after signing."""
     envelope = json.loads(message)
@@ -180,6 +209,25 @@ def test_now_preempts_what_plays_with_its_chime_and_is_logged(
     assert len(list((tmp_path / "wav").glob("*chime*.wav"))) == 1
     time.sleep(0.3)
     assert len(receiver.log.attempts()) == 2  # what was cut is not resumed
+
+
+def test_a_bulletin_whose_first_fetch_fails_is_fetched_again_and_played(
+    started, audio_server: AudioServer, station: Station
+):
+    bulletin = audio_server.add(0.3, 880)
+    audio_server.fail_next = 1  # the station is busy serving every other cluster
+    receiver, _link = started()
+    body = {
+        "bulletin": "b-18",
+        "title": "Cảnh báo lũ",
+        "priority": "emergency",
+        "audio": bulletin.to_json(),
+        "chime": None,
+    }
+    receiver.handle(down("now"), station.message("now", body, issued=soon(0)))
+    (aired,) = closed_rows(receiver, 1)
+    assert aired.outcome is Outcome.PLAYED and aired.airing.bulletin_id == "b-18"
+    assert len(audio_server.requests) == 2  # the failed try, then the one that came
 
 
 def test_stop_fades_out_and_the_item_does_not_go_on(

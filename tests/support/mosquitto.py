@@ -31,7 +31,7 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 
-from broadcast.clusters.broker_files import hash_password
+from broadcast.clusters.broker_files import MAX_QUEUED_MESSAGES, hash_password
 
 HOST = "127.0.0.1"
 EVERYTHING = ("topic readwrite #",)  # an ACL for a test's own all-seeing account
@@ -66,9 +66,17 @@ class MosquittoBroker:
     """One Mosquitto process, restartable, with its files in ``root``."""
 
     def __init__(
-        self, root: Path, *, port: int | None = None, extra_config: Sequence[str] = ()
+        self,
+        root: Path,
+        *,
+        port: int | None = None,
+        extra_config: Sequence[str] = (),
+        max_queued_messages: int | None = MAX_QUEUED_MESSAGES,
     ) -> None:
+        """``max_queued_messages``: as the station's broker is configured
+        (``broker_files.conf_text``); None for Mosquitto's own default (1,000)."""
         self.root = root
+        self.max_queued_messages = max_queued_messages
         self.host = HOST
         self._fixed_port = port is not None
         self.port = port if port is not None else free_port()
@@ -156,6 +164,8 @@ class MosquittoBroker:
             "log_timestamp_format %Y-%m-%dT%H:%M:%S",
             *self.extra_config,
         ]
+        if self.max_queued_messages is not None:
+            lines.append(f"max_queued_messages {self.max_queued_messages}")
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             lines.append("user root")  # else it drops to "mosquitto", who cannot read root's files
         self.conf_file.write_text("\n".join(lines) + "\n", "utf-8")

@@ -5,7 +5,9 @@ ward (``demo_out/ward/``: a fresh clone has nothing approved, and the ward's own
 log are never touched) show the approval chain — the board approves all scripts but one and
 edits one after approving it — today's plan with the two left out and why, a rehearsal of
 today's programs (slots moved to start within seconds, each item cut to a short excerpt), its
-log, and the chain of one aired script (``trace``). The rehearsal goes into WAV files under
+log, and the chain of one aired script (``trace``). Beside the wired zones one IP zone is heard
+through a real Mosquitto and a ``broadcast receiver`` process on this PC (``demo_ip``; left out,
+saying why, where Mosquitto is not installed). The rehearsal goes into WAV files under
 ``demo_out/`` unless the technician asks for the loudspeakers (``--to-speakers``): on the
 broadcast PC a demo must never sound in the street by surprise — nor, even when asked, inside
 the quiet hours (``run --rehearsal`` holds those items back).
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from pathlib import Path
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.cli.project import load_project
@@ -39,7 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "phát diễn tập các chương trình hôm nay (dời giờ để bắt đầu ngay, mỗi bài phát vài "
         "giây đầu), in nhật ký phát và chuỗi bằng chứng của một bài đã phát. Kịch bản và "
         "nhật ký thật của phường không bị đụng tới. Mặc định buổi diễn tập chỉ ghi âm thanh ra "
-        "tệp WAV trong demo_out/wav/, không phát ra loa.",
+        "tệp WAV trong demo_out/wav/, không phát ra loa. Bên cạnh các khu vực loa, một cụm loa "
+        "IP chạy thử ngay trên máy này (máy chủ MQTT Mosquitto và bộ thu broadcast receiver) "
+        "phát cùng giây, ghi ra demo_out/wav-ip/; máy chưa cài Mosquitto thì bỏ qua phần này.",
     )
     parser.add_argument(
         "--to-speakers",
@@ -164,6 +169,7 @@ def _trace_one(ward: ProjectPaths, rehearsal: ProjectPaths) -> int:
 
 
 def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from broadcast.cli.demo_ip import IpZoneDemo, add_to_copy, skipped
     from broadcast.cli.demo_ward import WARD_FOLDER, copy_ward, seed_rehearsal_log
     from broadcast.daemon.rehearsal import rehearsal_paths  # the audio stack: only here
 
@@ -186,6 +192,7 @@ def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
         f"Đã chép lịch phát, kịch bản và âm thanh đã tạo vào {paths.relative(ward.home)}/. Các "
         "bước sau làm trên bản sao: kịch bản và nhật ký phát thật của phường không bị đụng tới.",
     )
+    ip_ports = add_to_copy(demo, ward)
     _heading("4. Ban biên tập duyệt bài (trên bản sao)")
     statuses.append(_board_approves(ward))
     _heading(
@@ -196,12 +203,50 @@ def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
         else None,
     )
     statuses.append(_command(ward, "plan"))
-    _heading("6. Phát diễn tập các chương trình hôm nay")
     rehearsal = rehearsal_paths(ward)
     wav_folder = demo / WAV_FOLDER
     shutil.rmtree(demo / "data", ignore_errors=True)  # the log of demos before the copy
     shutil.rmtree(wav_folder, ignore_errors=True)
     seed_rehearsal_log(ward, rehearsal)
+    _heading(
+        "6. Cụm loa IP: máy chủ MQTT và bộ thu",
+        "Cụm loa IP nhận lịch phát có chữ ký của đài qua máy chủ MQTT, tải trước âm thanh và tự "
+        "phát đúng giây theo đồng hồ của nó; nhật ký phát của nó được gửi về đài.",
+    )
+    ip_zone = None
+    try:  # the broker and the receiver end with the rehearsal, on Ctrl+C or an error too
+        if isinstance(ip_ports, str):
+            skipped(ip_ports)
+        else:
+            ip_zone = IpZoneDemo(paths, demo, ward, rehearsal, ip_ports.broker)
+            if not ip_zone.start(_command):
+                ip_zone = None
+        statuses.append(_rehearse(args, paths, ward, rehearsal, wav_folder))
+    finally:
+        if ip_zone is not None:
+            ip_zone.stop()
+    if ip_zone is not None:
+        ip_zone.report()
+    _heading("8. Nhật ký phát của buổi diễn tập")
+    statuses.append(_command(rehearsal, "logs"))
+    _heading(
+        "9. Chuỗi bằng chứng của một bài đã phát",
+        "Nội dung được duyệt (mã băm) → ai duyệt, lúc nào → âm thanh tạo từ nội dung đó → "
+        "từng lần phát, mỗi lần ghi rõ phát theo lần duyệt nào.",
+    )
+    statuses.append(_trace_one(ward, rehearsal))
+    return max(statuses)
+
+
+def _rehearse(
+    args: argparse.Namespace,
+    paths: ProjectPaths,
+    ward: ProjectPaths,
+    rehearsal: ProjectPaths,
+    wav_folder: Path,
+) -> int:
+    """Today's programs, moved to now, cut to excerpts: into WAV files unless --to-speakers."""
+    _heading("7. Phát diễn tập các chương trình hôm nay")
     argv = ["run", "--offline", "--no-render", "--rehearsal", "--excerpt", str(EXCERPT_SECONDS)]
     if args.ignore_quiet_hours:
         argv.append("--ignore-quiet-hours")
@@ -214,16 +259,8 @@ def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
             flush=True,
         )
         argv += ["--sink", f"file:{wav_folder}"]
-    statuses.append(_command(ward, *argv))
+    status = _command(ward, *argv)
     if not args.to_speakers:
         written = len(list(wav_folder.glob("*.wav")))
         print(f"Đã ghi {written} tệp WAV vào {paths.relative(wav_folder)}/.", flush=True)
-    _heading("7. Nhật ký phát của buổi diễn tập")
-    statuses.append(_command(rehearsal, "logs"))
-    _heading(
-        "8. Chuỗi bằng chứng của một bài đã phát",
-        "Nội dung được duyệt (mã băm) → ai duyệt, lúc nào → âm thanh tạo từ nội dung đó → "
-        "từng lần phát, mỗi lần ghi rõ phát theo lần duyệt nào.",
-    )
-    statuses.append(_trace_one(ward, rehearsal))
-    return max(statuses)
+    return status

@@ -1,0 +1,147 @@
+"""One MQTT connection as both ends use it (Eclipse Paho, MQTT 3.1.1, QoS 1).
+
+The station (``broadcast.sinks.ip.mqtt_station``) and a cluster's receiver
+(``broadcast.receiver.mqtt_link``) connect the same way: a persistent session under a fixed
+client id (``clean_session=False``) so what is sent while one end is away waits at the broker,
+reconnection with backoff in paho's own thread, the subscriptions made again after each
+(re)connection, and a callback that no failing handler can end. Each end says only what
+differs: its account, its subscriptions, its last will, what a message does.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+QOS = 1
+KEEPALIVE_SECONDS = 30
+RECONNECT_MIN_SECONDS = 1
+PAHO_MAX_INFLIGHT = 20  # paho's own default
+
+MessageHandler = Callable[[str, bytes], None]
+ConnectHandler = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class LastWill:
+    """What the broker publishes (retained, QoS 1) once it loses this client."""
+
+    topic: str
+    payload: bytes
+
+
+class PahoConnection:
+    """A paho client connected in the background; ``start`` hands it what to do with messages.
+
+    ``subscriptions``: topic filters subscribed at QoS 1 after each (re)connection.
+    ``max_inflight``: QoS 1 messages sent before the broker's acknowledgements; more are
+    queued in the client (its queue has no limit: nothing is dropped while disconnected).
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        client_id: str,
+        username: str,
+        password: str,
+        subscriptions: Sequence[str],
+        logger: logging.Logger,
+        tls: bool = False,
+        will: LastWill | None = None,
+        reconnect_max_seconds: int = 60,
+        max_inflight: int = PAHO_MAX_INFLIGHT,
+    ):
+        self._address = (host, port)
+        self._subscriptions = tuple(subscriptions)
+        self._logger = logger
+        self._client = mqtt.Client(
+            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            clean_session=False,
+            protocol=mqtt.MQTTv311,
+        )
+        self._client.username_pw_set(username, password)
+        self._client.reconnect_delay_set(RECONNECT_MIN_SECONDS, reconnect_max_seconds)
+        self._client.max_queued_messages_set(0)  # 0: no limit
+        self._client.max_inflight_messages_set(max_inflight)
+        if tls:
+            self._client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
+        if will is not None:
+            self._client.will_set(will.topic, will.payload, qos=QOS, retain=True)
+        self._connected = threading.Event()
+        self._on_message: MessageHandler = lambda _topic, _payload: None
+        self._on_connect: ConnectHandler = lambda: None
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    def start(self, on_message: MessageHandler, on_connect: ConnectHandler) -> None:
+        """Connect in the background (retrying); ``on_message(topic, payload)`` for each
+        message, ``on_connect()`` after each (re)connection."""
+        self._on_message, self._on_connect = on_message, on_connect
+        self._client.on_connect = self._connected_cb
+        self._client.on_disconnect = self._disconnected_cb
+        self._client.on_message = self._message_cb
+        # connect_async: a box that boots without network keeps trying in the loop's thread
+        self._client.connect_async(*self._address, keepalive=KEEPALIVE_SECONDS)
+        self._client.loop_start()
+
+    def publish(self, topic: str, payload: bytes, *, retain: bool = False) -> bool:
+        """QoS 1; while disconnected the client keeps it until the link is back. ``False``
+        when the client could not even queue it (then the caller sends it again later)."""
+        info = self._client.publish(topic, payload, qos=QOS, retain=retain)
+        return info.rc in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN)
+
+    def wait_connected(self, timeout: float) -> bool:
+        return self._connected.wait(timeout)
+
+    def stop(self) -> None:
+        """Disconnect cleanly: no last will is published."""
+        self._connected.clear()  # a disconnection asked for: not a lost link
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def _connected_cb(
+        self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
+        if getattr(reason, "is_failure", False):
+            self._logger.warning(
+                "máy chủ MQTT từ chối kết nối: %s", reason, extra={"event": "mqtt_refused"}
+            )
+            return
+        for name in self._subscriptions:
+            client.subscribe(name, QOS)
+        self._connected.set()
+        self._logger.info("đã kết nối máy chủ MQTT", extra={"event": "mqtt_connected"})
+        try:
+            self._on_connect()
+        except Exception:  # the network loop must go on
+            self._logger.exception(
+                "lỗi sau khi kết nối MQTT", extra={"event": "mqtt_connect_failed"}
+            )
+
+    def _disconnected_cb(
+        self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
+        if self._connected.is_set():
+            self._logger.warning(
+                "mất kết nối máy chủ MQTT (%s), đang thử lại", reason, extra={"event": "mqtt_lost"}
+            )
+        self._connected.clear()
+
+    def _message_cb(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        try:
+            self._on_message(message.topic, bytes(message.payload))
+        except Exception:  # one bad message must not end the network loop
+            self._logger.exception(
+                "lỗi khi xử lý tin nhắn %s", message.topic, extra={"event": "message_failed"}
+            )
