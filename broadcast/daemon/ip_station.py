@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,10 +45,10 @@ from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.ip_health import ClusterHealth
 from broadcast.daemon.ip_plan import WINDOW, ClusterAudio, zone_entries
+from broadcast.daemon.ip_rows import RowIntake
 from broadcast.daemon.ip_zones import ip_zone_ids
 from broadcast.daemon.status import ClusterStatus
 from broadcast.playlog import PlayLog
-from broadcast.playlog.remote import rows_from_message
 from broadcast.schedule import Plan
 from broadcast.sinks.ip.audio_server import AudioServer
 from broadcast.sinks.ip.mqtt_station import StationLink
@@ -111,14 +110,14 @@ class IpStation:
         self._wake = threading.Event()
         self._forced = False
         self._stopping = threading.Event()
-        self._rows: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
+        self.rows = RowIntake(
+            log=log, health=self.health, clock=clock, known=self._known, acknowledge=self._ack
+        )
         self._threads: list[threading.Thread] = []
         self.passes = 0  # plan passes done (tests wait on it)
         # A rehearsal's stop waits this long at most for the rows of what its clusters began
         # to play: its log is printed right after (``broadcast demo``).
         self.rows_wait_seconds = rows_wait_seconds
-        self._rows_in: dict[str, set[int]] = {}  # receiver row ids stored, by cluster
-        self._rows_heard = threading.Condition()
         self._unreachable_since: datetime | None = None  # the broker, as the heartbeat saw it
 
     # -- start and stop ----------------------------------------------------------------
@@ -126,7 +125,7 @@ class IpStation:
     def start(self) -> None:
         self.server.start()
         self.link.start(self._on_message, self._on_connect)
-        for name, target in (("cluster-plans", self._plan_loop), ("cluster-rows", self._row_loop)):
+        for name, target in (("cluster-plans", self._plan_loop), ("cluster-rows", self.rows.run)):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -137,7 +136,7 @@ class IpStation:
             self.await_rows(self.clock.now(), self.rows_wait_seconds)
         self._stopping.set()
         self._wake.set()
-        self._rows.put(None)
+        self.rows.close()
         for thread in self._threads:
             thread.join(timeout=10)
         self.link.stop()
@@ -300,75 +299,31 @@ class IpStation:
                 extra={"event": "cluster_event", "cluster": cluster},
             )
         elif kind == PLAYED:
-            self._rows.put((cluster, payload))  # off the network thread: the log writes
+            self.rows.put(cluster, payload)  # off the network thread: the log writes
 
-    def _row_loop(self) -> None:
-        while True:
-            got = self._rows.get()
-            if got is None:
-                return
-            try:
-                self.ingest(*got)
-            except Exception:  # not acknowledged: the cluster sends them again
-                logger.exception(
-                    "lỗi ghi nhật ký phát của cụm loa %s",
-                    got[0],
-                    extra={"event": "cluster_rows_failed", "cluster": got[0]},
-                )
+    def _known(self, cluster: str) -> bool:
+        """Rows are taken from registered clusters, and from one removed since they played."""
+        if self._clusters is not None and any(c.id == cluster for c in self._clusters[0]):
+            return True
+        return self.registry.get(cluster, removed=True) is not None
 
-    def ingest(self, cluster: str, payload: bytes) -> list[int]:
-        """Store a ``played`` message's rows and acknowledge them; returns the ids acked."""
-        known = self._clusters is not None and any(c.id == cluster for c in self._clusters[0])
-        if not known and self.registry.get(cluster, removed=True) is None:  # removed since
-            logger.warning(
-                "bỏ qua nhật ký phát từ cụm loa lạ %s",
-                cluster,
-                extra={"event": "cluster_unknown", "cluster": cluster},
-            )
-            return []
-        rows, problems = rows_from_message(payload)
-        for problem in problems:
-            logger.warning(
-                "cụm loa %s gửi dòng nhật ký hỏng: %s",
-                cluster,
-                problem,
-                extra={"event": "cluster_row_refused", "cluster": cluster},
-            )
-        acked = self.log.ingest_remote(cluster, rows)
-        with self._rows_heard:
-            self._rows_in.setdefault(cluster, set()).update(acked)
-            self._rows_heard.notify_all()
-        now = self.clock.now()
-        self.health.heard_rows(cluster, rows, now)
-        if acked:
-            data = self._seal(ACK, [cluster], now, ack_body(acked))
-            self.link.publish(self._topic(cluster, ACK), data)
-        return acked
+    def _ack(self, cluster: str, ids: list[int], now: datetime) -> None:
+        data = self._seal(ACK, [cluster], now, ack_body(ids))
+        self.link.publish(self._topic(cluster, ACK), data)
 
     def await_rows(self, begun_by: datetime, seconds: float) -> bool:
         """Wait up to ``seconds`` for a row of every logged entry that began by ``begun_by``
         from each cluster; whether they all came."""
 
-        def missing() -> int:
+        def expected() -> dict[str, int]:
             with self._lock:
                 published = {cluster: p.entries for cluster, p in self._published.items()}
-            return sum(
-                max(0, len([e for e in entries if e.airing and e.start <= begun_by]) - len(got))
+            return {
+                cluster: len([e for e in entries if e.airing and e.start <= begun_by])
                 for cluster, entries in published.items()
-                for got in [self._rows_in.get(cluster, set())]
-            )
+            }
 
-        with self._rows_heard:
-            came = self._rows_heard.wait_for(lambda: missing() == 0, timeout=seconds)
-            left = missing()
-        if not came:
-            logger.warning(
-                "hết %.0f giây chờ mà cụm loa chưa gửi đủ nhật ký phát (còn thiếu %d dòng)",
-                seconds,
-                left,
-                extra={"event": "cluster_rows_late"},
-            )
-        return came
+        return self.rows.await_rows(expected, seconds)
 
     # -- urgent bulletins --------------------------------------------------------------
 
