@@ -19,7 +19,6 @@ import atexit
 import contextlib
 import os
 import queue
-import shutil
 import signal
 import socket
 import subprocess
@@ -32,6 +31,8 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 
 from broadcast.clusters.broker_files import MAX_QUEUED_MESSAGES, hash_password
+from broadcast.clusters.local_broker import free_loopback_port as free_port
+from broadcast.clusters.local_broker import mosquitto_binary as find_mosquitto
 
 HOST = "127.0.0.1"
 EVERYTHING = ("topic readwrite #",)  # an ACL for a test's own all-seeing account
@@ -47,19 +48,11 @@ class MosquittoMissing(RuntimeError):
 
 
 def mosquitto_binary() -> str:
-    found = shutil.which("mosquitto") or next(
-        (p for p in ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto") if os.access(p, os.X_OK)),
-        None,
-    )
+    """The broker the product's own demo finds (``local_broker``); the tests need one."""
+    found = find_mosquitto()
     if found is None:
         raise MosquittoMissing(INSTALL_HINT)
     return found
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 class MosquittoBroker:
