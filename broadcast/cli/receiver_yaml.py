@@ -33,12 +33,27 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+ZONE_COMMENT = "# Khu vực của đài mà cụm loa phát:"
+
+
+def _title_line(cluster_id: str, name: str) -> str:
+    return f'# Cấu hình bộ thu của cụm loa IP "{cluster_id}" ({name}).'
+
+
+def _zone_comment(zone_name: str) -> str:
+    return f"{ZONE_COMMENT} {zone_name}."
+
+
+def _zone_line(zone: str) -> str:
+    return f"zone: {_quoted(zone)}"
+
+
 def receiver_yaml(
     cluster: NewCluster, settings: IpClusterSettings, key: PublicKey, timezone: str
 ) -> str:
     when = cluster.added_at.strftime("%Y-%m-%d %H:%M")
     return f"""\
-# Cấu hình bộ thu của cụm loa IP "{cluster.id}" ({cluster.name}).
+{_title_line(cluster.id, cluster.name)}
 # Tạo bởi `broadcast clusters add` lúc {when}. Tệp có MẬT KHẨU của cụm loa: chỉ chép lên
 # hộp điều khiển của cụm (chmod 600), không gửi qua tin nhắn hay thư điện tử.
 
@@ -46,8 +61,8 @@ def receiver_yaml(
 cluster: {_quoted(cluster.id)}
 # Mã phường (ip_clusters.ward trong schedules.yaml của đài).
 ward: {_quoted(settings.ward)}
-# Khu vực của đài mà cụm loa phát: {cluster.zone_name}.
-zone: {_quoted(cluster.zone)}
+{_zone_comment(cluster.zone_name)}
+{_zone_line(cluster.zone)}
 
 # Máy chủ MQTT (Mosquitto) của đài, và tài khoản riêng của cụm loa này.
 broker: {_quoted(settings.broker)}
@@ -61,6 +76,9 @@ station_keys:
 
 # Nơi cụm loa tải âm thanh theo mã băm (GET <audio_url>/audio/<sha256>).
 audio_url: {_quoted(settings.audio_url)}
+# Máy chủ MQTT dùng TLS (mqtts://) hay audio_url là https:// với chứng chỉ do phường hay tỉnh
+# tự cấp: bỏ dấu # ở dòng dưới, ghi đường dẫn tệp chứng chỉ gốc (CA) đó trên hộp.
+# tls_ca_file: "/etc/loa-phuong/ca.crt"
 # Cụm loa báo trạng thái mỗi ngần ấy giây; im quá {settings.silent_after_seconds} giây \
 là đài báo động.
 heartbeat_seconds: {settings.heartbeat_seconds}
@@ -105,3 +123,24 @@ def revoke_steps(broker_files: str) -> str:
 /etc/mosquitto/loa-phuong/
      sudo systemctl reload mosquitto
 """
+
+
+def edited_receiver_yaml(
+    text: str, cluster_id: str, name: str, zone: str | None = None, zone_name: str = ""
+) -> str:
+    """The kept ``receiver.yaml`` after ``clusters edit``: its title line with the new name and,
+    with ``zone``, its zone lines; every other line (the password, a device set by hand) as it
+    was."""
+    title = _title_line(cluster_id, "")[: -len(").")]  # how the title line begins
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        end = line[len(body) :]
+        if body.startswith(title):
+            body = _title_line(cluster_id, name)
+        elif zone is not None and body.startswith(ZONE_COMMENT):
+            body = _zone_comment(zone_name or zone)
+        elif zone is not None and body.startswith("zone:"):
+            body = _zone_line(zone)
+        out.append(body + end)
+    return "".join(out)

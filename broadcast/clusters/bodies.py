@@ -3,8 +3,10 @@
 - ``plan``: ``{"zone", "from", "until", "entries": [PlanEntry, …]}``: the cluster's entries
   starting in ``[from, until)`` (and any still playing at ``from``), earliest first;
 - ``now``: ``{"bulletin", "title", "priority", "audio": AudioRef, "chime": AudioRef | null}``:
-  an urgent bulletin to play at once, pre-empting (the chime first, when there is one);
-- ``stop``: ``{"by": who asked, "bulletin": id | null}``: end what plays (that bulletin only);
+  an urgent bulletin: ``emergency`` plays at once, pre-empting (the chime first, when there
+  is one); ``priority`` waits for the gap after the entry playing, as on wired zones;
+- ``stop``: ``{"by": who asked, "bulletin": id | null}``: end what plays (that bulletin only;
+  a priority bulletin still waiting is dropped, its row ``cancelled_by``);
 - ``ack``: ``{"rows": [id, …]}``: the receiver's play-log rows the station has stored.
 """
 

@@ -55,10 +55,15 @@ def write_private(path: Path, text: str) -> None:
 
 def station_password(files: ClusterFiles) -> str:
     """The station's broker password: made on first use, then read from its 0600 file."""
-    if files.station_password.exists():
-        return files.station_password.read_text("utf-8").strip()
+    return kept_password(files.station_password)
+
+
+def kept_password(path: Path) -> str:
+    """A password made on first use, then read from its 0600 file ``path``."""
+    if path.exists():
+        return path.read_text("utf-8").strip()
     password = new_password()
-    write_private(files.station_password, password + "\n")
+    write_private(path, password + "\n")
     return password
 
 

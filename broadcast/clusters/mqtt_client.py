@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import logging
 import ssl
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
+
+from broadcast.clusters.tls import client_context
 
 QOS = 1
 KEEPALIVE_SECONDS = 30
@@ -42,7 +46,12 @@ class PahoConnection:
     ``subscriptions``: topic filters subscribed at QoS 1 after each (re)connection.
     ``max_inflight``: QoS 1 messages sent before the broker's acknowledgements; more are
     queued in the client (its queue has no limit: nothing is dropped while disconnected).
+    ``tls``: the broker's certificate is checked against the system's authorities and, when
+    ``ca_file`` is given, that one too (a ward's own CA). A certificate not trusted is said
+    once in the log (it is retried with the backoff, silently: the next try fails alike).
     """
+
+    tls_hint = ""  # what to do about an untrusted certificate, said after it
 
     def __init__(
         self,
@@ -55,6 +64,7 @@ class PahoConnection:
         subscriptions: Sequence[str],
         logger: logging.Logger,
         tls: bool = False,
+        ca_file: Path | None = None,
         will: LastWill | None = None,
         reconnect_max_seconds: int = 60,
         max_inflight: int = PAHO_MAX_INFLIGHT,
@@ -72,8 +82,11 @@ class PahoConnection:
         self._client.reconnect_delay_set(RECONNECT_MIN_SECONDS, reconnect_max_seconds)
         self._client.max_queued_messages_set(0)  # 0: no limit
         self._client.max_inflight_messages_set(max_inflight)
-        if tls:
+        if tls and ca_file is not None:
+            self._client.tls_set_context(client_context(ca_file))
+        elif tls:
             self._client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
+        self._tls_refused: str | None = None  # the last untrusted certificate said in the log
         if will is not None:
             self._client.will_set(will.topic, will.payload, qos=QOS, retain=True)
         self._connected = threading.Event()
@@ -91,6 +104,7 @@ class PahoConnection:
         self._client.on_connect = self._connected_cb
         self._client.on_disconnect = self._disconnected_cb
         self._client.on_message = self._message_cb
+        self._client.on_connect_fail = self._connect_failed_cb
         # connect_async: a box that boots without network keeps trying in the loop's thread
         self._client.connect_async(*self._address, keepalive=KEEPALIVE_SECONDS)
         self._client.loop_start()
@@ -120,6 +134,7 @@ class PahoConnection:
             return
         for name in self._subscriptions:
             client.subscribe(name, QOS)
+        self._tls_refused = None
         self._connected.set()
         self._logger.info("đã kết nối máy chủ MQTT", extra={"event": "mqtt_connected"})
         try:
@@ -128,6 +143,25 @@ class PahoConnection:
             self._logger.exception(
                 "lỗi sau khi kết nối MQTT", extra={"event": "mqtt_connect_failed"}
             )
+
+    def _connect_failed_cb(self, _client: mqtt.Client, _userdata: Any) -> None:
+        # paho calls this inside its ``except OSError``: the exception is the current one
+        failure = sys.exc_info()[1]
+        if not isinstance(failure, ssl.SSLError):
+            return  # a broker not reachable: retried quietly as before
+        why = getattr(failure, "verify_message", None) or failure.reason or str(failure)
+        if why == self._tls_refused:
+            return
+        self._tls_refused = why
+        host, port = self._address
+        self._logger.error(
+            "máy chủ MQTT %s:%d: chứng chỉ TLS không được tin cậy (%s), không kết nối%s",
+            host,
+            port,
+            why,
+            f"; {self.tls_hint}" if self.tls_hint else "",
+            extra={"event": "mqtt_tls_refused"},
+        )
 
     def _disconnected_cb(
         self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any

@@ -14,8 +14,8 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +54,16 @@ BULLETIN_VALID = timedelta(minutes=30)
 TITLE_WORDS = 12
 
 
+@dataclass(frozen=True)
+class Cancelled:
+    """A cancelled bulletin: the zones it was taken off the wired air on, and the IP zones
+    whose clusters are to drop it (a signed ``stop`` naming it: ``IpStation.stop_playing``)."""
+
+    id: str
+    zones: tuple[str, ...]
+    ip_zones: tuple[str, ...] = ()
+
+
 def _short_title(text: str) -> str:
     words = text.split()
     return " ".join(words[:TITLE_WORDS]) + (" …" if len(words) > TITLE_WORDS else "")
@@ -68,6 +78,9 @@ class Announcer:
         # Bulletins handed to the air and not yet done, by id: their zones and done flag, for
         # what ``cancel`` tells (not their audio, which is freed once aired).
         self._live: dict[str, tuple[tuple[str, ...], threading.Event]] = {}
+        # Bulletins sent to IP clusters, by id: their IP zones and when (a cluster may hold a
+        # priority bulletin until a gap: ``cancel`` tells it to drop it).
+        self._on_clusters: dict[str, tuple[tuple[str, ...], datetime]] = {}
         self._threads: list[threading.Thread] = []
 
     def bulletin(
@@ -236,6 +249,14 @@ class Announcer:
             )
         else:
             self.ip_out(bulletin, ip_zones)
+            if bulletin.priority is not Priority.EMERGENCY:  # what ``cancel`` may take back
+                now = context.clock.now()
+                self._on_clusters = {
+                    key: sent
+                    for key, sent in self._on_clusters.items()
+                    if now - sent[1] < BULLETIN_VALID
+                }
+                self._on_clusters[bulletin.id] = (ip_zones, now)
         wired = tuple(zone for zone in bulletin.zones if zone not in ip_zones)
         if not wired:
             bulletin.done.set()
@@ -253,26 +274,46 @@ class Announcer:
         for bulletin in waiting:
             record_bulletin_not_aired(context, bulletin, bulletin.zones, Reason.STOPPED)
 
-    def cancel(self, context: AirContext, request: CancelRequest) -> Bulletin:
+    def cancel(self, context: AirContext, request: CancelRequest) -> Cancelled:
         """Take a queued priority bulletin off the air before it starts: one ``missed`` row
-        per zone, ``cancelled_by:<who>``. ``InputError`` when it is not waiting (airing, done,
-        or unknown), saying which."""
+        per wired zone, ``cancelled_by:<who>``; its IP zones are named in the answer, their
+        clusters to drop it (each writes its own row). ``InputError`` when it is neither
+        waiting here nor sent to clusters lately (airing, done, or unknown), saying which."""
+        ip_zones = self._sent_to_clusters(context, request.bulletin_id)
         bulletin = context.air.cancel_queued(request.bulletin_id)
         if bulletin is None:
-            raise InputError([self._not_queued(context, request.bulletin_id)])
+            _zones, done = self._live.get(request.bulletin_id, ((), None))
+            on_air = done is not None and not done.is_set()  # here: a skip cuts it everywhere
+            if on_air or not ip_zones:
+                raise InputError([self._not_queued(context, request.bulletin_id)])
+            self._on_clusters.pop(request.bulletin_id, None)
+            self._log_cancelled(request, ip_zones)
+            return Cancelled(request.bulletin_id, (), ip_zones)
+        self._on_clusters.pop(request.bulletin_id, None)
         reason = Reason.asked_by(Reason.CANCELLED_BY, request.sender)
         audio = SegmentAudio(bulletin.audio)
         for zone in bulletin.zones:
             airing = segment_airing(context, None, None, zone, audio, bulletin)
             context.log.record_missed(airing, reason)
+        self._log_cancelled(request, bulletin.zones + ip_zones)
+        return Cancelled(bulletin.id, bulletin.zones, ip_zones)
+
+    def _sent_to_clusters(self, context: AirContext, bulletin_id: str) -> tuple[str, ...]:
+        """The IP zones ``bulletin_id`` was sent to lately (none: not sent, or too long ago)."""
+        zones, at = self._on_clusters.get(bulletin_id, ((), None))
+        if at is None or context.clock.now() - at >= BULLETIN_VALID:
+            return ()
+        return zones
+
+    @staticmethod
+    def _log_cancelled(request: CancelRequest, zones: tuple[str, ...]) -> None:
         logger.warning(
             "%s hủy bản tin ưu tiên %s trên %s trước khi phát",
             who(request.sender),
-            bulletin.id,
-            ", ".join(bulletin.zones),
-            extra={"event": "bulletin_cancelled", "bulletin": bulletin.id},
+            request.bulletin_id,
+            ", ".join(zones),
+            extra={"event": "bulletin_cancelled", "bulletin": request.bulletin_id},
         )
-        return bulletin
 
     def _not_queued(self, context: AirContext, bulletin_id: str) -> Diagnostic:
         zones, done = self._live.get(bulletin_id, ((), None))

@@ -42,11 +42,11 @@ logger = logging.getLogger("broadcast.daemon")
 @dataclass(frozen=True)
 class DaemonCommands:
     """The control channel's handlers. ``status`` answers the daemon's status (as JSON),
-    ``reload`` reads the inputs again; ``ip_station`` is None without IP clusters."""
+    ``reload`` reads the inputs again; ``ip_station()`` is None without IP clusters."""
 
     context: Callable[[], AirContext]
     announcer: Announcer
-    ip_station: IpStation | None
+    ip_station: Callable[[], IpStation | None]  # the one in force (a reload may make it again)
     status: Callable[[], Mapping[str, Any]]
     reload: Callable[[], dict[str, object]]
 
@@ -85,16 +85,27 @@ class DaemonCommands:
         context = self.context()
         request = parse_cut(command, args, context.config)
         answer = take_off(context, command, request)
-        if self.ip_station is not None:  # IP zones: their clusters fade out what they play
+        station = self.ip_station()
+        if station is not None:  # IP zones: their clusters fade out what they play
             ip_zones = ip_zone_ids(context.config)
             ip_zones = ip_zones.intersection(context.config.expand_zones(request.zones))
             if ip_zones:
-                answer["clusters"] = self.ip_station.stop_playing(sorted(ip_zones), request.sender)
+                answer["clusters"] = station.stop_playing(sorted(ip_zones), request.sender)
         return answer
 
     def cancel(self, args: dict) -> dict[str, object]:
-        bulletin = self.announcer.cancel(self.context(), parse_cancel(args))
-        return {"id": bulletin.id, "zones": list(bulletin.zones)}
+        request = parse_cancel(args)
+        cancelled = self.announcer.cancel(self.context(), request)
+        answer: dict[str, object] = {
+            "id": cancelled.id,
+            "zones": list(cancelled.zones + cancelled.ip_zones),
+        }
+        station = self.ip_station()
+        if cancelled.ip_zones and station is not None:  # their clusters drop it
+            answer["clusters"] = station.stop_playing(
+                sorted(cancelled.ip_zones), request.sender, cancelled.id
+            )
+        return answer
 
     def test_zone(self, args: dict) -> dict[str, object]:
         context = self.context()

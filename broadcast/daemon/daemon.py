@@ -29,7 +29,7 @@ from broadcast.daemon.commands import DaemonCommands
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.daemon_log import setup_daemon_logging
 from broadcast.daemon.inputs import Inputs, read_inputs
-from broadcast.daemon.ip_setup import rehearsal_has_clusters, station_for
+from broadcast.daemon.ip_setup import follow_settings, rehearsal_has_clusters, station_for
 from broadcast.daemon.ip_station import IpStation
 from broadcast.daemon.notify import SystemdNotifier, status_line
 from broadcast.daemon.options import DaemonOptions
@@ -209,7 +209,7 @@ class BroadcastDaemon:
         return DaemonCommands(
             context=self._context_now,
             announcer=self._announcer,
-            ip_station=self.ip_station,
+            ip_station=lambda: self.ip_station,  # a reload may make it again
             status=lambda: self.status().to_json(),
             reload=self.reload,
         )
@@ -295,6 +295,11 @@ class BroadcastDaemon:
                 note_arrivals(self.log, inputs.scripts, self.clock.now())
                 self.inputs = inputs
                 self.context, self._durations = self._build_context(inputs)
+            if self.options.rehearsal is None:  # off the lock: a plan pass may be asking it
+                settings = inputs.config.ip_clusters if self.options.ip_clusters else None
+                station = follow_settings(self.ip_station, settings, self._ip_station, self.alarms)
+                self.ip_station = station
+                self._announcer.ip_out = station.announce if station else None
         self._alarm_input_problems(inputs)
         self._airings.reschedule()
         if self.options.render_ahead:
@@ -369,8 +374,9 @@ class BroadcastDaemon:
     def _heartbeat(self, stopping: bool = False) -> None:
         if not stopping:
             self.zone_health = check_devices(self.sink, self.context.speakers, self.alarms)
-            if self.ip_station is not None:  # clusters silent too long, a broker unreachable
-                self.ip_station.check()
+            station = self.ip_station
+            if station is not None:  # clusters silent too long, a broker unreachable
+                station.check()
             check_log_written(self.log, self.alarms)
         status = self.status(stopping=stopping)
         write_status(self.paths, status)

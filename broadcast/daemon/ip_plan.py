@@ -35,6 +35,7 @@ from broadcast.daemon.attempts import LOGGED_KINDS, segment_airing
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.rehearsal import excerpt
 from broadcast.daemon.segment_audio import AudioUnavailable, SegmentAudio
+from broadcast.playlog import Reason
 from broadcast.playlog.remote import airing_to_json
 from broadcast.schedule import PlanItem, PlannedSegment
 from broadcast.schedule.lanes import starts
@@ -81,6 +82,30 @@ class ClusterAudio:
             self._made[digest] = ref
             self._files[sha256] = path
         return ref
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A logged segment a zone's clusters are not sent, and why (the reason and text the
+    wired zone's row would have)."""
+
+    id: str  # the entry's id it would have had (``PlanEntry.id``)
+    item: PlanItem
+    index: int
+    zone: str
+    start: datetime
+    reason: str  # a ``Reason`` code
+    why: str  # Vietnamese
+
+    @property
+    def segment(self) -> PlannedSegment:
+        return self.item.segments[self.index]
+
+
+class _NotSent(Exception):
+    def __init__(self, reason: str, why: str):
+        self.reason, self.why = reason, why
+        super().__init__(why)
 
 
 @dataclass(frozen=True)
@@ -137,10 +162,12 @@ def zone_entries(
     since: datetime,
     until: datetime,
     audio_files: ClusterAudio,
+    left_out: list[LeftOut] | None = None,
 ) -> list[PlanEntry]:
     """The entries of ``zone`` heard in ``[since, until)``, earliest first: segments still
     playing at ``since`` included (a cluster that gets its plan late joins them at its
-    place), segments starting at ``until`` or later left for a later plan."""
+    place), segments starting at ``until`` or later left for a later plan. The logged
+    segments left out, starting after ``since``, are added to ``left_out``."""
     entries = []
     for item in items:
         if zone not in item.zones or item.start >= until or item.end <= since:
@@ -150,7 +177,15 @@ def zone_entries(
             start = item.start + timedelta(seconds=offsets[index])
             if zone not in segment.zones or start >= until:
                 continue
-            entry = _entry(context, item, index, segment, zone, start, audio_files)
+            try:
+                entry = _entry(context, item, index, segment, zone, start, audio_files)
+            except _NotSent as exc:
+                if left_out is not None and segment.kind in LOGGED_KINDS and start > since:
+                    entry_id = _entry_id(item, index)
+                    left_out.append(
+                        LeftOut(entry_id, item, index, zone, start, exc.reason, exc.why)
+                    )
+                continue
             if entry is not None and entry.start + timedelta(seconds=entry.seconds) > since:
                 entries.append(entry)
     return sorted(entries, key=lambda e: (e.start, e.id))
@@ -165,11 +200,13 @@ def _entry(
     start: datetime,
     audio_files: ClusterAudio,
 ) -> PlanEntry | None:
+    """The segment's entry; ``None`` when it has nothing to play; ``_NotSent`` when it is
+    left out for now."""
     approval_id = None
     if segment.kind is SegmentKind.SCRIPT and segment.script_id is not None:
         approval = check_at_air(context, segment.script_id)
         if approval.refused is not None:  # edited or revoked since: not sent
-            return None
+            raise _NotSent(approval.refused, approval.why or approval.refused)
         approval_id = approval.approval_id
     try:
         sound = _sound(context, segment, audio_files)
@@ -181,7 +218,9 @@ def _entry(
             getattr(exc, "message", exc),
             extra={"event": "cluster_entry_without_audio", "item": item.id},
         )
-        return None
+        if isinstance(exc, AudioUnavailable):
+            raise _NotSent(exc.reason, exc.message) from exc
+        raise _NotSent(Reason.AUDIO_MISSING, str(exc)) from exc
     if sound.audio.seconds <= 0:
         return None
     airing = None
@@ -189,10 +228,14 @@ def _entry(
         made = segment_airing(context, item, segment, zone, sound.audio, approval_id=approval_id)
         airing = airing_to_json(made)
     return PlanEntry(
-        id=f"{item.id}#{index}",
+        id=_entry_id(item, index),
         item=item.id,
         start=start,
         seconds=round(sound.audio.seconds, 3),
         audio=sound.ref,
         airing=airing,
     )
+
+
+def _entry_id(item: PlanItem, index: int) -> str:
+    return f"{item.id}#{index}"

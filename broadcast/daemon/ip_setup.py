@@ -11,7 +11,9 @@ its own: they keep the real plan. Only a copy whose rehearsal folder has cluster
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from broadcast.clock import Clock
@@ -20,7 +22,7 @@ from broadcast.clusters.credentials import station_password
 from broadcast.clusters.registry import ClusterFiles, ClusterRegistry
 from broadcast.clusters.signing import StationKey
 from broadcast.config.ip_clusters import IpClusterSettings
-from broadcast.daemon.alarms import Alarms
+from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.ip_plan import ClusterAudio
 from broadcast.daemon.ip_station import IpStation, Planner
@@ -29,6 +31,8 @@ from broadcast.paths import ProjectPaths
 from broadcast.playlog import PlayLog
 from broadcast.sinks.ip.audio_server import AudioServer
 from broadcast.sinks.ip.mqtt_station import PahoStationLink
+
+logger = logging.getLogger("broadcast.daemon")
 
 AUDIO_FOLDER = "audio"  # under data/clusters/: sounds made for the clusters, named by hash
 # A rehearsal waits this long at most, when it ends, for the rows of what its clusters played.
@@ -86,3 +90,38 @@ def station_for(
         context=context,
         rows_wait_seconds=REHEARSAL_ROWS_WAIT_SECONDS if rehearsal else 0.0,
     )
+
+
+def follow_settings(
+    running: IpStation | None,
+    settings: IpClusterSettings | None,
+    make: Callable[[], IpStation | None],
+    alarms: Alarms,
+) -> IpStation | None:
+    """The station side once a reload read ``settings`` (an invalid section never gets here:
+    the last good configuration stays, with its alarm): unchanged, or made again with them —
+    the link goes to the new broker, health uses the new limits — or stopped when the section
+    went. Returns the one in force."""
+    if running is None and settings is None:
+        return None
+    if running is not None and settings is not None and _same(running.settings, settings):
+        return running
+    if running is not None:
+        running.stop()
+        for cluster in running.clusters(fresh=True):  # the new one raises what is still true
+            alarms.clear(AlarmCode.CLUSTER_SILENT, cluster.id)
+        alarms.clear(AlarmCode.CLUSTERS_UNREACHABLE)
+    station = make()
+    if station is not None:
+        station.start()
+    logger.warning(
+        "phần ip_clusters đã đổi: %s",
+        f"kết nối tới {settings.broker}" if settings else "ngừng phần cụm loa IP",
+        extra={"event": "ip_clusters_reloaded"},
+    )
+    return station
+
+
+def _same(old: IpClusterSettings, new: IpClusterSettings) -> bool:
+    """Whether a reload left the section as it was (its line may move with other edits)."""
+    return replace(old, line=None) == replace(new, line=None)

@@ -9,6 +9,8 @@
   (``sinks.ip.audio_server``), and no others.
 - **As-played in**: the rows each cluster uploads on ``played`` are stored in the play log
   once (``PlayLog.ingest_remote``) and acknowledged by a signed ``ack``.
+- **What never left**: a segment left out of a cluster's plan (no audio yet …) that no pass
+  sent before it was due gets its row from the station (``ip_unsent``).
 - **Health**: heartbeats and refusals (``ip_health``), alarms for silent clusters.
 - **Urgent bulletins**: a signed ``now`` to each cluster of the bulletin's IP zones.
 """
@@ -34,20 +36,22 @@ from broadcast.clusters.messages import (
     STATUS,
     STOP,
     PlanEntry,
-    seal,
 )
 from broadcast.clusters.registry import Cluster, ClusterRegistry
 from broadcast.clusters.signing import StationKey
-from broadcast.clusters.topics import parse, topic
+from broadcast.clusters.topics import parse
 from broadcast.config.ip_clusters import IpClusterSettings
 from broadcast.daemon.air import Bulletin
 from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.context import AirContext
 from broadcast.daemon.ip_health import ClusterHealth
-from broadcast.daemon.ip_plan import WINDOW, ClusterAudio, zone_entries
+from broadcast.daemon.ip_next import Label, labels, upcoming
+from broadcast.daemon.ip_plan import WINDOW, ClusterAudio, LeftOut, zone_entries
 from broadcast.daemon.ip_rows import RowIntake
+from broadcast.daemon.ip_signed import SignedOut
+from broadcast.daemon.ip_unsent import Sent, Unsent
 from broadcast.daemon.ip_zones import ip_zone_ids
-from broadcast.daemon.status import ClusterStatus
+from broadcast.daemon.status import ClusterStatus, NextSegment
 from broadcast.playlog import PlayLog
 from broadcast.schedule import Plan
 from broadcast.sinks.ip.audio_server import AudioServer
@@ -90,7 +94,7 @@ class IpStation:
     ):
         self.settings = settings
         self.registry = registry
-        self.key = key
+        self.out = SignedOut(settings.ward, key, registry, link)
         self.link = link
         self.server = server
         self.audio_files = audio_files
@@ -101,6 +105,9 @@ class IpStation:
         self._context = context
         self.health = ClusterHealth(clock.now(), timedelta(seconds=settings.silent_after_seconds))
         self._published: dict[str, _Published] = {}
+        self._first_sent: dict[str, datetime] = {}  # each cluster's first plan of this run
+        self.unsent = Unsent(log, alarms, context)
+        self._labels: dict[str, Label] = {}  # the published entries' slot names and titles
         self._bulletin_audio: dict[str, datetime] = {}  # sha256 → when it was sent
         self._clusters: tuple[list[Cluster], datetime] | None = None
         self._lock = threading.Lock()  # one plan pass at a time; the published plans
@@ -184,14 +191,20 @@ class IpStation:
             if clusters:
                 plan = self._planner(now.date(), PLAN_DAYS)
                 until = now + WINDOW
-                zones = {cluster.zone for cluster in clusters}
-                by_zone = {
-                    zone: zone_entries(context, plan.items, zone, now, until, self.audio_files)
-                    for zone in zones
-                }
+                by_zone: dict[str, list[PlanEntry]] = {}
+                for zone in sorted({cluster.zone for cluster in clusters}):
+                    left: list[LeftOut] = []
+                    by_zone[zone] = zone_entries(
+                        context, plan.items, zone, now, until, self.audio_files, left
+                    )
+                    self.unsent.noted(zone, left, now)
                 due: list[tuple[Cluster, list[PlanEntry], list[dict[str, Any]]]] = []
+                never_sent = self.unsent.never_sent()
                 for cluster in clusters:
-                    entries = self._keep_begun(cluster.id, by_zone[cluster.zone], now)
+                    entries = by_zone[cluster.zone]
+                    if never_sent:
+                        entries = [e for e in entries if (cluster.id, e.id) not in never_sent]
+                    entries = self._keep_begun(cluster.id, entries, now)
                     key = self._plan_due(cluster.id, entries, now, force)
                     if key is not None:
                         due.append((cluster, entries, key))
@@ -206,7 +219,10 @@ class IpStation:
                     self._publish_plan(cluster, entries, key, now, until, seq)
                     sent.append(cluster.id)
             self._forget_removed({cluster.id for cluster in clusters})
-            files = {e.audio.sha256 for p in self._published.values() for e in p.entries}
+            held = {e.id: e for p in self._published.values() for e in p.entries}
+            files = {entry.audio.sha256 for entry in held.values()}
+            if clusters:  # what ``status`` calls them; kept for an item begun, dropped after
+                self._labels = labels(plan.items, held.values(), context.scripts, self._labels)
             with self._offer_lock:
                 self._plan_files = files
                 self._offer(now)
@@ -218,6 +234,11 @@ class IpStation:
                 extra={"event": "cluster_plans_published", "clusters": len(sent)},
             )
         return sent
+
+    def upcoming(self, now: datetime, per_zone: int) -> dict[str, tuple[NextSegment, ...]]:
+        """Each IP zone's next segments, by the plans its clusters were sent (``ip_next``)."""
+        plans = {cluster: last.entries for cluster, last in list(self._published.items())}
+        return upcoming(self.clusters(), plans, self._labels, now, per_zone)
 
     def _keep_begun(
         self, cluster: str, entries: Sequence[PlanEntry], now: datetime
@@ -252,15 +273,33 @@ class IpStation:
         seq: int,
     ) -> None:
         body = plan_body(cluster.zone, entries, now, until)
-        data = self._seal(PLAN, [cluster.id], now, body, seq=seq)
-        self.link.publish(self._topic(cluster.id, PLAN), data, retain=True)
+        self.out.send(PLAN, cluster.id, now, body, seq=seq, retain=True)
         self._published[cluster.id] = _Published(key, now, tuple(entries))
+        self._first_sent.setdefault(cluster.id, now)
 
     def _forget_removed(self, active: set[str]) -> None:
         """A cluster removed from the registry: its retained plan is cleared at the broker."""
         for cluster_id in [c for c in self._published if c not in active]:
-            self.link.publish(self._topic(cluster_id, PLAN), b"", retain=True)
+            self.link.publish(self.out.topic(cluster_id, PLAN), b"", retain=True)
             del self._published[cluster_id]
+            self._first_sent.pop(cluster_id, None)
+
+    def _sent(self, cluster: str) -> Sent | None:
+        """What this run sent ``cluster`` (read under ``_lock``)."""
+        first, last = self._first_sent.get(cluster), self._published.get(cluster)
+        if first is None or last is None:
+            return None
+        return Sent(first, frozenset(entry.id for entry in last.entries))
+
+    def record_unsent(self, now: datetime | None = None, *, wait: bool = False) -> int:
+        """Rows for the segments due by ``now`` that never reached their clusters; skipped
+        while a plan pass runs (it may be sending one: the next beat judges) unless ``wait``."""
+        if not self._lock.acquire(blocking=wait):
+            return 0
+        try:
+            return self.unsent.record(now or self.clock.now(), self.clusters(), self._sent)
+        finally:
+            self._lock.release()
 
     def published(self, cluster: str) -> tuple[PlanEntry, ...]:
         with self._lock:
@@ -308,8 +347,7 @@ class IpStation:
         return self.registry.get(cluster, removed=True) is not None
 
     def _ack(self, cluster: str, ids: list[int], now: datetime) -> None:
-        data = self._seal(ACK, [cluster], now, ack_body(ids))
-        self.link.publish(self._topic(cluster, ACK), data)
+        self.out.send(ACK, cluster, now, ack_body(ids))
 
     def await_rows(self, begun_by: datetime, seconds: float) -> bool:
         """Wait up to ``seconds`` for a row of every logged entry that began by ``begun_by``
@@ -336,29 +374,26 @@ class IpStation:
             self._bulletin_audio[audio.sha256] = now
             self._offer(now)
         body = NowBody(bulletin.id, bulletin.title, bulletin.priority.value, audio).to_json()
-        targets = [cluster for cluster in self.clusters() if cluster.zone in zones]
-        for cluster, seq in zip(targets, self.registry.next_seqs(len(targets)), strict=True):
-            data = self._seal(NOW, [cluster.id], now, body, NOW_LIFETIME, seq=seq)
-            self.link.publish(self._topic(cluster.id, NOW), data)
-            self.health.bulletin_sent(cluster.id, bulletin.id, now)
+        targets = [cluster.id for cluster in self.clusters() if cluster.zone in zones]
+        self.out.send_each(NOW, targets, now, body, NOW_LIFETIME)
+        for cluster in targets:
+            self.health.bulletin_sent(cluster, bulletin.id, now)
         logger.warning(
             "gửi bản tin %s tới %d cụm loa IP",
             bulletin.id,
             len(targets),
             extra={"event": "cluster_bulletin_sent", "bulletin": bulletin.id},
         )
-        return [cluster.id for cluster in targets]
+        return targets
 
     def stop_playing(
         self, zones: Sequence[str], by: str | None, bulletin: str | None = None
     ) -> list[str]:
         """A technician's stop on IP zones: a signed ``stop`` to their clusters."""
         now = self.clock.now()
-        targets = [cluster for cluster in self.clusters() if cluster.zone in zones]
-        for cluster, seq in zip(targets, self.registry.next_seqs(len(targets)), strict=True):
-            data = self._seal(STOP, [cluster.id], now, stop_body(by, bulletin), seq=seq)
-            self.link.publish(self._topic(cluster.id, STOP), data)
-        return [cluster.id for cluster in targets]
+        targets = [cluster.id for cluster in self.clusters() if cluster.zone in zones]
+        self.out.send_each(STOP, targets, now, stop_body(by, bulletin))
+        return targets
 
     # -- health ------------------------------------------------------------------------
 
@@ -366,6 +401,7 @@ class IpStation:
         """The daemon's heartbeat: alarms for silent clusters and an unreachable broker."""
         now = self.clock.now()
         self.health.check(self.clusters(), now, self.alarms)
+        self.record_unsent(now)
         if self.link.connected:
             self._unreachable_since = None
             self.alarms.clear(AlarmCode.CLUSTERS_UNREACHABLE)
@@ -380,33 +416,6 @@ class IpStation:
 
     def statuses(self) -> tuple[ClusterStatus, ...]:
         return self.health.statuses(self.clusters(), self.clock.now())
-
-    # -- signing -----------------------------------------------------------------------
-
-    def _seal(
-        self,
-        kind: str,
-        clusters: list[str],
-        now: datetime,
-        body: dict[str, Any],
-        lifetime: timedelta | None = None,
-        *,
-        seq: int | None = None,
-    ) -> bytes:
-        """Signed, numbered by ``seq`` (one of a block taken for a pass) or the next number."""
-        return seal(
-            self.key,
-            kind,
-            ward=self.settings.ward,
-            clusters=clusters,
-            seq=self.registry.next_seq() if seq is None else seq,
-            issued=now,
-            body=body,
-            lifetime=lifetime,
-        )
-
-    def _topic(self, cluster: str, kind: str) -> str:
-        return topic(self.settings.ward, cluster, kind)
 
 
 def _length(entry: PlanEntry) -> timedelta:

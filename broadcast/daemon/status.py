@@ -1,5 +1,13 @@
 """The daemon's status file: written every few seconds, read by ``broadcast status``.
 
+The IP clusters' table (``clusters``: ~0.4 KB a cluster, 0.8 MB at 2,000) is kept in a file of
+its own, ``status-clusters.json``, written when something a technician acts on changed (a state,
+what plays, a refusal, a bulletin, the files cached, rows waiting) and otherwise at most every
+``CLUSTERS_EVERY_SECONDS`` (the times last heard, clock offsets and free disk move with every
+heartbeat of every cluster): the beat's ``status.json`` stays small, and an alarm still shows at
+the next beat (the alarms are in it). ``broadcast status`` and the web page ask the running
+daemon first (live, every cluster); these files are what they show when it does not answer.
+
 The file doubles as the daemon's heartbeat: its ``heartbeat_at`` says when the daemon was last
 alive, which is also how a restarted daemon knows since when it was down. Whether it is alive
 now is not the heartbeat's age alone: a killed daemon's file looks fresh for a while, so its
@@ -9,7 +17,10 @@ process is asked too (``daemon_alive``).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +32,10 @@ from broadcast.paths import ProjectPaths
 from broadcast.processes import process_alive
 
 STATUS_NAME = "status.json"
+CLUSTERS_NAME = "status-clusters.json"  # the clusters' table, written on change (see above)
+CLUSTERS_EVERY_SECONDS = 60.0
+# what moves with every heartbeat of a cluster: refreshed in the file at most every minute
+_CLUSTER_DRIFT = ("last_heard", "clock_offset", "disk_free_bytes")
 HEARTBEAT_SECONDS = 2.0
 ALIVE_WITHIN_SECONDS = 15.0  # a heartbeat older than this: the daemon is not running (or hung)
 
@@ -43,6 +58,9 @@ class NextSegment:
     slot: str
     title: str
     seconds: float
+    # an IP zone's: how many of its clusters were sent it, of how many (None: a wired zone)
+    clusters: int | None = None
+    of_clusters: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,9 @@ class ClusterStatus:
         )
 
 
+_CLUSTER_KEY = tuple(f.name for f in fields(ClusterStatus) if f.name not in _CLUSTER_DRIFT)
+
+
 @dataclass(frozen=True)
 class DaemonStatus:
     """What ``broadcast status`` shows; written to ``status.json`` and served on the control
@@ -143,7 +164,12 @@ class DaemonStatus:
             next={
                 zone: tuple(
                     NextSegment(
-                        datetime.fromisoformat(n["at"]), n["slot"], n["title"], n["seconds"]
+                        datetime.fromisoformat(n["at"]),
+                        n["slot"],
+                        n["title"],
+                        n["seconds"],
+                        n.get("clusters"),
+                        n.get("of_clusters"),
                     )
                     for n in entries
                 )
@@ -168,10 +194,62 @@ def status_file(paths: ProjectPaths) -> Path:
     return paths.data_dir / STATUS_NAME
 
 
-def write_status(paths: ProjectPaths, status: DaemonStatus) -> None:
-    text = json.dumps(status.to_json(), ensure_ascii=False, indent=1)
-    with atomic_write(status_file(paths)) as handle:
-        handle.write(text.encode("utf-8"))
+def clusters_file(paths: ProjectPaths) -> Path:
+    return paths.data_dir / CLUSTERS_NAME
+
+
+@dataclass
+class _TableWritten:
+    key: list[tuple[Any, ...]]  # the table without its drifting values
+    at: float  # monotonic
+
+
+_tables: dict[Path, _TableWritten] = {}  # by file: what was written last, and when
+_tables_lock = threading.Lock()
+
+
+def write_status(
+    paths: ProjectPaths, status: DaemonStatus, *, monotonic: Callable[[], float] = time.monotonic
+) -> int:
+    """``status.json``, and the clusters' table when it is due; returns the bytes written."""
+    data = replace(status, clusters=()).to_json()
+    data.pop("clusters")
+    data["clusters_file"] = CLUSTERS_NAME if status.clusters else None
+    written = _write_json(status_file(paths), data)
+    if status.clusters:
+        written += _write_table(clusters_file(paths), status.clusters, monotonic())
+    else:  # no cluster (left): no table to show
+        with _tables_lock:
+            had = _tables.pop(clusters_file(paths), None) is not None
+        if had or status.state is DaemonState.STOPPED:
+            clusters_file(paths).unlink(missing_ok=True)
+    return written
+
+
+def _write_json(path: Path, data: Any, *, compact: bool = False) -> int:
+    """``compact``: one line (a table of thousands of rows nobody reads by eye)."""
+    layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 1}
+    body = json.dumps(data, ensure_ascii=False, default=_iso, **layout).encode("utf-8")
+    with atomic_write(path) as handle:
+        handle.write(body)
+    return len(body)
+
+
+def _write_table(path: Path, clusters: tuple[ClusterStatus, ...], now: float) -> int:
+    # compared as they are (no JSON made): most beats end here
+    key = [tuple(getattr(c, name) for name in _CLUSTER_KEY) for c in clusters]
+    with _tables_lock:
+        last = _tables.get(path)
+        if (
+            last is not None
+            and last.key == key
+            and now - last.at < CLUSTERS_EVERY_SECONDS
+            and path.exists()
+        ):
+            return 0
+        written = _write_json(path, [asdict(c) for c in clusters], compact=True)
+        _tables[path] = _TableWritten(key, now)
+        return written
 
 
 def _read_json(paths: ProjectPaths) -> Any:
@@ -181,11 +259,24 @@ def _read_json(paths: ProjectPaths) -> Any:
         return None
 
 
-def read_status(paths: ProjectPaths) -> DaemonStatus | None:
-    """The last status written, or ``None`` when there is none or it cannot be read."""
+def _read_table(paths: ProjectPaths) -> list[Any]:
+    """The clusters' table; none when it cannot be read (the rest of the status still shows)."""
     try:
-        return DaemonStatus.from_json(_read_json(paths))
-    except (ValueError, KeyError, TypeError, AttributeError):
+        table = json.loads(clusters_file(paths).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return table if isinstance(table, list) else []
+
+
+def read_status(paths: ProjectPaths) -> DaemonStatus | None:
+    """The last status written (the clusters' table from its own file), or ``None`` when there
+    is none or it cannot be read."""
+    data = _read_json(paths)
+    try:
+        if isinstance(data, dict) and data.get("clusters_file") and "clusters" not in data:
+            data["clusters"] = _read_table(paths)
+        return DaemonStatus.from_json(data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

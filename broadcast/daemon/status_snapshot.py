@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -15,8 +15,8 @@ from broadcast.daemon.status import (
     PlayingNow,
     ZoneStatus,
 )
-from broadcast.schedule import PlanItem
-from broadcast.scripts.model import Priority
+from broadcast.schedule import PlanItem, PlannedSegment
+from broadcast.scripts.model import Priority, Script
 from broadcast.sinks.protocol import ZoneHealth
 
 if TYPE_CHECKING:
@@ -25,13 +25,12 @@ if TYPE_CHECKING:
 NEXT_PER_ZONE = 5
 
 
-def _segment_title(
-    daemon: BroadcastDaemon, kind: SegmentKind, script_id: str | None, file: str | None
-) -> str:
-    if script_id:
-        script = daemon.context.scripts.get(script_id)
-        return script.title if script else script_id
-    return file or {"chime": "Nhạc hiệu"}.get(kind.value, kind.value)
+def segment_title(scripts: Mapping[str, Script], segment: PlannedSegment) -> str:
+    """What ``status`` calls a segment: its script's title, its file, or its kind."""
+    if segment.script_id:
+        script = scripts.get(segment.script_id)
+        return script.title if script else segment.script_id
+    return segment.file or {SegmentKind.CHIME: "Nhạc hiệu"}.get(segment.kind, segment.kind.value)
 
 
 def next_per_zone(
@@ -45,10 +44,21 @@ def next_per_zone(
             for zone in segment.zones:
                 queue = upcoming.setdefault(zone, [])
                 if len(queue) < NEXT_PER_ZONE:
-                    title = _segment_title(daemon, segment.kind, segment.script_id, segment.file)
+                    title = segment_title(daemon.context.scripts, segment)
                     seconds = round(segment.duration_seconds, 1)
                     queue.append(NextSegment(at, item.slot_name, title, seconds))
     return {zone: tuple(queue) for zone, queue in upcoming.items()}
+
+
+def _next(
+    daemon: BroadcastDaemon, pending: Sequence[PlanItem]
+) -> dict[str, tuple[NextSegment, ...]]:
+    """Wired zones from the daemon's timetable; IP zones from the plans their clusters were
+    sent (``IpStation.upcoming``)."""
+    upcoming = next_per_zone(daemon, pending)
+    if daemon.ip_station is not None:
+        upcoming.update(daemon.ip_station.upcoming(daemon.clock.now(), NEXT_PER_ZONE))
+    return upcoming
 
 
 def _zone_status(zone: Zone, health: ZoneHealth | None) -> ZoneStatus:
@@ -93,7 +103,7 @@ def snapshot(
             *(_bulletin_playing(bulletin) for bulletin in daemon.air.bulletins_on_air()),
         ),
         busy_zones=tuple(sorted(daemon.air.busy_zones())),
-        next={} if stopping else next_per_zone(daemon, pending),
+        next={} if stopping else _next(daemon, pending),
         devices=tuple(
             _zone_status(zone, daemon.zone_health.get(zone.id)) for zone in inputs.config.zones
         ),

@@ -163,6 +163,8 @@ class Attempt:
     # times the device ran dry mid-play, each a gap listeners heard; ``None`` when not known
     # (the row never played, or a crash closed it)
     underruns: int | None = None
+    # the IP cluster whose receiver played it (``playlog.remote``); ``None``: the station's own
+    cluster_id: str | None = None
 
     @property
     def heard(self) -> bool:

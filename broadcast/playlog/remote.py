@@ -25,7 +25,7 @@ from typing import Any
 
 from broadcast.clusters.bodies import ROWS
 from broadcast.playlog.events import ChainedRows
-from broadcast.playlog.model import Airing, Attempt, Outcome
+from broadcast.playlog.model import Airing, Attempt, Outcome, Reason, reason_label_vi
 from broadcast.playlog.rows import clean_text
 
 logger = logging.getLogger("broadcast.playlog")
@@ -220,6 +220,12 @@ def cluster_output(cluster_id: str, output: str | None) -> str:
     return f"{said}: {output}" if output else said
 
 
+def unsent_output(cluster_id: str, reason: str) -> str:
+    """``output`` of the row the station writes for a segment it never sent to a cluster."""
+    why = "chưa có âm thanh" if reason == Reason.AUDIO_MISSING else reason_label_vi(reason)
+    return cluster_output(cluster_id, f"không gửi được ({why})")
+
+
 # -- storing them at the station -------------------------------------------------------
 
 
@@ -277,3 +283,35 @@ class RemoteRows(ChainedRows):
             row.underruns,
         )
         return True
+
+    def record_unsent(
+        self,
+        cluster_id: str,
+        airing: Airing,
+        reason: str,
+        error: str | None,
+        outcome: Outcome = Outcome.MISSED,
+    ) -> bool:
+        """A segment the station never sent to cluster ``cluster_id`` before it was due
+        (``daemon.ip_unsent``): one row, unless that cluster already has a row for the same
+        segment — this one written before a restart, or the cluster's own. The log is the
+        memory (a lookup, not a key: such a row has no receiver row id). Whether it was
+        written."""
+        with self._write():
+            known = self._conn.execute(
+                "SELECT 1 FROM attempts WHERE cluster_id = ? AND zone = ? AND scheduled_at = ? "
+                "AND script_id IS ? AND title IS ? LIMIT 1",
+                (
+                    cluster_id,
+                    clean_text(airing.zone),
+                    self._stamp(airing.scheduled_at),
+                    clean_text(airing.script_id),
+                    clean_text(airing.title),
+                ),
+            ).fetchone()
+            if known is not None:
+                return False
+            attempt_id = self._insert(airing, None, cluster_id=clean_text(cluster_id))
+            output = unsent_output(cluster_id, reason)
+            self._complete(attempt_id, outcome, None, 0.0, reason, error, output)
+            return True

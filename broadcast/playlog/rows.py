@@ -34,6 +34,7 @@ ATTEMPT_COLUMNS = (
     "resumed_from",
     "underruns",
     "approval_id",
+    "cluster_id",
 )
 
 
@@ -49,7 +50,7 @@ def moment(text: str | None) -> datetime | None:
 def attempt_from_row(row: tuple) -> Attempt:
     (id_, zone, scheduled, title, script_id, topic, slot_id, program, planned, audio_hash,
      engine, voice, started, ended, aired, outcome, reason, error, bulletin_id, output,
-     to_file, resumed_from, underruns, approval_id) = row  # fmt: skip
+     to_file, resumed_from, underruns, approval_id, cluster_id) = row  # fmt: skip
     airing = Airing(
         zone=zone,
         scheduled_at=datetime.fromisoformat(scheduled),
@@ -78,4 +79,5 @@ def attempt_from_row(row: tuple) -> Attempt:
         output=output,
         to_file=bool(to_file),
         underruns=underruns,
+        cluster_id=cluster_id,
     )

@@ -9,10 +9,12 @@ at its second by its own clock, whether or not the link is up then. One job per 
   accepted ``seq`` of each kind, the entries already handled, the rows acknowledged;
 - ``fetch``: audio by hash over HTTP, resumable, checked, in a content-addressed cache;
   ``downloads``: what the plan needs, fetched soonest first, retried;
-- ``player``: plays entries at their second through a sink, one play-log row each;
+- ``player``: plays entries at their second through a sink, one play-log row each
+  (``plan_cursor``: the plan and what is handled; ``plays``: a sound and its row;
+  ``bulletins``: urgent bulletins, the priority ones waiting for a gap);
 - ``uplink``: heartbeats, as-played rows until acknowledged, refused messages;
   ``host``: the box's clock offset (chrony) and modem signal (ModemManager), if told;
-- ``mqtt_link``: the MQTT client (paho), behind a small Protocol;
+- ``mqtt_link``: the MQTT client (paho), behind a small Protocol; ``tls``: a ward's own CA;
 - ``runner``: ``Receiver``, the whole of one cluster, startable many times in one process
   (``worker``: its background threads).
 """

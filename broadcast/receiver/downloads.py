@@ -8,6 +8,7 @@ a fetch succeeds again. The cache keeps only what the current plan still needs.
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from broadcast.clusters.messages import AudioRef
 from broadcast.receiver.fetch import (
     BAD_AUDIO,
     DISK_FULL,
+    TLS_UNTRUSTED,
     AudioCache,
     FetchProblem,
     fetch_audio,
@@ -30,6 +32,9 @@ RETRY_FIRST_SECONDS = 1.0
 RETRY_MAX_SECONDS = 60.0
 URGENT_RETRY_FIRST_SECONDS = 0.2  # a bulletin is urgent: its first retry comes fast
 URGENT_RETRY_MAX_SECONDS = 5.0
+# Problems that last until someone acts: said in the heartbeat (and once as an event) until a
+# fetch succeeds again.
+LASTING = (DISK_FULL, BAD_AUDIO, TLS_UNTRUSTED)
 IDLE_SECONDS = 30.0  # with everything cached: look again this often (a file removed by hand)
 
 
@@ -43,9 +48,11 @@ class Downloader(Worker):
         uplink: Uplink,
         *,
         retry_max: float = RETRY_MAX_SECONDS,
+        tls: ssl.SSLContext | None = None,
     ):
         super().__init__()
         self.audio_url = audio_url
+        self.tls = tls
         self.cache = cache
         self.uplink = uplink
         self.retry_max = retry_max
@@ -87,13 +94,13 @@ class Downloader(Worker):
 
     def _fetch(self, ref: AudioRef) -> Path:
         try:
-            path = fetch_audio(self.audio_url, ref, self.cache)
+            path = fetch_audio(self.audio_url, ref, self.cache, tls=self.tls)
         except FetchProblem as exc:
-            if exc.code in (DISK_FULL, BAD_AUDIO):
+            if exc.code in LASTING:
                 self.uplink.problem(exc.code, exc.message)
             raise
-        self.uplink.solved(DISK_FULL)
-        self.uplink.solved(BAD_AUDIO)
+        for code in LASTING:
+            self.uplink.solved(code)
         return path
 
     def _run(self) -> None:

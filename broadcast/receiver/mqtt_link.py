@@ -1,7 +1,8 @@
 """The receiver's MQTT connection: the boundary to the broker, behind a small Protocol.
 
 ``PahoLink`` is the real one (``broadcast.clusters.mqtt_client``: QoS 1, a persistent session,
-reconnection with backoff), under the cluster's id and account, with TLS for ``mqtts://``, the
+reconnection with backoff), under the cluster's id and account, with TLS for ``mqtts://`` (the
+ward's own CA too, ``tls_ca_file``), the
 cluster's down topics, and a last will on ``status`` saying the cluster is offline. Tests may
 drive a ``Receiver`` without a broker by calling its ``handle`` directly (the checks are the
 same) with a ``Link`` of their own.
@@ -23,6 +24,7 @@ from broadcast.clusters.mqtt_client import (
 )
 from broadcast.clusters.topics import receiver_subscriptions, topic
 from broadcast.receiver.settings import ReceiverSettings
+from broadcast.receiver.tls import UNTRUSTED_HINT
 
 __all__ = ["QOS", "ConnectHandler", "Link", "MessageHandler", "PahoLink", "offline_payload"]
 
@@ -57,6 +59,8 @@ class PahoLink(PahoConnection):
     """The cluster's connection; ``stop`` is a clean disconnection, with no last will (the
     runner says "offline" itself first)."""
 
+    tls_hint = UNTRUSTED_HINT
+
     def __init__(self, settings: ReceiverSettings):
         self.settings = settings
         super().__init__(
@@ -68,6 +72,7 @@ class PahoLink(PahoConnection):
             subscriptions=receiver_subscriptions(settings.ward, settings.cluster),
             logger=logger,
             tls=settings.broker.tls,
+            ca_file=settings.tls_ca_file,
             will=LastWill(
                 topic(settings.ward, settings.cluster, STATUS), offline_payload(settings.cluster)
             ),

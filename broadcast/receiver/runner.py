@@ -26,14 +26,16 @@ from broadcast.clock import Clock, SystemClock
 from broadcast.clusters import messages
 from broadcast.clusters.bodies import NowBody, acked_rows, plan_entries
 from broadcast.clusters.messages import ACK, NOW, PLAN, STOP, PlanEntry, Refused
+from broadcast.clusters.tls import client_context
 from broadcast.clusters.topics import parse, topic
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Airing, Outcome, Reason, open_for_air
+from broadcast.receiver.bulletins import NowBulletin
 from broadcast.receiver.downloads import RETRY_MAX_SECONDS, Downloader
 from broadcast.receiver.fetch import DISK_FULL, AudioCache, FetchProblem
 from broadcast.receiver.host import HostProbe
 from broadcast.receiver.mqtt_link import Link, PahoLink, offline_payload
-from broadcast.receiver.player import NowBulletin, Player
+from broadcast.receiver.player import Player
 from broadcast.receiver.settings import ReceiverSettings
 from broadcast.receiver.store import ReceiverStore
 from broadcast.receiver.uplink import Uplink
@@ -88,8 +90,9 @@ class Receiver:
         self.uplink = Uplink(
             settings, self.link, self.log, self.store, self.cache, self.clock, probe
         )
+        tls = client_context(settings.tls_ca_file) if settings.tls_ca_file else None
         self.downloader = Downloader(
-            settings.audio_url, self.cache, self.uplink, retry_max=retry_max
+            settings.audio_url, self.cache, self.uplink, retry_max=retry_max, tls=tls
         )
         self.player = Player(
             speakers=self.speakers,
@@ -261,7 +264,8 @@ class Receiver:
         self._use_plan(data, entries, self.store.plan_accepted_at(), int(body["seq"]))
 
     def _bulletin(self, body: dict[str, Any]) -> None:
-        """Fetch a ``now`` bulletin's audio (and chime), then play it at once."""
+        """Fetch a ``now`` bulletin's audio (and chime), then hand it to the player (at once, or
+        at the next gap for a ``priority`` one)."""
         issued = datetime.fromisoformat(body["issued"])
         try:
             now = NowBody.from_json(body)
@@ -285,7 +289,9 @@ class Receiver:
             self._bulletin_failed(now.bulletin, now.title, issued, "tệp âm thanh của bản tin hỏng")
             return
         self.player.play_now(
-            NowBulletin(now.bulletin, now.title, issued, audio, now.audio.sha256, chime)
+            NowBulletin(
+                now.bulletin, now.title, issued, audio, now.audio.sha256, chime, now.priority
+            )
         )
 
     def _bulletin_failed(self, bulletin_id: str, title: str, issued: datetime, why: str) -> None:

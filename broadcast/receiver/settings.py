@@ -12,6 +12,9 @@ in Vietnamese, with the line to edit (``broadcast.yamlsource``), never a traceba
     password: "…"
     station_keys: ["base64…"]    # the station's Ed25519 public key(s)
     audio_url: https://203.0.113.5:8090
+    tls_ca_file: /etc/loa-phuong/ca-phuong.crt   # optional: the ward's own CA (PEM), trusted
+                                 # besides the system's for mqtts:// and https:// (relative:
+                                 # from this file's folder)
     heartbeat_seconds: 30
     data: /var/lib/loa-phuong-receiver
     output: {device: default, channels: [1], volume_db: 0}   # or output: {file: /tmp/loa}
@@ -20,6 +23,7 @@ in Vietnamese, with the line to edit (``broadcast.yamlsource``), never a traceba
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,7 +35,7 @@ from broadcast.clusters.topics import check_id
 from broadcast.config import DEFAULT_TIMEZONE
 from broadcast.config.entries import checked
 from broadcast.config.values import raw_text
-from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError
+from broadcast.diagnostics import Diagnostic, DiagnosticCollector, InputError, Severity
 from broadcast.yamlsource import Located
 
 KNOWN_KEYS = (
@@ -43,6 +47,7 @@ KNOWN_KEYS = (
     "password",
     "station_keys",
     "audio_url",
+    "tls_ca_file",
     "heartbeat_seconds",
     "data",
     "output",
@@ -87,6 +92,7 @@ class ReceiverSettings:
     output: OutputSettings = OutputSettings()
     heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+    tls_ca_file: Path | None = None  # the ward's own certificate authority, PEM
     warnings: tuple[Diagnostic, ...] = ()  # unknown keys: printed at start, not fatal
 
 
@@ -135,7 +141,17 @@ def parse_settings(root: Located, base: Path) -> ReceiverSettings:
         timezone=checked(
             collector, lambda: _timezone(fields.get("timezone")), ZoneInfo(DEFAULT_TIMEZONE)
         ),
+        tls_ca_file=checked(collector, lambda: _ca_file(fields.get("tls_ca_file"), base), None),
     )
+    if settings.tls_ca_file is not None and not _uses_tls(settings):
+        collector.add(
+            fields["tls_ca_file"].diagnostic(
+                "unused_ca",
+                "tls_ca_file chỉ dùng khi broker là mqtts://… hoặc audio_url là https://…; "
+                "hiện không kết nối nào dùng TLS",
+                Severity.WARNING,
+            )
+        )
     collector.raise_if_errors()
     return replace(settings, warnings=tuple(collector.warnings))
 
@@ -223,6 +239,34 @@ def _heartbeat(value: Located | None) -> float:
     if not 0 < seconds <= 3600:
         raise value.fail("bad_value", "heartbeat_seconds phải lớn hơn 0 và không quá 3600")
     return seconds
+
+
+def _ca_file(value: Located | None, base: Path) -> Path | None:
+    """The ward's CA: a readable file of PEM certificates (checked now, not at the first
+    connection hours later)."""
+    text = _optional_text(value, "tls_ca_file")
+    if value is None or text is None:
+        return None
+    path = (base / Path(text).expanduser()).resolve()
+    if not path.is_file():
+        raise value.fail(
+            "missing_file",
+            f"không có tệp chứng chỉ {path} (tls_ca_file): chép tệp chứng chỉ gốc (CA) của "
+            "phường lên hộp, hoặc bỏ dòng này nếu máy chủ dùng chứng chỉ công cộng",
+        )
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise value.fail(
+            "bad_certificate",
+            f"tls_ca_file {path} không đọc được thành chứng chỉ CA dạng PEM "
+            f"(-----BEGIN CERTIFICATE-----): {exc}",
+        ) from exc
+    return path
+
+
+def _uses_tls(settings: ReceiverSettings) -> bool:
+    return settings.broker.tls or settings.audio_url.startswith("https://")
 
 
 def _timezone(value: Located | None) -> ZoneInfo:

@@ -45,7 +45,10 @@ def period_report(
     """
     now = clock.now().astimezone(log.timezone)
     attempts, records = rows or period_rows(log, period)
-    figures = compute_figures(attempts, period, records)
+    clusters = timetable.clusters if timetable is not None else None
+    if timetable is not None:  # the IP clusters' names, from the registry
+        labels = labels.with_clusters(timetable.labels.clusters)
+    figures = compute_figures(attempts, period, records, clusters)
     events, head_hash = log.chain_head()
     chain = ChainAnchor(events, head_hash, log.verify() if check_chain else None)
     began = covered_from(log, attempts)

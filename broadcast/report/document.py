@@ -29,6 +29,12 @@ DEFINITIONS = (
     "ra tệp WAV không tính là đã phát. Thông báo khẩn cấp, ưu tiên không thuộc kế hoạch, được "
     "liệt kê riêng ở mục {announcements}."
 )
+CLUSTERS_NOTE = (
+    "Ở vùng loa IP, mỗi cụm loa tự phát và tự ghi nhật ký nên được tính như một vùng loa: một "
+    "lượt phát ở vùng loa có 3 cụm là 3 lượt tại vùng loa, mỗi cụm đã phát hay chưa tính riêng; "
+    "thời lượng của vùng loa là thời lượng dài nhất ở một cụm, không cộng các cụm. Cụm loa phải "
+    "phát mà không gửi bản ghi nào được ghi “không có bản ghi” với tên cụm."
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,9 @@ def _notes(
         notes.append(coverage)
     if figures.open_rows:
         notes.append(f"{figures.open_rows} bản ghi chưa kết thúc không được tính.")
+    clustered = comparison is not None and any(line.cluster_id for line in comparison.lines)
+    if figures.by_cluster or clustered:
+        notes.append(CLUSTERS_NOTE)
     if comparison is not None:
         notes.append(_plan_note(comparison))
     if anchor is not None:

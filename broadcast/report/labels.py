@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from broadcast.config import Config
 from broadcast.config.report import ReportSettings
@@ -16,6 +16,8 @@ class Labels:
     topics: Mapping[str, str] = field(default_factory=dict)
     zones: Mapping[str, str] = field(default_factory=dict)
     report: ReportSettings | None = None  # the ward's identity and its plan's items
+    # IP clusters' names by (zone, cluster id), from the registry (``ZoneClusters.names``)
+    clusters: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def plan_mark(self, topic_id: str | None) -> str | None:
         """``c)``: the plan item ``topic_id`` belongs to, ``None`` when none does."""
@@ -34,6 +36,19 @@ class Labels:
         """``Tổ dân phố 1 (tdp-1)``: the name people read, the id the technician types."""
         name = self.zones.get(zone_id)
         return f"{name} ({zone_id})" if name and name != zone_id else zone_id
+
+    def place(self, zone_id: str, cluster_id: str | None) -> str:
+        """``Tổ dân phố 3 (tdp-3) — Cụm loa chợ (cho)``: a zone, and the IP cluster in it that
+        played (or had to play); a wired zone alone."""
+        if cluster_id is None:
+            return self.zone_and_id(zone_id)
+        name = self.clusters.get((zone_id, cluster_id))
+        cluster = f"{name} ({cluster_id})" if name and name != cluster_id else cluster_id
+        return f"{self.zone_and_id(zone_id)} — {cluster}"
+
+    def with_clusters(self, names: Mapping[tuple[str, str], str]) -> Labels:
+        """These labels with the clusters' names too (those already known kept)."""
+        return replace(self, clusters={**names, **self.clusters}) if names else self
 
     def zone_order(self, zone_id: str) -> tuple[int, str]:
         """Zones in the order ``schedules.yaml`` declares them, unknown ones after."""

@@ -16,9 +16,10 @@ from broadcast.report.document import NOT_BEGUN, OPEN_PERIOD, REPORT_TITLE, log_
 from broadcast.report.figures import PeriodFigures, Tally, compute_figures
 from broadcast.report.labels import Labels
 from broadcast.report.period import Period, parse_period
+from broadcast.report.places import ZoneClusters
 from broadcast.report.render_text import format_number_vi
 from broadcast.report.rows import PeriodRows, covered_from, period_figures, period_rows
-from broadcast.report.tables import minutes, percent
+from broadcast.report.tables import minutes, percent, places_count
 
 # a longer list of announcements is counted, and listed in its table
 ANNOUNCEMENTS_NAMED = 5
@@ -183,6 +184,13 @@ def _by_zone(figures: PeriodFigures, labels: Labels) -> str:
         )
         if tally.to_file:
             part += f", {_number(tally.to_file)} lượt chỉ ghi ra tệp WAV"
+        clusters = [
+            f"{labels.clusters.get(key, key[1])} {_number(found.aired)}/{_number(found.planned)}"
+            for key, found in sorted(figures.by_cluster.items())
+            if key[0] == zone
+        ]
+        if clusters:  # an IP zone: each cluster heard it or not by itself
+            part += f" (theo cụm loa IP: {', '.join(clusters)})"
         parts.append(part)
     return "Theo vùng loa (lượt đã phát trọn vẹn ra loa/theo kế hoạch): " + "; ".join(parts) + "."
 
@@ -252,7 +260,7 @@ def _announcements(figures: PeriodFigures) -> str:
     listed = "; ".join(
         f"{one.at:%H:%M} ngày {_day(one.at.date())}"
         + (f" ({one.priority_vi})" if one.priority_vi else "")
-        + f" “{one.title}”, phát ra loa ở {len(one.heard_on())}/{len(one.zones)} vùng loa"
+        + f" “{one.title}”, phát ra loa ở {len(one.heard_on())}/{places_count(one)}"
         for one in found
     )
     return f"{said}: {listed}."
@@ -317,11 +325,13 @@ def report_narrative(
     *,
     now: datetime,
     rows: PeriodRows | None = None,
+    clusters: ZoneClusters | None = None,
 ) -> Narrative:
     """The text of ``period``'s report from ``log``; ``rows``: the period's rows as the
-    tables were made from them, so both count the same rows."""
+    tables were made from them, so both count the same rows; ``clusters``: the places of IP
+    zones, as the tables had them."""
     attempts, records = rows or period_rows(log, period)
-    figures = compute_figures(attempts, period, records)
+    figures = compute_figures(attempts, period, records, clusters)
     began = covered_from(log, attempts)
     earlier = []
     if not period.is_open(now.date()):  # an open period is not compared: it is not whole

@@ -10,6 +10,9 @@
 * An **announcement** (emergency or priority bulletin) is one broadcast, whatever its zones:
   its rows share ``bulletin_id``. Older rows lack it; they are told by having neither slot nor
   script and are grouped by title, their scheduled times milliseconds apart.
+* Each of these is counted per **place** (``places``): a wired zone, or one IP cluster of an
+  IP zone. Clusters play and log apart, so one may hear what another missed; airtime is per
+  place, never summed across the clusters of a zone.
 
 Reconcile and the period report both count with these rules, so they cannot disagree.
 """
@@ -20,9 +23,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from broadcast.playlog import COMPLETED_OUTCOMES, Attempt, reason_label_vi
 from broadcast.playlog.model import BulletinRecord
+from broadcast.report.places import (
+    NO_CLUSTER_REASON,
+    Place,
+    ZoneClusters,
+    place_of,
+    places_of,
+    silent_cluster_reason,
+)
 
 TO_FILE_LABEL = "ghi ra tệp WAV, không phát ra loa"
 NO_ROWS_LABEL = "không có bản ghi phát"
@@ -95,10 +107,12 @@ def is_announcement(attempt: Attempt) -> bool:
 
 @dataclass(frozen=True)
 class AiredBulletin:
-    """One bulletin as sent and aired: its record (absent for older rows) and its rows."""
+    """One bulletin as sent and aired: its record (absent for older rows), its rows, and the
+    IP clusters its zones had then (``None``: every zone is one place)."""
 
     rows: tuple[Attempt, ...]
     record: BulletinRecord | None = None
+    clusters: ZoneClusters | None = None
 
     @property
     def at(self) -> datetime:
@@ -129,17 +143,45 @@ class AiredBulletin:
             return found
         return self.record.zones + tuple(z for z in found if z not in self.record.zones)
 
-    def zone_rows(self, zone: str) -> list[Attempt]:
-        return [row for row in self.rows if row.airing.zone == zone]
+    @cached_property
+    def places(self) -> tuple[Place, ...]:
+        """Where it had to be heard: each zone, or each IP cluster serving it when it was
+        sent, then any other cluster that logged it; an IP zone no cluster served is kept
+        as itself (its problem says so)."""
+        moment = self.record.requested_at if self.record else self.at
+        found: list[Place] = []
+        logged: dict[str, list[Attempt]] = {}
+        for row in self.rows:
+            logged.setdefault(row.airing.zone, []).append(row)
+        for zone in self.zones:
+            rows = logged.get(zone, [])
+            found += [(zone, c) for c in places_of(zone, moment, rows, self.clusters)] or [
+                (zone, None)
+            ]
+        return tuple(found)
 
-    def heard_on(self) -> list[str]:
-        return [zone for zone in self.zones if play_state(self.zone_rows(zone)) is PlayState.HEARD]
+    @cached_property
+    def _by_place(self) -> dict[Place, list[Attempt]]:
+        found: dict[Place, list[Attempt]] = {}
+        for row in self.rows:  # once: a bulletin may reach 2,000 clusters
+            found.setdefault(place_of(row), []).append(row)
+        return found
 
-    def problem(self, zone: str) -> str | None:
-        """Why ``zone`` did not hear it (Vietnamese); ``None`` when it did."""
-        rows = self.zone_rows(zone)
+    def place_rows(self, place: Place) -> list[Attempt]:
+        return self._by_place.get(place, [])
+
+    def heard_on(self) -> list[Place]:
+        return [p for p in self.places if play_state(self.place_rows(p)) is PlayState.HEARD]
+
+    def problem(self, place: Place) -> str | None:
+        """Why ``place`` did not hear it (Vietnamese); ``None`` when it did."""
+        rows = self.place_rows(place)
         if not rows:
-            return NO_ROWS_LABEL
+            zone, cluster = place
+            if cluster is not None:
+                return silent_cluster_reason(cluster)
+            ip_zone = self.clusters is not None and zone in self.clusters.ip_zones
+            return NO_CLUSTER_REASON if ip_zone else NO_ROWS_LABEL
         state = play_state(rows)
         if state is PlayState.HEARD:
             return None
@@ -147,16 +189,18 @@ class AiredBulletin:
 
     @property
     def seconds(self) -> float:
-        """Longest airtime delivered to a zone's loudspeakers."""
-        return max((delivered_seconds(self.zone_rows(z)) for z in self.zones), default=0.0)
+        """Longest airtime delivered to one place's loudspeakers."""
+        return max((delivered_seconds(self.place_rows(p)) for p in self.places), default=0.0)
 
 
 def announcements(
-    attempts: Iterable[Attempt], records: Mapping[str, BulletinRecord] | None = None
+    attempts: Iterable[Attempt],
+    records: Mapping[str, BulletinRecord] | None = None,
+    clusters: ZoneClusters | None = None,
 ) -> list[AiredBulletin]:
     """The announcements among ``attempts`` (oldest first), oldest first, each with its record
-    from ``records`` (by id); a record none of the rows names is an announcement that never
-    logged a row."""
+    from ``records`` (by id) and the ward's ``clusters``; a record none of the rows names is an
+    announcement that never logged a row."""
     records = records or {}
     by_id: dict[str, list[Attempt]] = {}
     legacy: list[list[Attempt]] = []
@@ -173,7 +217,9 @@ def announcements(
             group = latest[airing.title] = []
             legacy.append(group)
         group.append(attempt)
-    found = [AiredBulletin(tuple(rows), records.get(key)) for key, rows in by_id.items()]
-    found += [AiredBulletin((), record) for key, record in records.items() if key not in by_id]
-    found += [AiredBulletin(tuple(rows)) for rows in legacy]
+    found = [AiredBulletin(tuple(rows), records.get(key), clusters) for key, rows in by_id.items()]
+    found += [
+        AiredBulletin((), record, clusters) for key, record in records.items() if key not in by_id
+    ]
+    found += [AiredBulletin(tuple(rows), None, clusters) for rows in legacy]
     return sorted(found, key=lambda announcement: announcement.at)

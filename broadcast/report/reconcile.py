@@ -6,10 +6,13 @@ not lines). A log row belongs to the line with the same slot, zone and script id
 recordings) planned for its exact scheduled instant: the daemon logs each segment at its
 item's start plus the segment's offset. A row at no planned instant (a day planned again, with
 lengths that may have changed since) belongs to the latest occurrence of its slot begun by
-then that could still be on the air. An announcement (emergency or priority bulletin) is one
-line whatever its zones, outside the plan; other rows that belong to no line are listed as
-outside the plan (a plan that has changed since: timetable edited, scripts removed). A planned
-line after the moment of reconciling, with no row, is still to come.
+then that could still be on the air. On an IP zone a plan line is one line per place
+(``places``): each cluster that served the zone at that instant, by the registry's history
+(one that sent no row has its own line, "no record"), and any other cluster that logged it;
+an IP zone no cluster served is one line saying so. An announcement (emergency or priority
+bulletin) is one line whatever its zones, outside the plan; other rows that belong to no line
+are listed as outside the plan (a plan that has changed since: timetable edited, scripts
+removed). A planned line after the moment of reconciling, with no row, is still to come.
 """
 
 from __future__ import annotations
@@ -24,6 +27,13 @@ from broadcast.config.model import SegmentKind
 from broadcast.playlog import Attempt, Outcome, PlayLog
 from broadcast.playlog.model import BulletinRecord
 from broadcast.report.labels import Labels
+from broadcast.report.places import (
+    NO_CLUSTER_REASON,
+    ZoneClusters,
+    places_of,
+    rows_by_cluster,
+    silent_cluster_reason,
+)
 from broadcast.report.plays import (
     AiredBulletin,
     PlayState,
@@ -106,6 +116,7 @@ class ReconcileLine:
     reasons: tuple[str, ...] = ()  # Vietnamese, one per logged row that did not complete
     attempt_ids: tuple[int, ...] = ()
     zones: tuple[str, ...] = ()  # an announcement's zones
+    cluster_id: str | None = None  # the IP cluster of ``zone`` the line is about; None: wired
 
 
 def _segment_title(segment: PlannedSegment, titles: Mapping[str, str]) -> str:
@@ -187,9 +198,9 @@ def _logged_line(base: ReconcileLine, rows: list[Attempt]) -> ReconcileLine:
 def _announcement_line(announcement: AiredBulletin, labels: Labels) -> ReconcileLine:
     kind = announcement.priority_vi
     problems = [
-        f"{labels.zone_and_id(zone)}: {problem}"
-        for zone in announcement.zones
-        if (problem := announcement.problem(zone)) is not None
+        f"{labels.place(*place)}: {problem}"
+        for place in announcement.places
+        if (problem := announcement.problem(place)) is not None
     ]
     planned = [row.airing.planned_seconds or 0.0 for row in announcement.rows]
     return ReconcileLine(
@@ -208,6 +219,28 @@ def _announcement_line(announcement: AiredBulletin, labels: Labels) -> Reconcile
     )
 
 
+def _place_lines(
+    base: ReconcileLine, rows: Sequence[Attempt], clusters: ZoneClusters | None, due: bool
+) -> list[ReconcileLine]:
+    """One planned line's lines, one per place of its zone (a wired zone: one line)."""
+    zone = base.zone or ""
+    places = places_of(zone, base.at, rows, clusters)
+    if not places:  # an IP zone no cluster served then: nobody could play it
+        return [replace(base, reasons=(NO_CLUSTER_REASON,))]
+    by_cluster = rows_by_cluster(rows)
+    lines = []
+    for cluster in places:
+        line = replace(base, cluster_id=cluster)
+        found = by_cluster.get(cluster)
+        if found:
+            lines.append(_logged_line(line, found))
+        elif cluster is not None and due:
+            lines.append(replace(line, reasons=(silent_cluster_reason(cluster),)))
+        else:
+            lines.append(line)
+    return lines
+
+
 def reconcile(
     plan: Plan,
     attempts: Sequence[Attempt],
@@ -215,11 +248,13 @@ def reconcile(
     bulletins: Mapping[str, BulletinRecord] | None = None,
     labels: Labels | None = None,
     now: datetime | None = None,
+    clusters: ZoneClusters | None = None,
 ) -> list[ReconcileLine]:
-    """Lines for every planned script per zone, every skipped occurrence, every announcement
-    (with its record from ``bulletins``, by id; its zones' problems named by ``labels``) and
-    every stray row. A planned line after ``now`` with no row is upcoming (``None``: every
-    line is due, as on an ended day)."""
+    """Lines for every planned script per place (zone, or IP cluster of a zone: ``clusters``,
+    the registry's history; ``None``: every zone is wired), every skipped occurrence, every
+    announcement (with its record from ``bulletins``, by id; its places' problems named by
+    ``labels``) and every stray row. A planned line after ``now`` with no row is upcoming
+    (``None``: every line is due, as on an ended day)."""
     planned = [
         _Planned(item, segment, zone)
         for item in plan.items
@@ -241,7 +276,7 @@ def reconcile(
             planned_seconds=line.segment.duration_seconds,
             reasons=(NO_RECORD_REASON,) if due else (),
         )
-        lines.append(_logged_line(base, rows) if rows else base)
+        lines += _place_lines(base, rows, clusters, due)
     for skipped in plan.skipped:
         reason = _SKIP_REASONS_VI.get(skipped.reason, skipped.reason)
         lines.append(
@@ -257,7 +292,7 @@ def reconcile(
         )
     lines += [
         _announcement_line(found, labels or Labels())
-        for found in announcements(attempts, bulletins)
+        for found in announcements(attempts, bulletins, clusters)
     ]
     for attempt in unmatched:
         airing = attempt.airing
@@ -269,6 +304,7 @@ def reconcile(
             title=airing.title,
             status=LineStatus.UNPLANNED,
             planned_seconds=airing.planned_seconds,
+            cluster_id=attempt.cluster_id,
         )
         lines.append(_logged_line(base, [attempt]))
     # stable: lines at the same moment keep the plan's order (zones as declared)
@@ -335,7 +371,13 @@ def reconcile_days(
         from_record = sum(item.id in aired for item in plan.items)
         recorded, replanned = recorded + from_record, replanned + len(plan.items) - from_record
         lines += reconcile(
-            plan, rows, timetable.titles, records.get(day), timetable.labels, now=now
+            plan,
+            rows,
+            timetable.titles,
+            records.get(day),
+            timetable.labels,
+            now=now,
+            clusters=timetable.clusters,
         )
     return Reconciliation(tuple(days), tuple(lines), recorded, replanned)
 

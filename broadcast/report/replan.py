@@ -33,6 +33,7 @@ from broadcast.playlog.history import (
     plannable,
 )
 from broadcast.report.labels import Labels
+from broadcast.report.places import ZoneClusters
 from broadcast.schedule import Plan, PlanItem, occurrences
 from broadcast.scripts.model import Script
 
@@ -49,23 +50,27 @@ class Timetable:
     scripts: tuple[Script, ...]
     durations: Mapping[str, float]  # rendered lengths, as the daemon plans with them
     titles: Mapping[str, str]  # every valid script's title, by id
-    labels: Labels  # zone and topic names
+    labels: Labels  # zone, topic and IP cluster names
     # every valid script with a weekly target, airable or not: a target missed because its
     # audio could not be made is still missed
     campaigns: tuple[Script, ...] = ()
+    # which IP clusters served which zone when (the registry's history), read once
+    clusters: ZoneClusters = field(default_factory=ZoneClusters)
 
     @classmethod
     def read(cls, paths: ProjectPaths, config: Config, scripts: Sequence[Script]) -> Timetable:
         manifest = AudioManifest.load(paths)
         with open_history(paths, config) as log:
             planned, _ = plannable(config, scripts, manifest, log)
+        clusters = ZoneClusters.read(paths, config)
         return cls(
             config,
             tuple(planned),
             manifest.planning_durations(),
             {script.id: script.title for script in scripts},
-            Labels.from_config(config),
+            Labels.from_config(config).with_clusters(clusters.names()),
             tuple(script for script in scripts if script.times_per_week),
+            clusters,
         )
 
 

@@ -11,7 +11,7 @@ from broadcast.report.figures import PeriodFigures, Tally
 from broadcast.report.labels import Labels
 from broadcast.report.period import quarter_name
 from broadcast.report.plays import AiredBulletin
-from broadcast.report.reconcile import NO_RECORD_REASON, LineStatus, Reconciliation
+from broadcast.report.reconcile import LineStatus, Reconciliation
 
 Cell = str | int | float | None
 
@@ -65,31 +65,38 @@ def _unheard_rows(
     labels: Labels,
     known: Mapping[str, str],
 ) -> tuple[tuple[Cell, ...], ...]:
-    """Each planned zone play that was not heard: logged, or (on the days compared with the
-    timetable) planned and never logged."""
+    """Each planned zone play that was not heard (one per IP cluster of a zone): logged, or
+    (on the days compared with the timetable) planned and never logged."""
     found: list[tuple[datetime, tuple[Cell, ...]]] = []
     for play in figures.unheard:
         airing = play.first.airing
         result, _ = play.result
         title = _shown_title(airing.script_id, airing.title, figures, known)
-        cells = (labels.zone_and_id(airing.zone), title, result, "; ".join(play.problems))
+        cells = (labels.place(*play.place), title, result, "; ".join(play.problems))
         found.append((airing.scheduled_at, (*_day_and_time(airing.scheduled_at), *cells)))
     for line in comparison.lines if comparison else ():
         if line.status is LineStatus.NO_RECORD and line.zone is not None:
-            zone = labels.zone_and_id(line.zone)
+            place = labels.place(line.zone, line.cluster_id)
             title = _shown_title(line.script_id, line.title, figures, known)
-            cells = (zone, title, line.status.label_vi, NO_RECORD_REASON)
+            cells = (place, title, line.status.label_vi, "; ".join(line.reasons))
             found.append((line.at, (*_day_and_time(line.at), *cells)))
     return tuple(cells for _, cells in sorted(found, key=lambda entry: entry[0]))
 
 
+def places_count(announcement: AiredBulletin) -> str:
+    """``3 vùng loa``; where IP clusters count apart, ``4 nơi phát (vùng loa, cụm loa IP)``."""
+    places = announcement.places
+    if all(cluster is None for _, cluster in places):
+        return f"{len(places)} vùng loa"
+    return f"{len(places)} nơi phát (vùng loa, cụm loa IP)"
+
+
 def _announcement_result(announcement: AiredBulletin, labels: Labels) -> str:
-    zones = announcement.zones
-    parts = [f"đã phát ra loa ở {len(announcement.heard_on())}/{len(zones)} vùng loa"]
+    parts = [f"đã phát ra loa ở {len(announcement.heard_on())}/{places_count(announcement)}"]
     parts += [
-        f"{labels.zone_and_id(zone)}: {problem}"
-        for zone in zones
-        if (problem := announcement.problem(zone)) is not None
+        f"{labels.place(*place)}: {problem}"
+        for place in announcement.places
+        if (problem := announcement.problem(place)) is not None
     ]
     return "; ".join(parts)
 
@@ -165,6 +172,21 @@ def _by_topic(figures: PeriodFigures, labels: Labels) -> Table:
     return Table("by_topic", "Theo chủ đề", headings, rows)
 
 
+def _by_cluster(figures: PeriodFigures, labels: Labels) -> Table | None:
+    """Each IP cluster's own plays, under its zone: only where the ward has IP clusters."""
+    if not figures.by_cluster:
+        return None
+    clusters = sorted(
+        figures.by_cluster.items(), key=lambda item: (labels.zone_order(item[0][0]), item[0][1])
+    )
+    rows = tuple(
+        (labels.place(zone, cluster), *_tally_cells(t), t.to_file)
+        for (zone, cluster), t in clusters
+    )
+    headings = ("Vùng loa — cụm loa IP", *ZONE_HEADINGS)
+    return Table("by_cluster", "Theo cụm loa IP (lượt tại từng cụm loa)", headings, rows)
+
+
 def _by_quarter(figures: PeriodFigures) -> Table | None:
     """Half-year and year reports only: a quarter report is its one quarter."""
     if len(figures.by_quarter) < 2:
@@ -206,6 +228,7 @@ def report_tables(
                 ("Vùng loa", *ZONE_HEADINGS),
                 tuple((labels.zone_and_id(zone), *_tally_cells(t), t.to_file) for zone, t in zones),
             ),
+            _by_cluster(figures, labels),
             _by_quarter(figures),
             Table(
                 "by_month",

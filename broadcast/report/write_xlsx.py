@@ -26,6 +26,7 @@ SHEET_NAMES = {
     "by_plan_item": "Theo Kế hoạch",
     "by_topic": "Theo chủ đề",
     "by_zone": "Theo vùng loa",
+    "by_cluster": "Theo cụm loa IP",
     "by_quarter": "Theo quý",
     "by_month": "Theo tháng",
     "scripts": "Bản tin",

@@ -3,6 +3,8 @@ as the ward writes them, each zone's health."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -23,6 +25,25 @@ TO_FILE_NOTE = "ghi ra tệp WAV (không phát ra loa)"
 def when_label(moment: datetime) -> str:
     """How the ward writes a moment: ``05/03 06:00``, in the daemon's own time zone."""
     return f"{moment:%d/%m %H:%M}"
+
+
+class NextUp(Protocol):
+    """A zone's next segment (``broadcast.daemon.status.NextSegment``)."""
+
+    @property
+    def clusters(self) -> int | None: ...
+
+    @property
+    def of_clusters(self) -> int | None: ...
+
+
+def next_zone_label(name: str, entry: NextUp) -> str:
+    """The zone of a "next" line; an IP zone's says how many of its clusters have it."""
+    if entry.clusters is None:
+        return name
+    if entry.clusters == entry.of_clusters:
+        return f"{name} ({entry.clusters} cụm)"
+    return f"{name} ({entry.clusters}/{entry.of_clusters} cụm)"
 
 
 def health_label(zone: ZoneHealth) -> str:
@@ -91,3 +112,13 @@ def cluster_row(cluster: ClusterHealth) -> dict[str, str]:
         "cached": "?" if cluster.cached_items is None else str(cluster.cached_items),
         "playing": ", ".join(cluster.playing) or "không",
     }
+
+
+def cluster_summary(clusters: Sequence[ClusterHealth]) -> str:
+    """``3 cụm: 2 đang liên lạc, 1 MẤT LIÊN LẠC``: how many are in each state."""
+    counts = Counter(cluster.state for cluster in clusters)
+    states = ", ".join(
+        f"{counts[state]} {label}" for state, label in CLUSTER_STATES.items() if counts[state]
+    )
+    others = sum(n for state, n in counts.items() if state not in CLUSTER_STATES)
+    return f"{len(clusters)} cụm: {states}" + (f", {others} khác" if others else "")

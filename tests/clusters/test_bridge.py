@@ -11,7 +11,6 @@ on the loudspeakers.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import queue
 import threading
@@ -24,10 +23,6 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from broadcast.clusters import messages
 from broadcast.clusters.bridge import (
@@ -74,6 +69,7 @@ from tests.support.mosquitto import (
     connect,
     free_port,
 )
+from tests.support.tls import authority, pem, server_files
 
 WARD = "phuong-1"
 CLUSTER = "cum-01"
@@ -251,7 +247,7 @@ def test_the_bridge_carries_down_kinds_out_and_up_kinds_in_for_its_ward_only():
     assert "bridge_cafile" not in conf
 
 
-def test_the_bridge_speaks_tls_checking_the_provincial_certificate_when_given_its_authority():
+def test_the_bridge_speaks_tls_checking_the_provincial_certificate_when_given_itsauthority():
     conf = ward_bridge_conf(
         WardBridge(
             WARD,
@@ -502,66 +498,6 @@ def test_the_receiver_as_it_is_plays_through_the_bridge_and_its_rows_come_back_a
 # --- TLS between the brokers ---------------------------------------------------------------
 
 
-def _authority(name: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    return key, cert
-
-
-def _server_files(
-    folder: Path,
-    authority: tuple[ec.EllipticCurvePrivateKey, x509.Certificate],
-    address: str = "127.0.0.1",
-):
-    """A certificate for ``address`` signed by ``authority``: (certfile, keyfile)."""
-    ca_key, ca_cert = authority
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, address)]))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(address))]),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    certfile, keyfile = folder / "server.crt", folder / "server.key"
-    certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    keyfile.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    keyfile.chmod(0o600)
-    return certfile, keyfile
-
-
-def _pem(path: Path, cert: x509.Certificate) -> Path:
-    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return path
-
-
 def _tls_client(broker: MosquittoBroker, port: int, cafile: Path) -> TestClient:
     client = mqtt.Client(
         callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id="observer-tls"
@@ -591,9 +527,9 @@ SLOW = pytest.mark.slow
 def test_the_bridge_crosses_the_internet_over_tls_and_only_to_the_real_provincial_broker(
     tmp_path: Path, signer: str, named: str
 ):
-    province_ca = _authority("CA tinh")
-    authority = province_ca if signer == "province" else _authority("?")
-    certfile, keyfile = _server_files(tmp_path / "tls", authority, named)
+    province_ca = authority("CA tinh")
+    signing = province_ca if signer == "province" else authority("?")
+    certfile, keyfile = server_files(tmp_path / "tls", signing, named)
     trusted = (signer, named) == ("province", "127.0.0.1")
     tls_port = free_port()
     provincial = MosquittoBroker(
@@ -614,7 +550,7 @@ def test_the_bridge_crosses_the_internet_over_tls_and_only_to_the_real_provincia
         tls_port,
         PASSWORDS["bridge"],
         restart_seconds=(1, 1),
-        cafile=_pem(tmp_path / "tinh-ca.crt", province_ca[1]),
+        cafile=pem(tmp_path / "tinh-ca.crt", province_ca[1]),
     )
     ward = MosquittoBroker(tmp_path / "ward", extra_config=ward_bridge_conf(bridge).splitlines())
     ward.add_user(STATION_USER, PASSWORDS["station"], station_acl(WARD))

@@ -10,51 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, main
+from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
 from broadcast.clusters import topics
 from broadcast.clusters.credentials import station_password
 from broadcast.clusters.messages import PLAN
-from broadcast.clusters.registry import ClusterFiles, ClusterRegistry
+from broadcast.clusters.registry import ClusterRegistry
 from broadcast.clusters.signing import StationKey
 from broadcast.paths import ProjectPaths
+from tests.clusters.cli_ward import ClustersCli, files_of, ward_paths
 from tests.support.mosquitto import ConnectRefused, connect
-
-SCHEDULES = """\
-timezone: Asia/Ho_Chi_Minh
-zones:
-  - {id: trung-tam, name: Trung tâm, output: {device: "USB Audio", channels: [1]}}
-  - {id: khu-cho, name: Khu chợ, output: ip}
-  - {id: ben-xe, name: Bến xe, output: ip}
-zone_groups:
-  cac-cum: [khu-cho, ben-xe]
-ip_clusters:
-  ward: long-anh
-  broker: 127.0.0.1:1883
-  audio_url: http://127.0.0.1:8090
-  heartbeat_seconds: 20
-"""
 
 
 @pytest.fixture
 def paths(tmp_path: Path) -> ProjectPaths:
-    (tmp_path / "schedules.yaml").write_text(SCHEDULES, encoding="utf-8")
-    return ProjectPaths(tmp_path)
+    return ward_paths(tmp_path)
 
 
 @pytest.fixture
 def clusters(paths, capsys):
-    """``broadcast clusters ARGS`` → (exit code, stdout, stderr)."""
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(["--home", str(paths.home), "clusters", *argv])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
-
-
-def files_of(paths: ProjectPaths) -> ClusterFiles:
-    return ClusterFiles.under(paths.data_dir)
+    return ClustersCli(paths, capsys)
 
 
 def mode(path: Path) -> int:
@@ -187,10 +161,13 @@ def test_remove_revokes_and_forgets_the_boxs_file(paths, clusters):
     assert "cho-1" not in files.passwd.read_text("utf-8")
     assert "cho-1" not in files.acl.read_text("utf-8")
     assert [row["id"] for row in json.loads(clusters("list", "--json")[1])] == ["cho-2"]
-    assert clusters("remove", "cho-1") == (
+    code, out, err = clusters("remove", "cho-1")
+    assert (code, out) == (EXIT_INPUT_ERRORS, "")
+    assert err.startswith('Lỗi: cụm loa "cho-1" đã bị xóa lúc ')
+    assert clusters("remove", "cho-3") == (
         EXIT_INPUT_ERRORS,
         "",
-        'Lỗi: không có cụm loa "cho-1" (có phải "cho-2"?)\n',
+        'Lỗi: không có cụm loa "cho-3" (có phải "cho-2"?)\n',
     )
 
 

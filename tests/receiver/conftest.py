@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,8 +23,10 @@ from broadcast.audio.wavfile import SAMPLE_RATE, write_wav
 from broadcast.clusters.broker_files import STATION_USER, cluster_acl, station_acl
 from broadcast.clusters.messages import AudioRef, PlanEntry, seal
 from broadcast.clusters.signing import StationKey
-from broadcast.clusters.topics import station_subscriptions
+from broadcast.clusters.topics import station_subscriptions, topic
+from broadcast.playlog import Attempt
 from broadcast.receiver.mqtt_link import ConnectHandler, MessageHandler
+from broadcast.receiver.runner import Receiver
 from broadcast.receiver.settings import Broker, OutputSettings, ReceiverSettings
 from tests.clusters.conftest import mosquitto_broker  # noqa: F401 - the real broker fixture
 from tests.support.mosquitto import MosquittoBroker, Received, TestClient, connect
@@ -102,19 +105,38 @@ def _handler(audio: AudioServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def audio_server(tmp_path: Path) -> Iterator[AudioServer]:
-    folder = tmp_path / "station-audio"
-    folder.mkdir()
+def serve_audio(folder: Path, tls: ssl.SSLContext | None = None) -> AudioServer:
+    """``AudioServer`` on a free loopback port, over HTTPS with ``tls`` (a server context);
+    ``stop_audio`` ends it."""
+    folder.mkdir(parents=True, exist_ok=True)
     audio = AudioServer(folder)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(audio))
+    server = _QuietServer(("127.0.0.1", 0), _handler(audio))
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     audio.server = server
-    audio.url = f"http://127.0.0.1:{server.server_address[1]}"
+    scheme = "https" if tls is not None else "http"
+    audio.url = f"{scheme}://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
+    return audio
+
+
+def stop_audio(audio: AudioServer) -> None:
+    assert audio.server is not None
+    audio.server.shutdown()
+    audio.server.server_close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client refusing the certificate drops the handshake: expected in TLS tests
+
+
+@pytest.fixture
+def audio_server(tmp_path: Path) -> Iterator[AudioServer]:
+    audio = serve_audio(tmp_path / "station-audio")
     yield audio
-    server.shutdown()
-    server.server_close()
+    stop_audio(audio)
 
 
 @pytest.fixture
@@ -241,6 +263,38 @@ def soon(seconds: float) -> datetime:
     """An instant ``seconds`` from now, in whole milliseconds (as the play log keeps them)."""
     moment = now() + timedelta(seconds=seconds)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+# -- one receiver driven through its message handler ---------------------------------------
+
+
+def down(kind: str) -> str:
+    return topic(WARD, CLUSTER, kind)
+
+
+def closed_rows(receiver: Receiver, count: int, timeout: float = 10.0) -> list[Attempt]:
+    def done() -> list[Attempt] | None:
+        rows = [a for a in receiver.log.attempts() if a.outcome is not None]
+        return rows if len(rows) >= count else None
+
+    return sorted(wait_for(done, timeout), key=lambda a: a.id)
+
+
+@pytest.fixture
+def started(tmp_path: Path, audio_server: AudioServer, station_key: StationKey):
+    receivers: list[Receiver] = []
+
+    def start(link: RecordingLink | None = None) -> tuple[Receiver, RecordingLink]:
+        link = link or RecordingLink()
+        settings = make_settings(tmp_path, station_key, audio_server.url, heartbeat_seconds=0.5)
+        receiver = Receiver(settings, link=link, retry_max=0.5)
+        receiver.start()
+        receivers.append(receiver)
+        return receiver, link
+
+    yield start
+    for receiver in receivers:
+        receiver.stop()
 
 
 # -- a real broker with the accounts ``broadcast clusters`` makes --------------------------

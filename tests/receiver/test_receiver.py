@@ -13,34 +13,21 @@ import pytest
 
 from broadcast.clusters.signing import StationKey
 from broadcast.clusters.topics import topic
-from broadcast.playlog import Attempt, Outcome, Reason
-from broadcast.receiver.runner import Receiver
+from broadcast.playlog import Outcome, Reason
 from tests.receiver.conftest import (
-    CLUSTER,
     WARD,
     ZONE,
     AudioServer,
     RecordingLink,
     Station,
+    closed_rows,
+    down,
     entry,
-    make_settings,
     soon,
     wait_for,
 )
 
 pytestmark = pytest.mark.slow  # each waits for entries a second or two ahead
-
-
-def down(kind: str) -> str:
-    return topic(WARD, CLUSTER, kind)
-
-
-def closed_rows(receiver: Receiver, count: int, timeout: float = 10.0) -> list[Attempt]:
-    def done() -> list[Attempt] | None:
-        rows = [a for a in receiver.log.attempts() if a.outcome is not None]
-        return rows if len(rows) >= count else None
-
-    return sorted(wait_for(done, timeout), key=lambda a: a.id)
 
 
 def first_sound_at(folder: Path, label: str, timeout: float = 10.0) -> float:
@@ -52,23 +39,6 @@ def first_sound_at(folder: Path, label: str, timeout: float = 10.0) -> float:
                 return time.time()
         time.sleep(0.001)
     raise AssertionError(f"no sound for {label}")
-
-
-@pytest.fixture
-def started(tmp_path: Path, audio_server: AudioServer, station_key: StationKey):
-    receivers: list[Receiver] = []
-
-    def start(link: RecordingLink | None = None) -> tuple[Receiver, RecordingLink]:
-        link = link or RecordingLink()
-        settings = make_settings(tmp_path, station_key, audio_server.url, heartbeat_seconds=0.5)
-        receiver = Receiver(settings, link=link, retry_max=0.5)
-        receiver.start()
-        receivers.append(receiver)
-        return receiver, link
-
-    yield start
-    for receiver in receivers:
-        receiver.stop()
 
 
 def test_a_plan_is_fetched_played_on_its_second_logged_and_uploaded_until_acked(

@@ -13,6 +13,7 @@ from broadcast.clusters.signing import StationKey
 from broadcast.config.ip_clusters import IpClusterSettings
 from broadcast.diagnostics import InputError
 from broadcast.receiver.settings import Broker, load_settings
+from tests.support.tls import authority, pem
 
 KEY = StationKey.generate().public.text
 
@@ -100,3 +101,36 @@ def test_the_file_broadcast_clusters_add_prints_is_read_as_it_is(tmp_path: Path)
     assert settings.audio_url == "http://192.168.1.10:8090"
     assert settings.data_dir == Path(RECEIVER_DATA_DIR)
     assert settings.output.device == "default" and settings.output.channels == (1,)
+
+
+def test_a_wards_own_ca_is_read_from_beside_the_file_and_checked_at_start(tmp_path: Path):
+    ca_file = pem(tmp_path / "ca-phuong.crt", authority("CA phuong")[1])
+    settings = load_settings(write(tmp_path, GOOD + "tls_ca_file: ca-phuong.crt\n"))
+    assert settings.tls_ca_file == ca_file.resolve() and settings.warnings == ()
+    assert load_settings(write(tmp_path, GOOD)).tls_ca_file is None
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "says"),
+    [
+        (None, "missing_file", "không có tệp chứng chỉ"),
+        ("không phải chứng chỉ\n", "bad_certificate", "không đọc được thành chứng chỉ CA"),
+    ],
+)
+def test_a_ca_file_missing_or_not_a_certificate_is_named_with_its_line(
+    tmp_path: Path, content: str | None, code: str, says: str
+):
+    if content is not None:
+        (tmp_path / "ca.crt").write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as problems:
+        load_settings(write(tmp_path, GOOD + "tls_ca_file: ca.crt\n"))
+    (problem,) = problems.value.diagnostics
+    assert (problem.line, problem.code) == (14, code) and says in problem.message
+
+
+def test_a_ca_file_with_no_tls_connection_is_a_warning(tmp_path: Path):
+    pem(tmp_path / "ca.crt", authority("CA phuong")[1])
+    text = GOOD.replace("mqtts://", "mqtt://").replace("https://", "http://")
+    settings = load_settings(write(tmp_path, text + "tls_ca_file: ca.crt\n"))
+    (warning,) = settings.warnings
+    assert warning.code == "unused_ca" and warning.line == 14

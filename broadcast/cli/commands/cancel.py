@@ -38,4 +38,6 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     print(
         f"Đã hủy thông báo {answer['id']} cho {zones_label(paths, answer['zones'])}; sẽ không phát."
     )
+    if answer.get("clusters"):  # each drops it if it still holds it, and logs that
+        print(f"Đã gửi lệnh hủy tới {len(answer['clusters'])} cụm loa IP.")
     return EXIT_OK

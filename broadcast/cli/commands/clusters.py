@@ -1,8 +1,12 @@
-"""``broadcast clusters``: the IP loudspeaker clusters of the ward (add, list, remove).
+"""``broadcast clusters``: the IP loudspeaker clusters of the ward (add, list, edit, remove,
+bridge).
 
 ``add`` registers a cluster for a zone written ``output: ip``, gives it a broker account of its
 own (password shown once, kept hashed), makes Mosquitto's files again and prints the box's
-``receiver.yaml``; ``remove`` revokes its account. Files live in ``data/clusters/``.
+``receiver.yaml``; ``edit`` renames it or moves it to another zone (``cluster_edit``);
+``remove`` revokes its account; ``bridge`` prints the ward broker's bridge to a provincial one
+(``cluster_bridge``). Files live in ``data/clusters/``. After a change the running daemon is
+asked to plan the clusters again (``cluster_daemon``).
 """
 
 from __future__ import annotations
@@ -10,8 +14,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from broadcast import yamlsource
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
+from broadcast.cli.cluster_bridge import bridge_command
+from broadcast.cli.cluster_daemon import tell_daemon
+from broadcast.cli.cluster_edit import edit_cluster, print_history
+from broadcast.cli.cluster_inputs import (
+    Refusal,
+    active_cluster,
+    cluster_name,
+    ip_settings,
+    ip_zone,
+)
 from broadcast.cli.output import print_json, print_table
 from broadcast.cli.project import Project, load_project
 from broadcast.cli.receiver_yaml import (
@@ -30,18 +43,12 @@ from broadcast.clusters.registry import (
 )
 from broadcast.clusters.signing import StationKey
 from broadcast.clusters.topics import check_id
-from broadcast.config import Config
 from broadcast.config.ip_clusters import IpClusterSettings
-from broadcast.config.model import Zone
 from broadcast.paths import ProjectPaths
 
 ORDER = 82
 ADD_HINT = 'broadcast clusters add MÃ --name "Tên cụm loa" --zone KHU-VỰC'
 COLUMNS = [("id", "Mã"), ("name", "Tên"), ("zone", "Khu vực"), ("added", "Thêm lúc")]
-
-
-class Refusal(Exception):
-    """Why the command cannot do what was asked (Vietnamese, printed after "Lỗi: ")."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,22 +71,73 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--zone", required=True, help="khu vực (output: ip) mà cụm loa phát")
     listing = actions.add_parser("list", help="xem các cụm loa")
     listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument(
+        "--history",
+        action="store_true",
+        help="cụm loa nào phát khu vực nào, từ lúc nào đến lúc nào (cả cụm đã xóa)",
+    )
+    edit = actions.add_parser(
+        "edit",
+        help="đổi tên cụm loa hoặc chuyển nó sang khu vực khác (giữ tài khoản MQTT)",
+        description="Đổi tên và/hoặc khu vực (output: ip) của một cụm loa đã thêm. Tài khoản "
+        "và mật khẩu giữ nguyên; báo cáo những ngày trước vẫn tính cụm loa ở khu vực cũ.",
+    )
+    edit.add_argument("id", metavar="MÃ")
+    edit.add_argument("--name", help="tên mới")
+    edit.add_argument("--zone", help="khu vực mới (output: ip)")
     remove = actions.add_parser("remove", help="xóa cụm loa (thu hồi tài khoản MQTT)")
     remove.add_argument("id", metavar="MÃ")
+    bridge = actions.add_parser(
+        "bridge",
+        help="in cấu hình cầu nối Mosquitto của phường lên máy chủ MQTT của tỉnh",
+        description="In và lưu (data/clusters/mosquitto/bridge.conf) khối connection để "
+        "Mosquitto của phường nối cầu lên máy chủ MQTT của tỉnh, và tài khoản của phường cho "
+        "máy chủ tỉnh (data/clusters/mosquitto/tinh/). Xem docs/ip-clusters.md mục 5a.",
+    )
+    bridge.add_argument("--remote", required=True, metavar="MÁY:CỔNG", help="máy chủ của tỉnh")
+    bridge.add_argument(
+        "--cafile",
+        "--tls-ca",
+        metavar="TỆP",
+        help="chứng chỉ gốc đã ký chứng chỉ của máy chủ tỉnh: nối bằng TLS (cổng 8883)",
+    )
+    bridge.add_argument("--certfile", metavar="TỆP", help="chứng chỉ riêng của phường (nếu cần)")
+    bridge.add_argument("--keyfile", metavar="TỆP", help="khóa của chứng chỉ riêng đó")
+    bridge.add_argument(
+        "--password-file",
+        metavar="TỆP",
+        help="mật khẩu cầu nối do tỉnh cấp (mặc định: đài tự tạo một lần và giữ lại)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     files = ClusterFiles.under(paths.data_dir)
     if args.action == "list":
+        if args.history:
+            print_history(files, args.json)
+            return EXIT_OK
         return _list(files, args.json)
     project = load_project(paths)
     if project is None:
         return EXIT_INPUT_ERRORS
     try:
-        settings = _settings(project.config)
+        settings = ip_settings(project.config)
         if args.action == "add":
-            _add(project, settings, files, args.id, args.name.strip(), args.zone)
+            _add(project, settings, files, args.id, args.name, args.zone)
+        elif args.action == "edit":
+            edit_cluster(project, files, args.id, args.name, args.zone)
+        elif args.action == "bridge":
+            bridge_command(
+                project,
+                settings,
+                files,
+                remote=args.remote,
+                cafile=args.cafile,
+                certfile=args.certfile,
+                keyfile=args.keyfile,
+                password_file=args.password_file,
+            )
         else:
             _remove(project, settings, files, args.id)
     except Refusal as exc:
@@ -88,38 +146,12 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return EXIT_OK
 
 
-def _settings(config: Config) -> IpClusterSettings:
-    if config.ip_clusters is None:
-        raise Refusal(
-            f"{config.source} chưa có mục ip_clusters (ward, broker, audio_url): thêm mục này "
-            "và một khu vực output: ip trước khi thêm cụm loa"
-        )
-    return config.ip_clusters
-
-
-def _ip_zone(config: Config, given: str) -> Zone:
-    """The ``output: ip`` zone ``given`` names (id or name), or why it cannot be."""
-    reference = config.zone_reference(given)
-    ip_zones = [zone.id for zone in config.zones if zone.is_ip]
-    if reference in config.zone_groups:
-        raise Refusal(f'"{given}" là nhóm khu vực; chọn một khu vực: {", ".join(ip_zones)}')
-    zone = next((z for z in config.zones if z.id == reference), None)
-    if zone is None:
-        raise Refusal(config.unknown_zone_message(given))
-    if not zone.is_ip:
-        choices = f"; các khu vực output: ip: {', '.join(ip_zones)}" if ip_zones else ""
-        raise Refusal(
-            f'khu vực "{zone.id}" phát qua card âm thanh của đài, không phải output: ip{choices}'
-        )
-    return zone
-
-
 def _add(
     project: Project,
     settings: IpClusterSettings,
     files: ClusterFiles,
     cluster_id: str,
-    name: str,
+    name_given: str,
     zone_given: str,
 ) -> None:
     try:
@@ -128,9 +160,8 @@ def _add(
         raise Refusal(str(exc)) from exc
     if cluster_id == STATION_USER:
         raise Refusal(f'mã "{STATION_USER}" là tài khoản MQTT của đài; chọn mã khác')
-    if not name:
-        raise Refusal("tên cụm loa trống")
-    zone = _ip_zone(project.config, zone_given)
+    name = cluster_name(name_given)
+    zone = ip_zone(project.config, zone_given)
     paths = project.paths
     paths.make_private_data_dir()
     key = StationKey.load_or_create(files.station_key)
@@ -156,16 +187,13 @@ def _add(
     print(f"Tệp receiver.yaml (đã lưu ở {shown}, chỉ chủ tài khoản đọc được):\n")
     print(text)
     print(install_steps(cluster_id, shown, paths.relative(broker.passwd.parent)))
+    print(tell_daemon(paths))
 
 
 def _remove(
     project: Project, settings: IpClusterSettings, files: ClusterFiles, cluster_id: str
 ) -> None:
-    registry = ClusterRegistry(files.registry) if files.registry.exists() else None
-    active = [c.id for c in registry.clusters()] if registry else []
-    if registry is None or cluster_id not in active:
-        hint = yamlsource.did_you_mean(cluster_id, active)
-        raise Refusal(f'không có cụm loa "{cluster_id}"{hint}')
+    registry, _ = active_cluster(files, cluster_id)
     try:
         registry.remove(cluster_id, now=project.clock.now())
     except UnknownCluster as exc:  # removed meanwhile by another command
@@ -174,6 +202,7 @@ def _remove(
     files.receiver_config(cluster_id).unlink(missing_ok=True)  # it holds the old password
     print(f'Đã xóa cụm loa "{cluster_id}": tài khoản MQTT của nó bị thu hồi.')
     print(revoke_steps(project.paths.relative(broker.passwd.parent)))
+    print(tell_daemon(project.paths))
 
 
 def _list(files: ClusterFiles, as_json: bool) -> int:

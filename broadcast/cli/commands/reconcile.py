@@ -57,17 +57,29 @@ def _row(line: ReconcileLine, labels: Labels) -> dict[str, object]:
     status = line.status.label_vi
     if line.status is LineStatus.NOT_AIRED and line.outcome is not None:
         status = line.outcome.label_vi
-    zones = (line.zone,) if line.zone is not None else line.zones
+    if line.zone is not None:  # a zone, or one IP cluster of it
+        where: str | None = labels.place(line.zone, line.cluster_id)
+    else:
+        where = ", ".join(labels.zone_and_id(zone) for zone in line.zones) or None
     return {
         "time": f"{line.at:%H:%M}",
         "slot": line.slot_id,
-        "zone": ", ".join(labels.zone_and_id(zone) for zone in zones) or None,
+        "zone": where,
         "title": line.title,
         "planned": minutes_seconds(line.planned_seconds),
         "aired": minutes_seconds(line.aired_seconds),
         "status": status,
         "reasons": "; ".join(line.reasons) or None,
     }
+
+
+def _json_line(line: ReconcileLine, has_clusters: bool) -> dict[str, object]:
+    """A line as JSON; ``cluster_id`` only in a ward with IP clusters (a wired ward's output
+    stays as it was)."""
+    found = dataclasses.asdict(line)
+    if not has_clusters and line.cluster_id is None:
+        del found["cluster_id"]
+    return found
 
 
 def _plan_note(result: Reconciliation) -> str | None:
@@ -124,7 +136,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         print_json(
             {
                 **span,
-                "lines": [dataclasses.asdict(line) for line in result.lines],
+                "lines": [_json_line(line, bool(timetable.clusters)) for line in result.lines],
                 "counts": {status.value: counts[status] for status in LineStatus},
                 "recorded_items": result.recorded_items,
                 "replanned_items": result.replanned_items,

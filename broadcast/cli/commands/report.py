@@ -97,13 +97,18 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         return EXIT_USAGE
     timetable = Timetable.read(paths, project.config, project.scripts) if project else None
     clock, labels = SystemClock(timezone), Labels.from_config(config)
+    clusters = timetable.clusters if timetable else None
+    if timetable is not None:  # the IP clusters' names, from the registry
+        labels = labels.with_clusters(timetable.labels.clusters)
     official: OfficialReport | None = None
     with PlayLog.open_for_reading(paths, timezone=timezone) as log:
         rows = period_rows(log, period)  # the text and the tables count the same rows
         document = period_report(log, period, labels, clock=clock, timetable=timetable, rows=rows)
         if args.fmt == "docx" and settings is not None:
             now = clock.now()
-            story = report_narrative(log, period, labels, settings, now=now, rows=rows)
+            story = report_narrative(
+                log, period, labels, settings, now=now, rows=rows, clusters=clusters
+            )
             official = OfficialReport(settings, story, now.date(), args.number)
     if args.json:
         print_json(dataclasses.asdict(document))

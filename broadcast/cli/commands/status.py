@@ -10,7 +10,13 @@ from broadcast.cli.output import print_json, print_table
 from broadcast.control import STATUS, ControlClient, ControlError, DaemonUnavailable
 from broadcast.daemon.status import DaemonStatus, daemon_alive, read_status
 from broadcast.paths import ProjectPaths
-from broadcast.views.status_view import CLUSTER_COLUMNS, cluster_row, health_label, when_label
+from broadcast.views.status_view import (
+    CLUSTER_COLUMNS,
+    cluster_row,
+    health_label,
+    next_zone_label,
+    when_label,
+)
 
 ORDER = 52
 
@@ -67,7 +73,7 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
         print("Đang phát: không có")
     rows = [
         {
-            "zone": names.get(zone, zone),
+            "zone": next_zone_label(names.get(zone, zone), entry),
             "at": when_label(entry.at),
             "slot": entry.slot,
             "title": entry.title,

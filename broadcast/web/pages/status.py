@@ -43,7 +43,14 @@ from broadcast.daemon.status import DaemonStatus, daemon_alive, read_status
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
 from broadcast.views.daemon_requests import ask
-from broadcast.views.status_view import health_label, when_label
+from broadcast.views.status_view import (
+    CLUSTER_COLUMNS,
+    cluster_row,
+    cluster_summary,
+    health_label,
+    next_zone_label,
+    when_label,
+)
 from broadcast.web.accounts import Account, Permission
 from broadcast.web.security import page
 
@@ -85,7 +92,7 @@ def status_view(paths: ProjectPaths) -> dict[str, Any]:
             (p.slot, ", ".join(names.get(zone, zone) for zone in p.zones)) for p in status.playing
         ],
         "next": [
-            (names.get(zone, zone), when_label(e.at), e.slot, e.title)
+            (next_zone_label(names.get(zone, zone), e), when_label(e.at), e.slot, e.title)
             for zone, entries in status.next.items()
             for e in entries
         ],
@@ -93,6 +100,9 @@ def status_view(paths: ProjectPaths) -> dict[str, Any]:
             (d.zone, d.name, d.device, ", ".join(str(c) for c in d.channels), health_label(d))
             for d in status.devices
         ],
+        "clusters": [cluster_row(cluster) for cluster in status.clusters],
+        "cluster_columns": CLUSTER_COLUMNS,
+        "cluster_summary": cluster_summary(status.clusters) if status.clusters else None,
         "alarms": [(when_label(a.since), a.message) for a in status.alarms],
         "input_problems": list(status.input_problems),
     }
