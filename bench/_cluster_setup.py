@@ -19,6 +19,7 @@ from bench._cluster_figures import header, line
 from bench._cluster_workers import (
     HEARTBEAT_SECONDS,
     MAX_PER_PROCESS,
+    PER_PROCESS,
     TimedStationLink,
     Workers,
 )
@@ -40,7 +41,9 @@ SCRIPTS = {
 # each box has its own SD card; 2,000 boxes' SQLite logs on this one virtual disk would measure
 # its fsync queue (a thousand commits at one slot's second), not the receivers
 BOXES_DIR = Path("/dev/shm")
-LEAD_SHIFT_SECONDS = 9.0  # a slot is brought this near (the player looks every 5 s when idle)
+# a slot is brought this near: more than the longest lead a worker opens plays with
+# (``_cluster_workers.LEAD_SPREAD_SECONDS``) plus the 5 s an idle player sleeps
+LEAD_SHIFT_SECONDS = 20.0
 
 
 class BenchSetup:
@@ -48,7 +51,8 @@ class BenchSetup:
 
     def __init__(self, args: argparse.Namespace):
         self.n = args.clusters
-        self.processes = min(max(args.processes, -(-self.n // MAX_PER_PROCESS)), self.n)
+        requested = args.processes or -(-self.n // PER_PROCESS)
+        self.processes = min(max(requested, -(-self.n // MAX_PER_PROCESS)), self.n)
         self.root = Path(tempfile.mkdtemp(prefix="bench-clusters-"))
         boxes_parent = args.boxes_dir if args.boxes_dir.is_dir() else None
         self.boxes = Path(tempfile.mkdtemp(prefix="bench-boxes-", dir=boxes_parent))

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from broadcast.clusters.messages import PLAN
+from broadcast.receiver import player
 from broadcast.receiver.host import HostProbe
 from broadcast.receiver.mqtt_link import Link, PahoLink
 from broadcast.receiver.runner import Receiver
@@ -260,6 +261,7 @@ class Worker:
         self.probe.clock()
         self.probe.signal()
         self.retry_max = float(config["retry_max"])
+        player.LEAD_SECONDS = float(config["lead_seconds"])  # this worker's (_cluster_workers)
         self.pool = ThreadPoolExecutor(POOL)
         self._stop_watch = threading.Event()
         threading.Thread(target=self._watch_files, name="bench-files", daemon=True).start()

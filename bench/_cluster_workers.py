@@ -14,14 +14,30 @@ from pathlib import Path
 from typing import Any
 
 from bench._proc import megabytes, status_fields
+from broadcast.receiver import player
 
 # Paho's network loop uses select(), which refuses a descriptor ≥ 1024 (FD_SETSIZE): its
 # connection is then dropped and retried for ever, silently. A receiver holds ~9 descriptors
 # (its two SQLite files with WAL and shm, the socket, Paho's socket pair): a process can hold
 # ~110 of them, so at most this many per worker process.
 MAX_PER_PROCESS = 100
+# receivers per worker unless asked otherwise: 2,000 in 40 processes started every slot on time
+# where 20 processes of 100 (100 players waiting for one GIL at a slot's second) did not
+PER_PROCESS = 50
 POLL_SECONDS = 0.05  # how often a wait looks at the events (this process runs the station)
 HEARTBEAT_SECONDS = 30
+
+
+# Each worker opens its boxes' plays with a lead of its own, from the receiver's LEAD_SECONDS
+# up to this much more. A box prepares a play alone (its row, its audio read) on its own CPU;
+# here 2,000 share two cores, and all at one second (thousands of runnable threads, each
+# preparation split by its I/O into GIL turns) they were tens of seconds late — which measures
+# this machine, not a box. The first sample's instant does not depend on the lead.
+LEAD_SPREAD_SECONDS = 7.0
+
+
+def lead_seconds(index: int, workers: int) -> float:
+    return player.LEAD_SECONDS + LEAD_SPREAD_SECONDS * index / max(1, workers - 1)
 
 
 class Workers:
@@ -37,7 +53,12 @@ class Workers:
             config = root / f"worker-{index}.json"
             config.write_text(
                 json.dumps(
-                    {"receivers": group, "heartbeat_seconds": HEARTBEAT_SECONDS, "retry_max": 2}
+                    {
+                        "receivers": group,
+                        "heartbeat_seconds": HEARTBEAT_SECONDS,
+                        "retry_max": 2,
+                        "lead_seconds": lead_seconds(index, len(groups)),
+                    }
                 )
             )
             log = (root / f"worker-{index}.log").open("w")

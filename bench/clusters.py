@@ -12,12 +12,15 @@ What runs, all on this machine's loopback:
   the IP zones (20 at most) share the ward's slots; its link is wrapped only to note when each
   message was handed to Paho;
 - the clusters: REAL receivers (``broadcast.receiver.runner.Receiver``) in ``--processes``
-  worker processes (bench/_cluster_worker.py; at least one per ``MAX_PER_PROCESS`` = 100
-  receivers, Paho's select() limit, see below), each receiver reading the
-  ``receiver.yaml`` made for it, with its own data folder (on tmpfs, ``--boxes-dir``: a box has
-  its own SD card, and 2,000 logs on this one disk would measure its fsync queue), its own MQTT
-  session and a sink that records when each play's first sample is due and when a thread woke
-  for it (no sound).
+  worker processes (bench/_cluster_worker.py; one per ``PER_PROCESS`` = 50 receivers unless
+  asked, at least one per ``MAX_PER_PROCESS`` = 100 receivers, Paho's select() limit, see
+  below), each receiver reading the ``receiver.yaml`` made for it, with its own data folder (on
+  tmpfs, ``--boxes-dir``: a box has its own SD card, and 2,000 logs on this one disk would
+  measure its fsync queue), its own MQTT session and a sink that records when each play's first
+  sample is due and when a thread woke for it (no sound); each worker opens its plays with a
+  lead of its own, 3–10 s (``_cluster_workers.LEAD_SPREAD_SECONDS``: 2,000 boxes preparing at
+  one second on two shared cores were tens of seconds late; the first sample's instant does not
+  depend on the lead).
   Clocks are equal (the system clock plus one offset the bench moves forward to bring a slot
   near, as on the end-to-end test).
 
@@ -45,7 +48,7 @@ the station's timed link), ``_cluster_phases.py`` (each phase below), ``_cluster
 It asserts nothing; the exit status is non-zero only for a broken run (a phase that never
 completed). Linux only (/proc). Run from the project root:
 
-    .venv/bin/python -m bench.clusters [--clusters 2000] [--processes 8]
+    .venv/bin/python -m bench.clusters [--clusters 2000] [--processes N]
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ from pathlib import Path
 from bench._cluster_figures import line
 from bench._cluster_phases import Bench
 from bench._cluster_setup import BOXES_DIR
-from bench._cluster_workers import MAX_PER_PROCESS
+from bench._cluster_workers import MAX_PER_PROCESS, PER_PROCESS
 
 
 def phase_cpu(bench: Bench, run: Callable[[], None]) -> None:
@@ -84,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clusters", type=int, default=2000)
     parser.add_argument(
-        "--processes", type=int, default=8, help=f"at least clusters/{MAX_PER_PROCESS}"
+        "--processes",
+        type=int,
+        default=0,
+        help=f"default: one per {PER_PROCESS} receivers; at least clusters/{MAX_PER_PROCESS}",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(

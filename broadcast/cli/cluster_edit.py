@@ -67,12 +67,6 @@ def edit_cluster(
         "không cần nạp lại Mosquitto."
     )
     _edit_kept_file(project, files, cluster_id, after.name, zone)
-    if zone is not None:
-        print(
-            f'Trên hộp, dòng zone: của receiver.yaml vẫn ghi "{before.zone}": bộ thu chỉ dùng '
-            "nó để ghi khu vực của bản tin khẩn vào nhật ký phát; sửa thành "
-            f'"{zone.id}" rồi khởi động lại bộ thu khi tiện.'
-        )
     print(tell_daemon(project.paths))
 
 

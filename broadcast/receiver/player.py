@@ -59,10 +59,9 @@ __all__ = ["NowBulletin", "Player"]
 
 logger = logging.getLogger("broadcast.receiver")
 
-# A play is opened this long before its second: its row is written first (two fsyncs, slow
-# on an SD card or with hundreds of receivers on one disk: 200 in one process opened their
-# plays up to 0.45 s after a 0.5 s lead began), then the sink waits for ``at``.
-LEAD_SECONDS = 1.0
+# A play is opened this long before its second: its row is written first (two fsyncs: an SD
+# card may stall for a second or more), its audio read, then the sink waits for ``at``.
+LEAD_SECONDS = 3.0
 LATE_SECONDS = 1.0  # an entry not started within this of its second is not played
 NOW_LEAD_SECONDS = 0.5  # a bulletin starts this long after it is taken (fade + device open)
 POSTPONED_MAX_SECONDS = 300.0  # the station's grace for a program kept waiting (``--grace``)
@@ -87,6 +86,9 @@ class Player(Worker):
     ):
         super().__init__()
         self.speakers = speakers
+        # the zone rows say: the one the station's signed plan names once there is one (a
+        # cluster moved by ``clusters edit`` keeps its receiver.yaml), else the box's own
+        self.zone = speakers.zone_id
         self.sink = sink
         self.log = log
         self.cache = cache
@@ -105,9 +107,13 @@ class Player(Worker):
 
     # -- commands (any thread) ---------------------------------------------------------
 
-    def set_plan(self, entries: Sequence[PlanEntry], known_since: datetime | None) -> None:
+    def set_plan(
+        self, entries: Sequence[PlanEntry], known_since: datetime | None, zone: str | None = None
+    ) -> None:
         """Play ``entries`` from now on; those starting after ``known_since`` that could not
-        be played are logged as missed."""
+        be played are logged as missed; ``zone``: the zone the plan is for."""
+        if zone:
+            self.zone = zone
         self._plan.use(entries, known_since)
         self._wake.set()
 
@@ -213,7 +219,7 @@ class Player(Worker):
         self._cut_all(Outcome.PARTIAL, reason, stop.bulletin)
 
     def _record_cancelled(self, bulletin: NowBulletin, by: str | None) -> None:
-        airing = bulletin_airing(bulletin, self.speakers.zone_id)
+        airing = bulletin_airing(bulletin, self.zone)
         self._on_closed(self.log.record_missed(airing, cancelled_reason(by)))
         logger.warning(
             "bản tin ưu tiên %s bị hủy trước khi phát",
@@ -249,7 +255,7 @@ class Player(Worker):
             at += chime_seconds
         wall, moment = wall_and_monotonic(self.clock)
         started = wall + timedelta(seconds=at - moment)
-        attempt_id = self._open_row(bulletin_airing(bulletin, self.speakers.zone_id), started)
+        attempt_id = self._open_row(bulletin_airing(bulletin, self.zone), started)
         label = f"bulletin-{bulletin.id}"
         playback = self.sink.start(bulletin.audio, SAMPLE_RATE, [self.speakers], label, at)
         self._plays.append(
@@ -333,7 +339,7 @@ class Player(Worker):
             self._plan.let_go(entry)
 
     def _missed(self, entry: PlanEntry, outcome: Outcome, reason: str, error: str = "") -> None:
-        airing = airing_from(entry, self.speakers.zone_id)
+        airing = airing_from(entry, self.zone)
         attempt_id = None
         if airing is not None:
             attempt_id = self.log.record_missed(
@@ -359,7 +365,7 @@ class Player(Worker):
             return True
         # from the entry's own second, read again now: the audio's load took some time
         at = monotonic_at(self.clock, entry.start)
-        airing = airing_from(entry, self.speakers.zone_id)
+        airing = airing_from(entry, self.zone)
         started = entry.start if lead > 0 else self.clock.now()
         attempt_id = None if airing is None else self._open_row(airing, started)
         self._plan.mark_handled(entry, attempt_id)
@@ -398,7 +404,7 @@ class Player(Worker):
         for play in self._plays:
             play.playback.stop(FADE_SECONDS)
         for bulletin in self._queue.all_taken():
-            airing = bulletin_airing(bulletin, self.speakers.zone_id)
+            airing = bulletin_airing(bulletin, self.zone)
             self._on_closed(self.log.record_missed(airing, Reason.STOPPED))
         deadline = time.monotonic() + STOP_WAIT_SECONDS
         for play in self._plays:

@@ -202,7 +202,7 @@ class Receiver:
             entries = _entries(body)
             self._unsaved = (payload, seq, self.clock.now())
             self._save_plan()
-            self._use_plan(payload, entries, self.clock.now(), seq)
+            self._use_plan(payload, body, entries, self.clock.now())
         elif kind == NOW:
             self.store.accept(NOW, seq, _digest(payload))
             threading.Thread(target=self._bulletin, args=(body,), daemon=True).start()
@@ -230,10 +230,15 @@ class Receiver:
         self._unsaved = None
 
     def _use_plan(
-        self, payload: bytes, entries: list[PlanEntry], known_since: datetime | None, seq: int
+        self,
+        payload: bytes,
+        body: dict[str, Any],
+        entries: list[PlanEntry],
+        known_since: datetime | None,
     ) -> None:
         self._saved_plan = payload
-        self.player.set_plan(entries, known_since)
+        zone, seq = body.get("zone"), int(body["seq"])
+        self.player.set_plan(entries, known_since, zone if isinstance(zone, str) else None)
         now = self.clock.now()
         coming = sorted(
             (e for e in entries if e.start + timedelta(seconds=e.seconds) > now),
@@ -261,7 +266,7 @@ class Receiver:
             self.uplink.refused(refused.code, message, SAVED_PLAN, _seq_of(data))
             return
         self.store.accept(PLAN, int(body["seq"]))
-        self._use_plan(data, entries, self.store.plan_accepted_at(), int(body["seq"]))
+        self._use_plan(data, body, entries, self.store.plan_accepted_at())
 
     def _bulletin(self, body: dict[str, Any]) -> None:
         """Fetch a ``now`` bulletin's audio (and chime), then hand it to the player (at once, or
@@ -295,7 +300,7 @@ class Receiver:
         )
 
     def _bulletin_failed(self, bulletin_id: str, title: str, issued: datetime, why: str) -> None:
-        airing = Airing(self.settings.zone, issued, title, bulletin_id=bulletin_id)
+        airing = Airing(self.player.zone, issued, title, bulletin_id=bulletin_id)
         row = self.log.record_missed(
             airing, Reason.AUDIO_MISSING, error=why, outcome=Outcome.FAILED
         )

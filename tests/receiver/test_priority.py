@@ -25,6 +25,9 @@ from tests.receiver.conftest import (
     wait_for,
 )
 
+# a first segment outlasting the lead the next one is opened with
+LONG = player.LEAD_SECONDS + 1.0
+
 pytestmark = pytest.mark.slow  # each waits for entries a second or two ahead
 
 
@@ -63,12 +66,12 @@ def _uploaded(link: RecordingLink) -> set[int]:
 def test_a_priority_bulletin_waits_for_the_entry_playing_and_airs_before_the_next(
     started, audio_server: AudioServer, station: Station
 ):
-    # the first segment lasts longer than the lead the next one is opened with (1 s ahead):
-    # the bulletin comes while only the first is on the device
-    first, second, news = (audio_server.add(s, f) for s, f in ((2.0, 440), (0.3, 660), (0.4, 880)))
+    # the first segment lasts longer than the lead the next one is opened with: the bulletin
+    # comes while only the first is on the device
+    first, second, news = (audio_server.add(s, f) for s, f in ((LONG, 440), (0.3, 660), (0.4, 880)))
     start = soon(1.0)
-    later = start + timedelta(seconds=2.0)  # back to back, as two segments of one item
-    entries = [entry("sang#0", start, first, 2.0), entry("sang#1", later, second, 0.3)]
+    later = start + timedelta(seconds=LONG)  # back to back, as two segments of one item
+    entries = [entry("sang#0", start, first, LONG), entry("sang#1", later, second, 0.3)]
     receiver, _link = started()
     receiver.handle(down("plan"), station.plan(entries))
     wait_for(lambda: receiver.player.playing(), 5)
@@ -81,7 +84,7 @@ def test_a_priority_bulletin_waits_for_the_entry_playing_and_airs_before_the_nex
         "u-1",
         "script-sang",
     )
-    assert one.outcome is Outcome.PLAYED and one.aired_seconds == pytest.approx(2.0, abs=0.03)
+    assert one.outcome is Outcome.PLAYED and one.aired_seconds == pytest.approx(LONG, abs=0.03)
     assert bulletin.outcome is Outcome.PLAYED and two.outcome is Outcome.PLAYED
     # the bulletin after the first segment ended (not cut), the second after the bulletin
     assert _ends(one) <= bulletin.started_at.timestamp() < _ends(one) + 1.0
@@ -164,11 +167,11 @@ def test_an_entry_held_back_past_the_grace_is_missed_as_a_busy_zone(
     started, audio_server: AudioServer, station: Station, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(player, "POSTPONED_MAX_SECONDS", 0.2)
-    first, second, news = (audio_server.add(s, f) for s, f in ((2.0, 440), (0.3, 660), (0.6, 880)))
+    first, second, news = (audio_server.add(s, f) for s, f in ((LONG, 440), (0.3, 660), (0.6, 880)))
     start = soon(1.0)
     entries = [
-        entry("toi#0", start, first, 2.0),
-        entry("toi#1", start + timedelta(seconds=2.0), second, 0.3),
+        entry("toi#0", start, first, LONG),
+        entry("toi#1", start + timedelta(seconds=LONG), second, 0.3),
     ]
     receiver, _link = started()
     receiver.handle(down("plan"), station.plan(entries))

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from broadcast.clusters.messages import AudioRef
 from broadcast.clusters.signing import StationKey
 from broadcast.clusters.topics import topic
 from broadcast.playlog import Outcome, Reason
+from broadcast.receiver import player
 from tests.receiver.conftest import (
     WARD,
     ZONE,
@@ -39,6 +41,18 @@ def first_sound_at(folder: Path, label: str, timeout: float = 10.0) -> float:
                 return time.time()
         time.sleep(0.001)
     raise AssertionError(f"no sound for {label}")
+
+
+def emergency(station: Station, bulletin_id: str, title: str, audio: AudioRef) -> bytes:
+    """A signed ``now`` for an emergency bulletin without a chime, issued now."""
+    body = {
+        "bulletin": bulletin_id,
+        "title": title,
+        "priority": "emergency",
+        "audio": audio.to_json(),
+        "chime": None,
+    }
+    return station.message("now", body, issued=soon(0))
 
 
 def test_a_plan_is_fetched_played_on_its_second_logged_and_uploaded_until_acked(
@@ -181,20 +195,27 @@ def test_now_preempts_what_plays_with_its_chime_and_is_logged(
     assert len(receiver.log.attempts()) == 2  # what was cut is not resumed
 
 
+def test_rows_name_the_zone_of_the_signed_plan_once_the_station_moved_the_cluster(
+    started, audio_server: AudioServer, station: Station
+):
+    """``broadcast clusters edit ID --zone …`` changes nothing on the box: its receiver.yaml
+    still names the old zone, the station's plans name the new one, and so do the rows."""
+    bulletin = audio_server.add(0.3, 880)
+    receiver, _link = started()
+    assert receiver.settings.zone == ZONE
+    receiver.handle(down("plan"), station.message("plan", {"zone": "to-moi", "entries": []}))
+    receiver.handle(down("now"), emergency(station, "b-19", "Mất điện", bulletin))
+    (aired,) = closed_rows(receiver, 1)
+    assert aired.outcome is Outcome.PLAYED and aired.airing.zone == "to-moi"
+
+
 def test_a_bulletin_whose_first_fetch_fails_is_fetched_again_and_played(
     started, audio_server: AudioServer, station: Station
 ):
     bulletin = audio_server.add(0.3, 880)
     audio_server.fail_next = 1  # the station is busy serving every other cluster
     receiver, _link = started()
-    body = {
-        "bulletin": "b-18",
-        "title": "Cảnh báo lũ",
-        "priority": "emergency",
-        "audio": bulletin.to_json(),
-        "chime": None,
-    }
-    receiver.handle(down("now"), station.message("now", body, issued=soon(0)))
+    receiver.handle(down("now"), emergency(station, "b-18", "Cảnh báo lũ", bulletin))
     (aired,) = closed_rows(receiver, 1)
     assert aired.outcome is Outcome.PLAYED and aired.airing.bulletin_id == "b-18"
     assert len(audio_server.requests) == 2  # the failed try, then the one that came
@@ -203,17 +224,19 @@ def test_a_bulletin_whose_first_fetch_fails_is_fetched_again_and_played(
 def test_stop_fades_out_and_the_item_does_not_go_on(
     started, audio_server: AudioServer, station: Station
 ):
-    long, rest = audio_server.add(3.0), audio_server.add(0.3, 660)
+    # the first segment outlasts the lead the second is opened with: the stop finds it alone
+    seconds = player.LEAD_SECONDS + 1.0
+    long, rest = audio_server.add(seconds), audio_server.add(0.3, 660)
     start = soon(1.0)
     entries = [
-        entry("chieu#0", start, long, 3.0),
-        entry("chieu#1", start + timedelta(seconds=3.0), rest, 0.3),
+        entry("chieu#0", start, long, seconds),
+        entry("chieu#1", start + timedelta(seconds=seconds), rest, 0.3),
     ]
     receiver, _link = started()
     receiver.handle(down("plan"), station.plan(entries))
     wait_for(lambda: receiver.player.playing(), 5)
     receiver.handle(down("stop"), station.message("stop", {"by": "an", "bulletin": None}))
-    cut, skipped = closed_rows(receiver, 2, timeout=6)
+    cut, skipped = closed_rows(receiver, 2, timeout=8)
     assert cut.outcome is Outcome.PARTIAL and cut.reason == "stopped_by:an"
     assert skipped.outcome is Outcome.MISSED and skipped.reason == "stopped_by:an"
 
