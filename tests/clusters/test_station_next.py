@@ -26,8 +26,10 @@ def test_an_ip_zones_next_is_what_its_clusters_were_sent(tmp_path, mosquitto_bro
         eventually(lambda: all(station.published(c) for c in ("cum-cho", "cum-ben")))
         status = daemon.status()
         wired, cho = status.next["to-1"], status.next["loa-cho"]
-        assert cho and len(cho) == len(wired)
-        for ip, own in zip(cho, wired, strict=True):  # the same slot, at the same seconds
+        # the clusters' plans reach 48 h ahead, the daemon's own pending items may stop sooner
+        # (by the hour of the day): the wired zone's next are the IP zone's first ones
+        assert wired and len(cho) >= len(wired)
+        for ip, own in zip(cho[: len(wired)], wired, strict=True):  # same slot, same seconds
             assert (ip.at, ip.slot, ip.title) == (own.at, own.slot, own.title)
             assert abs(ip.seconds - own.seconds) < 0.2
             assert (ip.clusters, ip.of_clusters) == (2, 2)
