@@ -29,7 +29,7 @@ def ip_settings(config: Config) -> IpClusterSettings:
 def ip_zone(config: Config, given: str) -> Zone:
     """The ``output: ip`` zone ``given`` names (id or name), or why it cannot be."""
     reference = config.zone_reference(given)
-    ip_zones = [zone.id for zone in config.zones if zone.is_ip]
+    ip_zones = config.ip_zone_ids
     if reference in config.zone_groups:
         raise Refusal(f'"{given}" là nhóm khu vực; chọn một khu vực: {", ".join(ip_zones)}')
     zone = next((z for z in config.zones if z.id == reference), None)

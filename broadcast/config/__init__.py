@@ -69,6 +69,11 @@ class Config:
     def zone_ids(self) -> tuple[str, ...]:
         return tuple(zone.id for zone in self.zones)
 
+    @property
+    def ip_zone_ids(self) -> tuple[str, ...]:
+        """The zones served by IP clusters (``output: ip``), in declaration order."""
+        return tuple(zone.id for zone in self.zones if zone.is_ip)
+
     def slot(self, slot_id: str) -> Slot:
         return next(slot for slot in self.slots if slot.id == slot_id)
 

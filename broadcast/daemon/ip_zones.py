@@ -17,7 +17,7 @@ from broadcast.schedule import Plan, PlanItem
 
 
 def ip_zone_ids(config: Config) -> frozenset[str]:
-    return frozenset(zone.id for zone in config.zones if zone.is_ip)
+    return frozenset(config.ip_zone_ids)
 
 
 def without_zones(items: Iterable[PlanItem], left_out: frozenset[str]) -> tuple[PlanItem, ...]:

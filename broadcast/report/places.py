@@ -46,7 +46,7 @@ class ZoneClusters:
     def read(cls, paths: ProjectPaths, config: Config | None) -> ZoneClusters:
         """From the registry in the data folder; no registry file: no clusters (and none
         made: a report never creates the station's files)."""
-        ip_zones = frozenset(zone.id for zone in config.zones if zone.is_ip) if config else ()
+        ip_zones = config.ip_zone_ids if config else ()
         path = ClusterFiles.under(paths.data_dir).registry
         found = tuple(ClusterRegistry(path).memberships()) if path.is_file() else ()
         return cls(found, frozenset(ip_zones))
