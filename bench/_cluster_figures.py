@@ -53,6 +53,18 @@ class StationLog:
             (bulletin,),
         )
 
+    def last_row(self) -> int:
+        """The newest row's id: the rows after it are the ones a phase brings."""
+        return self._query("SELECT coalesce(max(id), 0) FROM attempts")[0][0]
+
+    def outcomes_after(self, row: int) -> list[tuple]:
+        """The clusters' rows stored after ``row``, by outcome and reason."""
+        return self._query(
+            "SELECT outcome, reason, count(*) FROM attempts WHERE cluster_id IS NOT NULL "
+            "AND id > ? GROUP BY outcome, reason ORDER BY outcome, reason",
+            (row,),
+        )
+
     def remote_ids(self) -> dict[str, list[int]]:
         found: dict[str, list[int]] = defaultdict(list)
         for cluster, row in self._query(

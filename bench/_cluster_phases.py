@@ -23,6 +23,12 @@ TARGET_SPREAD = 0.020
 BROKER_START_SECONDS = 120.0  # 2,000 sessions' state saved and read again on a loaded machine
 
 
+def print_outcomes(log: StationLog, after: int) -> None:
+    """The rows a phase brought to the station's log, by outcome and reason."""
+    for outcome, reason, count in log.outcomes_after(after):
+        line(f"  {outcome}" + (f" ({reason})" if reason else ""), str(count))
+
+
 class Bench(BenchSetup):
     # -- 1. plans and audio ------------------------------------------------------------
 
@@ -83,7 +89,8 @@ class Bench(BenchSetup):
         labels = set(first.values())
         self.rows_a = self.per_cluster(entries, self.ids, logged=True)
         start = self.workers.count("play")
-        before_rows = StationLog(self.paths.data_dir / "playlog.sqlite3").remote_rows()
+        station_log = StationLog(self.paths.data_dir / "playlog.sqlite3")
+        before_rows, self.last_row_a = station_log.remote_rows(), station_log.last_row()
         self.shift_to(self.slot_a)
         plays = self.wait_plays(start, labels, self.n, 120)
         if not plays:
@@ -128,6 +135,7 @@ class Bench(BenchSetup):
         ended = max((e["at"] + e["s"] for e in plays), default=time.monotonic())
         _, last, _, count = wait_rows(log, None, before + self.rows_a, 300)
         line("rows of the slot expected / stored", f"{self.rows_a} / {count - before}")
+        print_outcomes(log, self.last_row_a)
         if last is not None:
             line("last play ended at a receiver → all stored", f"{last - ended:.1f} s")
         line("(rows arrive as each entry ends: the slot paces them; capacity: 4b)", "")
@@ -145,6 +153,8 @@ class Bench(BenchSetup):
         labels = {e.id for es in entries.values() for e in es}
         start = self.workers.count("play")
         connected_before = self.workers.count("connected")
+        log = StationLog(self.paths.data_dir / "playlog.sqlite3")
+        before_rows, last_row = log.remote_rows(), log.last_row()
         self.shift_to(self.slot_b)
         time.sleep(LEAD_SHIFT_SECONDS - 5)
         self.broker.stop()
@@ -170,6 +180,10 @@ class Bench(BenchSetup):
             "every receiver reconnected",
         )
         line("every receiver reconnected after the start", f"{time.monotonic() - back:.1f} s")
+        want = self.per_cluster(entries, self.ids, logged=True)
+        _, _, got, _ = wait_rows(log, None, before_rows + want, 300)
+        line("rows of the slot expected / stored after the restart", f"{want} / {got}")
+        print_outcomes(log, last_row)
 
     # -- 2. bulletin -------------------------------------------------------------------
 

@@ -19,13 +19,16 @@ from broadcast.sinks.protocol import AudioSink, Playback, PlayStatus, ZoneSpeake
 
 logger = logging.getLogger("broadcast.receiver")
 
-PROGRESS_SECONDS = 1.0  # how often a playing row notes how far it got
+# How often a playing row notes how far it got: a power cut's row tells where the sound was to
+# within this. Not every second: each note is a commit on the box's SD card, and at one slot's
+# second 2,000 boxes' notes were most of the CPU the bench's receivers had (bench/clusters.py).
+PROGRESS_SECONDS = 5.0
 POLL_SECONDS = 0.05  # a sound past its length or fading out: how soon its end is noticed
 # A sound is looked at this often before its length is up: progress notes, and an early end
 # (the device lost) closes its row this soon. Not every POLL_SECONDS: 20 turns a second of
 # every box's player, at one slot's second, were most of the CPU of 2,000 receivers in one
-# machine (bench/clusters.py).
-LOOK_SECONDS = 0.25
+# machine (bench/clusters.py). A request (a bulletin, a stop) wakes the player at once.
+LOOK_SECONDS = 1.0
 SHORT_TOLERANCE_SECONDS = 0.05  # a sink's frame count and the audio's length may differ
 SHORT_DELIVERY = "âm thanh tới thiết bị thiếu so với bài"
 

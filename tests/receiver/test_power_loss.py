@@ -17,6 +17,7 @@ from broadcast.audio.wavfile import SAMPLE_RATE
 from broadcast.clusters.topics import topic
 from broadcast.playlog import Outcome, PlayLog, Reason
 from broadcast.playlog.store import DATABASE_NAME
+from broadcast.receiver.plays import PROGRESS_SECONDS
 from broadcast.receiver.store import PLAN_NAME
 from tests.receiver.conftest import (
     CLUSTER,
@@ -71,7 +72,9 @@ def test_killed_mid_play_the_row_is_interrupted_and_later_entries_play(
     station: Station,
     audio_server: AudioServer,
 ):
-    long, later = audio_server.add(4.0, 440), audio_server.add(0.5, 660)
+    # Long enough for a progress note before the cut (one every PROGRESS_SECONDS).
+    seconds = PROGRESS_SECONDS + 3.0
+    long, later = audio_server.add(seconds, 440), audio_server.add(0.5, 660)
     config = write_config(tmp_path, broker, station, audio_server.url)
     station_side = station_client(broker)
     process = run_receiver(config)
@@ -80,13 +83,14 @@ def test_killed_mid_play_the_row_is_interrupted_and_later_entries_play(
         start = soon(1.5)
         plan = station.plan(
             [
-                entry("dai#0", start, long, 4.0),
-                entry("sau#0", start + timedelta(seconds=5.5), later, 0.5),
+                entry("dai#0", start, long, seconds),
+                entry("sau#0", start + timedelta(seconds=seconds + 1.5), later, 0.5),
             ]
         )
         station_side.publish(topic(WARD, CLUSTER, "plan"), plan, retain=True)
         wav = tmp_path / "wav"
-        wait_for(lambda: heard_seconds(wav, "dai-0") >= 1.5, timeout=10)
+        heard = PROGRESS_SECONDS + 1.0
+        wait_for(lambda: heard_seconds(wav, "dai-0") >= heard, timeout=seconds + 6)
         process.send_signal(signal.SIGKILL)  # the power goes
         process.wait(5)
 
@@ -100,7 +104,8 @@ def test_killed_mid_play_the_row_is_interrupted_and_later_entries_play(
 
     cut, played = _rows(tmp_path)
     assert cut.outcome is Outcome.INTERRUPTED and cut.reason == Reason.DAEMON_DOWN
-    assert 0.9 <= (cut.aired_seconds or 0) < 4.0  # how far it got, from its progress notes
+    # how far it got, from its progress notes (the last one before the cut)
+    assert PROGRESS_SECONDS - 0.1 <= (cut.aired_seconds or 0) < seconds
     assert played.outcome is Outcome.PLAYED and played.airing.script_id == "script-sau"
     assert len(list((tmp_path / "wav").glob("*dai-0*.wav"))) == 1  # not played twice
     assert (tmp_path / "data" / PLAN_NAME).is_file()
