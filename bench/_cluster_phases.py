@@ -193,9 +193,10 @@ class Bench(BenchSetup):
         assert station is not None
         header(
             "2. Urgent bulletin fan-out",
-            "IpStation.announce called (signed `now` to each cluster) → the instant each "
-            "receiver's player set for its first sample (after its own HTTP fetch of the audio "
-            "and the player's 0.5 s lead) / when a thread woke for it",
+            "IpStation.announce called (the audio pushed once on the ward's topic, then a "
+            "signed `now` to each cluster) → the instant each receiver's player set for its "
+            "first sample (the pushed copy's hash checked and kept, no fetch; the player's "
+            "0.5 s lead) / when a thread woke for it",
         )
         tone = np.sin(2 * np.pi * 660 * np.arange(96_000) / 48_000).astype(np.float32) * 0.3
         bulletin = Bulletin(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import faulthandler
 import os
 import shutil
 import tempfile
@@ -44,6 +45,7 @@ BOXES_DIR = Path("/dev/shm")
 # a slot is brought this near: more than the longest lead a worker opens plays with
 # (``_cluster_workers.LEAD_SPREAD_SECONDS``) plus the 5 s an idle player sleeps
 LEAD_SHIFT_SECONDS = 20.0
+STOP_DUMP_SECONDS = 60.0
 
 
 class BenchSetup:
@@ -225,12 +227,22 @@ class BenchSetup:
         return plays
 
     def close(self) -> None:
+        header("Stopping", "the receivers (each says offline), then the station's daemon")
+        started = time.monotonic()
         if self.workers is not None:
             with contextlib.suppress(Exception):
                 self.workers.command({"cmd": "stop"}, timeout=300)
             self.workers.close()
+            line("receivers stopped", f"{time.monotonic() - started:.1f} s")
         if self.daemon is not None:
-            self.daemon.stop()
+            started = time.monotonic()
+            # a stop that hangs says where, every minute
+            faulthandler.dump_traceback_later(STOP_DUMP_SECONDS, repeat=True)
+            try:
+                self.daemon.stop()
+            finally:
+                faulthandler.cancel_dump_traceback_later()
+            line("station's daemon stopped", f"{time.monotonic() - started:.1f} s")
         self.broker.stop()
         if self.keep:
             print(f"\nfiles kept in {self.root} and {self.boxes}")

@@ -31,7 +31,7 @@ from broadcast.clusters.broker_files import (
     station_acl,
 )
 from broadcast.clusters.messages import DOWN_KINDS, UP_KINDS
-from broadcast.clusters.topics import PREFIX, check_id
+from broadcast.clusters.topics import PREFIX, audio_filter, check_id
 
 BRIDGE_USER_PREFIX = "bridge-"
 QOS = 1
@@ -90,11 +90,14 @@ class WardBridge:
 
 
 def topic_lines(ward: str) -> list[str]:
-    """One ``topic`` line per kind: down kinds out to the province, up kinds in from it."""
+    """One ``topic`` line per kind: down kinds (and the pushed audio) out to the province, up
+    kinds in from it."""
     check_id(ward, "Mã phường")
-    return [f"topic {PREFIX}/{ward}/+/{kind} out {QOS}" for kind in DOWN_KINDS] + [
-        f"topic {PREFIX}/{ward}/+/{kind} in {QOS}" for kind in UP_KINDS
-    ]
+    return (
+        [f"topic {PREFIX}/{ward}/+/{kind} out {QOS}" for kind in DOWN_KINDS]
+        + [f"topic {audio_filter(ward)} out {QOS}"]
+        + [f"topic {PREFIX}/{ward}/+/{kind} in {QOS}" for kind in UP_KINDS]
+    )
 
 
 def ward_bridge_conf(bridge: WardBridge) -> str:

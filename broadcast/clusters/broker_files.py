@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcast.clusters.messages import DOWN_KINDS, UP_KINDS
-from broadcast.clusters.topics import PREFIX, topic
+from broadcast.clusters.topics import PREFIX, audio_filter, topic
 
 PBKDF2_ITERATIONS = 101  # what mosquitto_passwd 2.0 writes; the broker reads any count
 SALT_BYTES = 12  # mosquitto_passwd's salt length
@@ -65,16 +65,22 @@ class BrokerUser:
 
 
 def cluster_acl(ward: str, cluster: str) -> tuple[str, ...]:
-    """A cluster reads its own down topics and writes its own up topics, nothing else."""
-    return tuple(f"topic read {topic(ward, cluster, kind)}" for kind in DOWN_KINDS) + tuple(
-        f"topic write {topic(ward, cluster, kind)}" for kind in UP_KINDS
+    """A cluster reads its own down topics and the ward's pushed audio, and writes its own up
+    topics, nothing else."""
+    return (
+        *(f"topic read {topic(ward, cluster, kind)}" for kind in DOWN_KINDS),
+        f"topic read {audio_filter(ward)}",
+        *(f"topic write {topic(ward, cluster, kind)}" for kind in UP_KINDS),
     )
 
 
 def station_acl(ward: str) -> tuple[str, ...]:
-    """The station reads every cluster's up topics and writes every cluster's down topics."""
-    return tuple(f"topic read {PREFIX}/{ward}/+/{kind}" for kind in UP_KINDS) + tuple(
-        f"topic write {PREFIX}/{ward}/+/{kind}" for kind in DOWN_KINDS
+    """The station reads every cluster's up topics and writes every cluster's down topics
+    and the ward's pushed audio."""
+    return (
+        *(f"topic read {PREFIX}/{ward}/+/{kind}" for kind in UP_KINDS),
+        *(f"topic write {PREFIX}/{ward}/+/{kind}" for kind in DOWN_KINDS),
+        f"topic write {audio_filter(ward)}",
     )
 
 

@@ -2,6 +2,11 @@
 
 Each cluster reads only its own down topics and writes only its own up topics (the broker's
 ACL, made by ``broadcast clusters add``); the station reads every cluster's up topics.
+
+One topic is the ward's, not a cluster's: ``loa-phuong/<ward>/_audio/<sha256>``, where the
+station pushes an urgent bulletin's audio once for the broker to fan out (every cluster reads
+it, only the station writes it). It is content, not a command: a receiver keeps it only when
+its bytes are the hash the topic names, and plays it only when a signed ``now`` names it.
 """
 
 from __future__ import annotations
@@ -24,6 +29,11 @@ def check_id(value: str, what: str) -> str:
     return value
 
 
+# a level no cluster id can be (an id starts with a letter or a digit)
+AUDIO_LEVEL = "_audio"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
 def topic(ward: str, cluster: str, kind: str) -> str:
     if kind not in DOWN_KINDS + UP_KINDS:
         raise ValueError(f"unknown message kind {kind}")
@@ -36,7 +46,24 @@ def station_subscriptions(ward: str) -> list[str]:
 
 
 def receiver_subscriptions(ward: str, cluster: str) -> list[str]:
-    return [topic(ward, cluster, kind) for kind in DOWN_KINDS]
+    return [topic(ward, cluster, kind) for kind in DOWN_KINDS] + [audio_filter(ward)]
+
+
+def audio_topic(ward: str, sha256: str) -> str:
+    """Where the station pushes one audio file for every cluster of the ward."""
+    return f"{PREFIX}/{ward}/{AUDIO_LEVEL}/{sha256}"
+
+
+def audio_filter(ward: str) -> str:
+    return f"{PREFIX}/{ward}/{AUDIO_LEVEL}/+"
+
+
+def parse_audio(name: str) -> tuple[str, str] | None:
+    """``(ward, sha256)`` of a pushed audio's topic, ``None`` for any other."""
+    parts = name.split("/")
+    if len(parts) != 4 or parts[0] != PREFIX or parts[2] != AUDIO_LEVEL:
+        return None
+    return (parts[1], parts[3]) if _SHA256.fullmatch(parts[3]) else None
 
 
 def parse(name: str) -> tuple[str, str, str] | None:

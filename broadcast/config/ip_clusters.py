@@ -17,11 +17,20 @@ from broadcast.config.values import raw_text
 from broadcast.diagnostics import DiagnosticCollector
 from broadcast.yamlsource import Located
 
-KNOWN_KEYS = ("ward", "broker", "audio_url", "heartbeat_seconds", "silent_after_seconds")
+KNOWN_KEYS = (
+    "ward",
+    "broker",
+    "audio_url",
+    "heartbeat_seconds",
+    "silent_after_seconds",
+    "push_audio_max_kb",
+)
 _REQUIRED = ("ward", "broker", "audio_url")
 _EXAMPLE = "ví dụ ward: long-anh, broker: 192.168.1.10:1883, audio_url: http://192.168.1.10:8090"
 DEFAULT_HEARTBEAT_SECONDS = 30
 DEFAULT_SILENT_AFTER_SECONDS = 120
+# ~85 s of the station's 48 kHz mono WAV; Mosquitto takes any size by default
+DEFAULT_PUSH_AUDIO_MAX_KB = 8192
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$")
 _URL = re.compile(r"^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(/[^\s?#]*)?$")
 
@@ -35,6 +44,7 @@ class IpClusterSettings:
     heartbeat_seconds: int = DEFAULT_HEARTBEAT_SECONDS
     silent_after_seconds: int = DEFAULT_SILENT_AFTER_SECONDS  # then the cluster is an alarm
     line: int | None = None
+    push_audio_max_kb: int = DEFAULT_PUSH_AUDIO_MAX_KB  # 0: bulletins' audio only over HTTP
 
     @property
     def broker(self) -> str:
@@ -57,11 +67,16 @@ def parse_ip_clusters(
         host, port = checked(problems, lambda: _broker(fields["broker"]), ("", 0))
         audio_url = checked(problems, lambda: _audio_url(fields["audio_url"]), "")
         heartbeat = checked(
-            problems, lambda: _seconds(fields, "heartbeat_seconds", DEFAULT_HEARTBEAT_SECONDS), 0
+            problems, lambda: _whole(fields, "heartbeat_seconds", DEFAULT_HEARTBEAT_SECONDS), 0
         )
         silent = checked(
             problems,
-            lambda: _seconds(fields, "silent_after_seconds", DEFAULT_SILENT_AFTER_SECONDS),
+            lambda: _whole(fields, "silent_after_seconds", DEFAULT_SILENT_AFTER_SECONDS),
+            0,
+        )
+        push = checked(
+            problems,
+            lambda: _whole(fields, "push_audio_max_kb", DEFAULT_PUSH_AUDIO_MAX_KB, minimum=0),
             0,
         )
         if heartbeat and silent and silent <= heartbeat:
@@ -76,7 +91,9 @@ def parse_ip_clusters(
         collector.extend(problems.diagnostics)
         if problems.errors:
             return None
-        return IpClusterSettings(ward, host, port, audio_url, heartbeat, silent, section.line)
+        return IpClusterSettings(
+            ward, host, port, audio_url, heartbeat, silent, section.line, push_audio_max_kb=push
+        )
     return None
 
 
@@ -110,7 +127,7 @@ def _audio_url(value: Located) -> str:
     )
 
 
-def _seconds(fields: dict[str, Located], key: str, default: int) -> int:
+def _whole(fields: dict[str, Located], key: str, default: int, minimum: int = 1) -> int:
     if key not in fields or fields[key].is_null:
         return default
-    return fields[key].integer(key, minimum=1)
+    return fields[key].integer(key, minimum=minimum)

@@ -1,5 +1,7 @@
 """The station's down messages as they leave: signed by its key, numbered from the registry's
-counter, published on each cluster's own topic (``clusters.messages``, ``clusters.topics``)."""
+counter, published on each cluster's own topic (``clusters.messages``, ``clusters.topics``);
+and the one unsigned one, a bulletin's audio pushed on the ward's audio topic (a receiver
+checks it against the hash a signed ``now`` names)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 from broadcast.clusters.messages import seal
 from broadcast.clusters.registry import ClusterRegistry
 from broadcast.clusters.signing import StationKey
-from broadcast.clusters.topics import topic
+from broadcast.clusters.topics import audio_topic, topic
 from broadcast.sinks.ip.mqtt_station import StationLink
 
 
@@ -74,3 +76,8 @@ class SignedOut:
         seqs = self.registry.next_seqs(len(clusters))
         for cluster, seq in zip(clusters, seqs, strict=True):
             self.send(kind, cluster, now, body, lifetime, seq=seq)
+
+    def push_audio(self, sha256: str, data: bytes) -> None:
+        """One audio file for every cluster of the ward, fanned out by the broker (which keeps
+        its order before the ``now`` messages sent after it)."""
+        self.link.publish(audio_topic(self.ward, sha256), data)

@@ -12,7 +12,9 @@
 - **What never left**: a segment left out of a cluster's plan (no audio yet …) that no pass
   sent before it was due gets its row from the station (``ip_unsent``).
 - **Health**: heartbeats and refusals (``ip_health``), alarms for silent clusters.
-- **Urgent bulletins**: a signed ``now`` to each cluster of the bulletin's IP zones.
+- **Urgent bulletins**: a signed ``now`` to each cluster of the bulletin's IP zones; its audio
+  is fetched by hash as any other, or, for a bulletin to half the ward's clusters or more,
+  pushed once on the ward's audio topic first (``_push_audio``).
 """
 
 from __future__ import annotations
@@ -374,7 +376,10 @@ class IpStation:
             self._bulletin_audio[audio.sha256] = now
             self._offer(now)
         body = NowBody(bulletin.id, bulletin.title, bulletin.priority.value, audio).to_json()
-        targets = [cluster.id for cluster in self.clusters() if cluster.zone in zones]
+        clusters = self.clusters()
+        targets = [cluster.id for cluster in clusters if cluster.zone in zones]
+        if 2 * len(targets) >= len(clusters):
+            self._push_audio(audio.sha256, audio.bytes, bulletin.id)
         self.out.send_each(NOW, targets, now, body, NOW_LIFETIME)
         for cluster in targets:
             self.health.bulletin_sent(cluster, bulletin.id, now)
@@ -385,6 +390,20 @@ class IpStation:
             extra={"event": "cluster_bulletin_sent", "bulletin": bulletin.id},
         )
         return targets
+
+    def _push_audio(self, sha256: str, size: int, bulletin: str) -> None:
+        """The bulletin's audio once through the broker, before its ``now`` messages: every
+        cluster gets the copy, so only for a bulletin to half of them or more; a cluster that
+        misses it fetches it by hash."""
+        path = self.audio_files.file(sha256)
+        if path is not None and size <= self.settings.push_audio_max_kb * 1024:
+            self.out.push_audio(sha256, path.read_bytes())
+            logger.info(
+                "đẩy âm thanh bản tin %s qua máy chủ MQTT (%d kB)",
+                bulletin,
+                size // 1024,
+                extra={"event": "cluster_audio_pushed", "bulletin": bulletin},
+            )
 
     def stop_playing(
         self, zones: Sequence[str], by: str | None, bulletin: str | None = None

@@ -3,15 +3,21 @@
 One thread per receiver. A failed fetch is retried with a growing pause (the 4G link comes
 back by itself); a full disk is a lasting problem in the heartbeat and one event, cleared once
 a fetch succeeds again. The cache keeps only what the current plan still needs.
+
+An urgent bulletin's audio may come pushed on the ward's audio topic just before its ``now``
+(``PushedAudio``): held in memory, its hash checked, and written to the cache only when a
+signed ``now`` names it; otherwise it is fetched by hash like any other.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import ssl
 import threading
 import time
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from broadcast.clusters.messages import AudioRef
@@ -22,6 +28,7 @@ from broadcast.receiver.fetch import (
     AudioCache,
     FetchProblem,
     fetch_audio,
+    keep_pushed,
 )
 from broadcast.receiver.uplink import Uplink
 from broadcast.receiver.worker import Worker
@@ -36,6 +43,31 @@ URGENT_RETRY_MAX_SECONDS = 5.0
 # fetch succeeds again.
 LASTING = (DISK_FULL, BAD_AUDIO, TLS_UNTRUSTED)
 IDLE_SECONDS = 30.0  # with everything cached: look again this often (a file removed by hand)
+PUSHED_HELD = 2  # pushed files held in memory (a bulletin's ``now`` follows its audio at once)
+
+
+class PushedAudio:
+    """The newest files the station pushed, by hash, until a ``now`` takes one."""
+
+    def __init__(self) -> None:
+        self._held: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def offer(self, sha256: str, data: bytes) -> bool:
+        """Hold ``data`` if it is the file ``sha256`` names; ``False`` (not held) if not."""
+        if hashlib.sha256(data).hexdigest() != sha256:
+            return False
+        with self._lock:
+            self._held[sha256] = data
+            self._held.move_to_end(sha256)
+            while len(self._held) > PUSHED_HELD:
+                self._held.popitem(last=False)
+        return True
+
+    def take(self, ref: AudioRef) -> bytes | None:
+        with self._lock:
+            data = self._held.pop(ref.sha256, None)
+        return data if data is not None and len(data) == ref.bytes else None
 
 
 class Downloader(Worker):
@@ -56,6 +88,7 @@ class Downloader(Worker):
         self.cache = cache
         self.uplink = uplink
         self.retry_max = retry_max
+        self.pushed = PushedAudio()
         self.idle = threading.Event()  # everything wanted is in the cache
         self._wanted: list[AudioRef] = []
         self._lock = threading.Lock()
@@ -72,7 +105,14 @@ class Downloader(Worker):
     def fetch_now(self, ref: AudioRef, *, seconds: float = 0.0) -> Path:
         """An urgent file (a bulletin's), fetched in the caller's thread, tried again with a
         short pause for up to ``seconds`` (a bulletin stays valid a few minutes, and a 4G
-        hiccup or a busy station should not lose it); ``FetchProblem`` when it never came."""
+        hiccup or a busy station should not lose it); ``FetchProblem`` when it never came.
+        A copy the station pushed is used first, with no fetch."""
+        pushed = self.pushed.take(ref)
+        if pushed is not None and not self.cache.has(ref.sha256):
+            try:
+                return self._reporting(lambda: keep_pushed(self.cache, ref.sha256, pushed))
+            except FetchProblem:
+                pass  # a full disk, said in the heartbeat: the fetch below tries (and says) again
         deadline = time.monotonic() + seconds
         pause = URGENT_RETRY_FIRST_SECONDS
         while True:
@@ -93,8 +133,12 @@ class Downloader(Worker):
                 pause = min(pause * 2, URGENT_RETRY_MAX_SECONDS)
 
     def _fetch(self, ref: AudioRef) -> Path:
+        return self._reporting(lambda: fetch_audio(self.audio_url, ref, self.cache, tls=self.tls))
+
+    def _reporting(self, keep: Callable[[], Path]) -> Path:
+        """``keep()``, its lasting problem said in the heartbeat, or cleared once it worked."""
         try:
-            path = fetch_audio(self.audio_url, ref, self.cache, tls=self.tls)
+            path = keep()
         except FetchProblem as exc:
             if exc.code in LASTING:
                 self.uplink.problem(exc.code, exc.message)

@@ -174,6 +174,29 @@ def _check_and_keep(part: Path, final: Path, ref: AudioRef) -> None:
     os.replace(part, final)  # whole and checked: only now in the cache
 
 
+def keep_pushed(cache: AudioCache, sha256: str, data: bytes) -> Path:
+    """Bytes whose hash was checked (pushed by the station) into the cache, as a fetch would
+    leave them: written whole and synced before the rename; ``FetchProblem`` if the disk is
+    full."""
+    final = cache.path(sha256)
+    part = cache.folder / f"{sha256}{PART_SUFFIX}"
+    try:
+        cache.folder.mkdir(parents=True, exist_ok=True)
+        with open(part, "wb", buffering=0) as handle:
+            view = memoryview(data)
+            while view:
+                view = view[handle.write(view) :]
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            part.unlink()
+        if exc.errno == errno.ENOSPC:
+            raise _disk_full(cache) from exc
+        raise FetchProblem(NETWORK, f"không lưu được âm thanh ({exc})") from exc
+    os.replace(part, final)
+    return final
+
+
 def _disk_full(cache: AudioCache) -> FetchProblem:
     return FetchProblem(DISK_FULL, f"đĩa đầy, không lưu được âm thanh vào {cache.folder}")
 

@@ -27,12 +27,12 @@ from broadcast.clusters import messages
 from broadcast.clusters.bodies import NowBody, acked_rows, plan_entries
 from broadcast.clusters.messages import ACK, NOW, PLAN, STOP, PlanEntry, Refused
 from broadcast.clusters.tls import client_context
-from broadcast.clusters.topics import parse, topic
+from broadcast.clusters.topics import parse, parse_audio, topic
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Airing, Outcome, Reason, open_for_air
 from broadcast.receiver.bulletins import NowBulletin
 from broadcast.receiver.downloads import RETRY_MAX_SECONDS, Downloader
-from broadcast.receiver.fetch import DISK_FULL, AudioCache, FetchProblem
+from broadcast.receiver.fetch import BAD_AUDIO, DISK_FULL, AudioCache, FetchProblem
 from broadcast.receiver.host import HostProbe
 from broadcast.receiver.mqtt_link import Link, PahoLink, offline_payload
 from broadcast.receiver.player import Player
@@ -152,6 +152,10 @@ class Receiver:
 
     def handle(self, topic_name: str, payload: bytes) -> None:
         """One down message from the broker: checked, then acted on or refused."""
+        pushed = parse_audio(topic_name)
+        if pushed is not None and pushed[0] == self.settings.ward:
+            self._pushed_audio(topic_name, pushed[1], payload)
+            return
         where = parse(topic_name)
         if where is None or where[:2] != (self.settings.ward, self.settings.cluster):
             self.uplink.refused(
@@ -179,6 +183,14 @@ class Receiver:
             self._act(kind, payload, body)
         except Refused as refused:
             self.uplink.refused(refused.code, refused.message, topic_name, _seq_of(payload))
+
+    def _pushed_audio(self, topic_name: str, sha256: str, payload: bytes) -> None:
+        """A file the station pushed for a bulletin about to come: held until its ``now``."""
+        if not payload or self.cache.has(sha256):
+            return
+        if not self.downloader.pushed.offer(sha256, payload):
+            message = "âm thanh đài gửi qua MQTT không đúng mã băm trên kênh, đã bỏ"
+            self.uplink.refused(BAD_AUDIO, message, topic_name, None)
 
     def _checked(self, payload: bytes, kind: str, last_seq: int) -> dict[str, Any]:
         now = self.clock.now()

@@ -92,13 +92,18 @@ def ip_ward(
     heartbeat: int = 30,
     silent: int = 120,
     scripts: dict[str, str] | None = None,
+    ip_lines: str = "",
 ) -> IpWard:
     """A ward whose one slot (in six hours unless ``slot_at``) reaches every zone: the wired
-    ones on WAV files, and an IP zone per distinct zone of ``clusters``."""
+    ones on WAV files, and an IP zone per distinct zone of ``clusters``; ``ip_lines``: more
+    lines of its ``ip_clusters:`` section."""
     audio_port = free_port()
     ip_zones = sorted(set(clusters.values()))
-    section = IP_SECTION.format(
-        ward=WARD_ID, broker=broker.port, audio=audio_port, heartbeat=heartbeat, silent=silent
+    section = (
+        IP_SECTION.format(
+            ward=WARD_ID, broker=broker.port, audio=audio_port, heartbeat=heartbeat, silent=silent
+        )
+        + ip_lines
     )
     paths = make_project(
         root,

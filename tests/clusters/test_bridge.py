@@ -11,6 +11,7 @@ on the loudspeakers.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import queue
 import threading
@@ -46,7 +47,7 @@ from broadcast.clusters.broker_files import (
 )
 from broadcast.clusters.messages import ACK, PLAN, PLAYED, STATUS, AudioRef, PlanEntry, Refused
 from broadcast.clusters.signing import StationKey
-from broadcast.clusters.topics import station_subscriptions, topic
+from broadcast.clusters.topics import audio_filter, audio_topic, station_subscriptions, topic
 from broadcast.receiver.runner import Receiver
 from broadcast.receiver.settings import Broker
 from tests.receiver.conftest import CLUSTER as BOX  # the receiver tests' own cluster
@@ -229,6 +230,7 @@ def test_the_bridge_carries_down_kinds_out_and_up_kinds_in_for_its_ward_only():
         "topic loa-phuong/phuong-1/+/now out 1",
         "topic loa-phuong/phuong-1/+/stop out 1",
         "topic loa-phuong/phuong-1/+/ack out 1",
+        "topic loa-phuong/phuong-1/_audio/+ out 1",  # a bulletin's pushed audio
         "topic loa-phuong/phuong-1/+/status in 1",
         "topic loa-phuong/phuong-1/+/played in 1",
         "topic loa-phuong/phuong-1/+/event in 1",
@@ -299,6 +301,19 @@ def test_a_signed_plan_published_on_the_ward_broker_reaches_a_cluster_on_the_pro
     assert got.payload == plan  # the bridge changes no byte
     assert got.retain
     assert _check(province, got.payload)["seq"] == 1
+
+
+def test_a_bulletins_pushed_audio_crosses_the_bridge_once_for_the_provincial_clusters(
+    province: Province,
+):
+    station_side = province.station()
+    cluster = province.cluster()
+    assert cluster.subscribe(audio_filter(WARD)) == 1  # as its receiver subscribes
+    sound = b"RIFF" + bytes(range(256)) * 64
+    sha = hashlib.sha256(sound).hexdigest()
+    station_side.publish(audio_topic(WARD, sha), sound)
+    got = _next_on(cluster, audio_topic(WARD, sha))
+    assert got.payload == sound  # the bridge changes no byte
 
 
 def test_as_played_rows_and_heartbeats_from_a_cluster_reach_the_station_through_the_bridge(

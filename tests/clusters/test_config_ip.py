@@ -66,6 +66,7 @@ def test_an_ip_zone_and_the_section_are_read_with_their_defaults(tmp_path):
     assert settings.audio_url == "http://192.168.1.10:8090"  # no trailing slash
     assert (settings.heartbeat_seconds, settings.silent_after_seconds) == (30, 120)
     assert settings.broker == "192.168.1.10:1883" and settings.line == 9
+    assert settings.push_audio_max_kb == 8192
 
 
 def test_a_file_without_the_section_or_ip_zones_reads_as_before(tmp_path):
@@ -151,6 +152,14 @@ def test_an_ip_zone_without_the_section_is_an_error_at_its_output_line(tmp_path)
 )
 def test_seconds_are_whole_and_silence_outlasts_the_heartbeat(tmp_path, lines, expected):
     assert problems(tmp_path, GOOD + lines) == [expected]
+
+
+def test_push_audio_max_kb_may_be_0_and_never_negative(tmp_path):
+    settings = parse(tmp_path, GOOD + "  push_audio_max_kb: 0\n").ip_clusters
+    assert settings is not None and settings.push_audio_max_kb == 0
+    assert problems(tmp_path, GOOD + "  push_audio_max_kb: -1\n") == [
+        (12, "too_small", "push_audio_max_kb phải từ 0 trở lên, không phải -1")
+    ]
 
 
 def test_missing_keys_are_named_at_the_section(tmp_path):
