@@ -193,10 +193,10 @@ class Bench(BenchSetup):
         assert station is not None
         header(
             "2. Urgent bulletin fan-out",
-            "IpStation.announce called (the audio pushed once on the ward's topic, then a "
-            "signed `now` to each cluster) → the instant each receiver's player set for its "
-            "first sample (the pushed copy's hash checked and kept, no fetch; the player's "
-            "0.5 s lead) / when a thread woke for it",
+            "IpStation.announce called (the audio pushed once on the ward's topic if the "
+            "broker's copies fit its budget, then a signed `now` to each cluster) → the instant "
+            "each receiver's player set for its first sample (after the pushed copy was kept or "
+            "its own HTTP fetch; the player's 0.5 s lead) / when a thread woke for it",
         )
         tone = np.sin(2 * np.pi * 660 * np.arange(96_000) / 48_000).astype(np.float32) * 0.3
         bulletin = Bulletin(
@@ -215,6 +215,14 @@ class Bench(BenchSetup):
         plays = self.wait_plays(start, {f"bulletin-{bulletin.id}"}, self.n, 300, to_end=True)
         line("clusters sent to / started", f"{len(targets)} / {len({e['c'] for e in plays})}")
         line("station: announce (sign and hand to Paho)", f"{sent:.2f} s")
+        pushed = any("/_audio/" in topic for _, topic in self.link.sent) if self.link else False
+        line(
+            "its audio",
+            "pushed once through the broker"
+            if pushed
+            else "fetched by each receiver over HTTP "
+            f"({self.n} copies above the broker's budget, IpStation._push_audio)",
+        )
         p50, p99, top = quantiles([e["at"] - t0 for e in plays])
         line(
             "first-sample instant after announce",

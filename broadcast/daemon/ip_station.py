@@ -66,6 +66,10 @@ REFRESH = timedelta(hours=12)  # an unchanged plan is signed again before it get
 PLAN_DAYS = 3  # today, tomorrow and the day after: 48 hours from any moment of today
 BULLETIN_SERVED = timedelta(minutes=30)  # a bulletin's audio stays fetchable this long
 CLUSTERS_READ_EVERY = timedelta(seconds=10)  # the registry is read again at most this often
+# A pushed file is copied once per subscriber in the broker (Mosquitto builds each client's
+# packet), held until that client's link drains: a ward's 30 clusters × 8 MB fits, 2,000
+# clusters × 8 MB does not. Beyond this the clusters fetch the file by hash (streamed from disk).
+PUSH_BROKER_BYTES = 256 * 1024 * 1024
 
 Planner = Callable[[date, int], Plan]
 
@@ -379,7 +383,7 @@ class IpStation:
         clusters = self.clusters()
         targets = [cluster.id for cluster in clusters if cluster.zone in zones]
         if 2 * len(targets) >= len(clusters):
-            self._push_audio(audio.sha256, audio.bytes, bulletin.id)
+            self._push_audio(audio.sha256, audio.bytes, len(clusters), bulletin.id)
         self.out.send_each(NOW, targets, now, body, NOW_LIFETIME)
         for cluster in targets:
             self.health.bulletin_sent(cluster, bulletin.id, now)
@@ -391,19 +395,23 @@ class IpStation:
         )
         return targets
 
-    def _push_audio(self, sha256: str, size: int, bulletin: str) -> None:
-        """The bulletin's audio once through the broker, before its ``now`` messages: every
-        cluster gets the copy, so only for a bulletin to half of them or more; a cluster that
-        misses it fetches it by hash."""
+    def _push_audio(self, sha256: str, size: int, clusters: int, bulletin: str) -> None:
+        """The bulletin's audio once through the broker, before its ``now`` messages. Every
+        cluster of the ward gets the copy, so only for a bulletin to half of them or more, and
+        only while the copies fit ``PUSH_BROKER_BYTES``; a cluster that misses it fetches it
+        by hash."""
         path = self.audio_files.file(sha256)
-        if path is not None and size <= self.settings.push_audio_max_kb * 1024:
-            self.out.push_audio(sha256, path.read_bytes())
-            logger.info(
-                "đẩy âm thanh bản tin %s qua máy chủ MQTT (%d kB)",
-                bulletin,
-                size // 1024,
-                extra={"event": "cluster_audio_pushed", "bulletin": bulletin},
-            )
+        if path is None or size > self.settings.push_audio_max_kb * 1024:
+            return
+        if size * clusters > PUSH_BROKER_BYTES:
+            return
+        self.out.push_audio(sha256, path.read_bytes())
+        logger.info(
+            "đẩy âm thanh bản tin %s qua máy chủ MQTT (%d kB)",
+            bulletin,
+            size // 1024,
+            extra={"event": "cluster_audio_pushed", "bulletin": bulletin},
+        )
 
     def stop_playing(
         self, zones: Sequence[str], by: str | None, bulletin: str | None = None

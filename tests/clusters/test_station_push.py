@@ -1,6 +1,7 @@
 """An urgent bulletin's audio pushed once through the broker, at a real station on a real
 Mosquitto with the ACL ``broadcast clusters`` makes: before the ``now`` messages, only for a
-bulletin to half the ward's clusters or more, never above ``push_audio_max_kb``; a cluster's
+bulletin to half the ward's clusters or more, never above ``push_audio_max_kb`` nor when the
+broker would hold more than ``PUSH_BROKER_BYTES`` of copies; a cluster's
 account can read the ward's audio topic and cannot write it."""
 
 import hashlib
@@ -11,6 +12,7 @@ from broadcast.clusters.bodies import NowBody
 from broadcast.clusters.messages import NOW
 from broadcast.clusters.topics import audio_filter, audio_topic
 from broadcast.control import ANNOUNCE, ControlClient
+from broadcast.daemon import ip_station
 from tests.clusters.station_ward import WARD_ID, IpWard, ip_ward, start_station
 
 pytestmark = pytest.mark.slow
@@ -58,6 +60,23 @@ def test_push_audio_max_kb_0_sends_the_now_only(tmp_path, mosquitto_broker):
     ward = ip_ward(
         tmp_path / "ward", mosquitto_broker, CLUSTERS, ip_lines="  push_audio_max_kb: 0\n"
     )
+    daemon = start_station(ward)
+    cho = listening(ward, "cum-cho")
+    try:
+        announce(ward, sorted(set(CLUSTERS.values())))
+        assert cho.next_message(timeout=20).topic.endswith("/cum-cho/now")
+        assert cho.quiet_for(0.5)
+    finally:
+        cho.close()
+        daemon.stop()
+
+
+def test_copies_beyond_the_brokers_budget_are_fetched_instead(
+    tmp_path, mosquitto_broker, monkeypatch
+):
+    # three clusters: a budget below three copies of the bulletin's audio
+    monkeypatch.setattr(ip_station, "PUSH_BROKER_BYTES", 3 * 1024)
+    ward = ip_ward(tmp_path / "ward", mosquitto_broker, CLUSTERS)
     daemon = start_station(ward)
     cho = listening(ward, "cum-cho")
     try:
