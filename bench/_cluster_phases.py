@@ -181,8 +181,11 @@ class Bench(BenchSetup):
         )
         line("every receiver reconnected after the start", f"{time.monotonic() - back:.1f} s")
         want = self.per_cluster(entries, self.ids, logged=True)
-        _, _, got, _ = wait_rows(log, None, before_rows + want, 300)
-        line("rows of the slot expected / stored after the restart", f"{want} / {got}")
+        _, _, _, count = wait_rows(log, None, before_rows + want, 300)
+        line(
+            "rows of the slot expected / stored after the restart",
+            f"{want} / {count - before_rows}",
+        )
         print_outcomes(log, last_row)
 
     # -- 2. bulletin -------------------------------------------------------------------

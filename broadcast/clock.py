@@ -47,3 +47,8 @@ class FakeClock:
         """Time passes: both the wall clock and the monotonic clock move forward."""
         self._now += delta
         self._monotonic += delta.total_seconds()
+
+    def step(self, delta: timedelta) -> None:
+        """The wall clock is set (NTP correcting it, a technician): the monotonic one does
+        not move."""
+        self._now += delta

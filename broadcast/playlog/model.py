@@ -46,6 +46,7 @@ class Reason:
     QUIET_HOURS = "quiet_hours"
     STOPPED = "stopped"
     CLOCK_JUMP = "clock_jump"
+    LATE_START = "late_start"  # running, its clock steady, but too busy to start it in time
     ZONE_BUSY = "zone_busy"  # another program held its zones past its window
     PREEMPTED_BY = "preempted_by"
     # A technician's request over the control channel; the detail is the account that asked.
@@ -84,6 +85,7 @@ _REASON_LABELS_VI = {
     Reason.QUIET_HOURS: "giờ yên tĩnh",
     Reason.STOPPED: "người vận hành dừng",
     Reason.CLOCK_JUMP: "đồng hồ máy bị chỉnh nhảy qua giờ phát",
+    Reason.LATE_START: "máy đang chạy nhưng quá bận, không kịp bắt đầu đúng giờ",
     Reason.ZONE_BUSY: "khu vực đang phát chương trình khác quá giờ cho phép",
     Reason.NOT_APPROVED: "chưa được duyệt hoặc đã sửa sau khi duyệt",
     Reason.AUDIO_NOT_APPROVED: "âm thanh không phải của bản đã duyệt",

@@ -41,6 +41,7 @@ from broadcast.receiver.bulletins import (
 )
 from broadcast.receiver.fetch import AudioCache
 from broadcast.receiver.instant import monotonic_at, wall_and_monotonic
+from broadcast.receiver.missed import MissedReason
 from broadcast.receiver.plan_cursor import PlanCursor
 from broadcast.receiver.plays import (
     POLL_SECONDS,
@@ -104,6 +105,7 @@ class Player(Worker):
         self._cut_items: dict[str, str] = {}  # item stopped → reason for its later segments
         self._requests: list[NowBulletin | StopRequest] = []
         self._awaiting_audio = False  # an entry is due and its audio not here yet
+        self._missed_reason = MissedReason(clock)
 
     # -- commands (any thread) ---------------------------------------------------------
 
@@ -151,6 +153,7 @@ class Player(Worker):
         try:
             while not self._stopping.is_set():
                 try:
+                    self._missed_reason.turn()
                     self._take_requests()
                     self._reap()
                     self._start_queued()
@@ -331,10 +334,11 @@ class Player(Worker):
             self._postponed.pop(0)
 
     def _not_played(self, entry: PlanEntry, known_since: datetime | None) -> None:
-        """Its second passed unplayed: the box was off (or busy) though it had the plan;
-        an entry the box learnt of too late is the station's to account for."""
+        """Its second passed unplayed though the box had the plan (off, its clock stepped, or
+        too busy: ``MissedReason``); an entry the box learnt of too late is the station's to
+        account for."""
         if known_since is not None and entry.start >= known_since:
-            self._missed(entry, Outcome.MISSED, Reason.DAEMON_DOWN)
+            self._missed(entry, Outcome.MISSED, self._missed_reason.reason(entry.start))
         else:
             self._plan.let_go(entry)
 
