@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -155,11 +156,15 @@ def _receive(response: http.client.HTTPResponse, part: Path, append: bool) -> No
     read = response.read
     with open(part, "ab" if append else "wb", buffering=0) as handle:
         while chunk := read(CHUNK_BYTES):
-            view = memoryview(chunk)
-            while view:
-                written = handle.write(view)
-                view = view[written:]
+            _write_all(handle, chunk)
         os.fsync(handle.fileno())
+
+
+def _write_all(handle: BinaryIO, data: bytes) -> None:
+    """An unbuffered write may take part of ``data``: the rest follows."""
+    view = memoryview(data)
+    while view:
+        view = view[handle.write(view) :]
 
 
 def _check_and_keep(part: Path, final: Path, ref: AudioRef) -> None:
@@ -183,9 +188,7 @@ def keep_pushed(cache: AudioCache, sha256: str, data: bytes) -> Path:
     try:
         cache.folder.mkdir(parents=True, exist_ok=True)
         with open(part, "wb", buffering=0) as handle:
-            view = memoryview(data)
-            while view:
-                view = view[handle.write(view) :]
+            _write_all(handle, data)
             os.fsync(handle.fileno())
     except OSError as exc:
         with contextlib.suppress(OSError):
