@@ -60,6 +60,7 @@ class Channel:
         self.playing: frozenset[str] = frozenset()  # zones of ``playback``
         self.preempted: dict[str, Bulletin] = {}
         self.cut_by: dict[str, str] = {}  # a technician's cut (``Reason.asked_by``)
+        self.silent_at: dict[str, datetime] = {}  # when the emergency heard a cut zone silent
         self.ended_by: dict[str, str] = {}  # nothing more plays there on this channel
         self.bulletin: Bulletin | None = None  # the priority bulletin this channel airs
 
@@ -73,6 +74,7 @@ class PlaybackEnd:
 
     preempted: dict[str, Bulletin]
     cut_by: dict[str, str]
+    silent_at: dict[str, datetime] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -206,7 +208,7 @@ class AirControl:
         with self._lock:
             if self.stopping.is_set():
                 return None
-            channel.preempted, channel.cut_by = {}, {}
+            channel.preempted, channel.cut_by, channel.silent_at = {}, {}, {}
             channel.playback = start()
             channel.playing = frozenset(zones)
             return channel.playback
@@ -214,9 +216,9 @@ class AirControl:
     def end(self, channel: Channel) -> PlaybackEnd:
         """The playback on ``channel`` has finished: how its zones were cut, if they were."""
         with self._lock:
-            ended = PlaybackEnd(channel.preempted, channel.cut_by)
+            ended = PlaybackEnd(channel.preempted, channel.cut_by, channel.silent_at)
             channel.playback, channel.playing = None, frozenset()
-            channel.preempted, channel.cut_by = {}, {}
+            channel.preempted, channel.cut_by, channel.silent_at = {}, {}, {}
             return ended
 
     def release_silent(self, channel: Channel) -> PlaybackEnd:
@@ -233,6 +235,7 @@ class AirControl:
             return PlaybackEnd(
                 {z: channel.preempted.pop(z) for z in silent if z in channel.preempted},
                 {z: channel.cut_by.pop(z) for z in silent if z in channel.cut_by},
+                {z: channel.silent_at.pop(z) for z in silent if z in channel.silent_at},
             )
 
     def take_priority(self, zones: Iterable[str]) -> list[Bulletin]:
@@ -299,13 +302,23 @@ class AirControl:
             ):
                 self._changed.wait(0.5)
 
-    @staticmethod
-    def wait_silent(playbacks: Iterable[Playback], zones: Iterable[str]) -> None:
-        """Until nothing cut is heard on ``zones`` any more (the fade has reached the
-        loudspeaker); a device that never answers is not waited on for long."""
-        zones = frozenset(zones)
-        for playback in playbacks:
-            playback.wait_silent(zones, SILENT_WAIT_SECONDS)
+    def wait_silent(
+        self, playbacks: Iterable[Playback], bulletin: Bulletin, now: Callable[[], datetime]
+    ) -> None:
+        """Until nothing ``bulletin`` cut is heard on its zones any more (the fade has reached
+        the loudspeaker); a device that never answers is not waited on for long. The instant
+        it was heard silent is when the cut rows end, however late their players write them:
+        the record never has the emergency start before what it cut had ended."""
+        zones = frozenset(bulletin.zones)
+        silent = [playback.wait_silent(zones, SILENT_WAIT_SECONDS) for playback in playbacks]
+        if not all(silent):
+            return
+        at = now()
+        with self._lock:
+            for channel in self._channels:
+                for zone, by in channel.preempted.items():
+                    if by is bulletin:
+                        channel.silent_at[zone] = at
 
     def admit_priority(self, bulletin: Bulletin) -> Channel | None:
         """A channel holding the bulletin's zones when they are free now; else ``None`` and it

@@ -350,7 +350,7 @@ class Announcer:
             if not air.wait_turn(bulletin):  # stopping while an earlier emergency aired
                 record_bulletin_not_aired(context, bulletin, bulletin.zones, Reason.STOPPED)
                 return
-            air.wait_silent(cut, bulletin.zones)
+            air.wait_silent(cut, bulletin, context.clock.now)
             self._air_on(context, bulletin, air.open_channel(bulletin.zones, Rank.EMERGENCY))
         finally:
             air.release_emergency(bulletin)

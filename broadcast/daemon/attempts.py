@@ -174,10 +174,11 @@ def finish_attempts(
             overrun,
             ended.cut_by.get(zone),
         )
+        now = context.clock.now()
         context.log.finish_attempt(
             attempt_id,
             outcome,
-            ended_at=context.clock.now(),
+            ended_at=min(now, ended.silent_at.get(zone, now)),
             aired_seconds=round(min(outlet.aired_seconds, audio.seconds), 3),
             reason=reason,
             error=error,

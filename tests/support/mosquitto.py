@@ -41,6 +41,7 @@ INSTALL_HINT = (
 )
 _RUNNING_LINE = " running"  # "mosquitto version 2.0.11 running": listeners are open
 _RELOAD_LINE = "Reloading config"
+_RELOAD_RESEND_SECONDS = 0.5
 
 
 class MosquittoMissing(RuntimeError):
@@ -215,11 +216,16 @@ class MosquittoBroker:
             self.restart()
             return
         since = self._log_size()
-        self._process.send_signal(signal.SIGHUP)
         deadline = time.monotonic() + timeout
+        sent = 0.0
         while _RELOAD_LINE not in self.log(since):
             if time.monotonic() > deadline:
                 raise RuntimeError("mosquitto did not reload its configuration")
+            # Sent again while no reload shows: a SIGHUP that comes during the reload before
+            # (its line is written first, its flag cleared last) is lost in the broker's loop.
+            if time.monotonic() - sent > _RELOAD_RESEND_SECONDS:
+                self._process.send_signal(signal.SIGHUP)
+                sent = time.monotonic()
             time.sleep(0.01)
 
     def stop(self, timeout: float = 10.0) -> None:
