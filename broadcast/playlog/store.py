@@ -277,6 +277,14 @@ class PlayLog(RemoteRows, PlayRecords, ApprovalRecords):
             rows = self._conn.execute(sql, params).fetchall()
         return [attempt_from_row(row) for row in rows]
 
+    def attempts_from(self, first_id: int) -> list[Attempt]:
+        """Rows numbered ``first_id`` or later, in id order: ids only grow, so a reader that
+        keeps its place reads only what was written since (the receiver's uplink)."""
+        sql = f"SELECT {', '.join(ATTEMPT_COLUMNS)} FROM attempts WHERE id >= ? ORDER BY id"
+        with self._reading():
+            rows = self._conn.execute(sql, (first_id,)).fetchall()
+        return [attempt_from_row(row) for row in rows]
+
     def count_attempts(
         self,
         *,

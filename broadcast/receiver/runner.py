@@ -226,8 +226,9 @@ class Receiver:
                 by if isinstance(by, str) else None, bulletin if isinstance(bulletin, str) else None
             )
         elif kind == ACK:
-            self.store.accept(ACK, seq, _digest(payload))
-            self.uplink.acknowledged(acked_rows(body))
+            rows = acked_rows(body)
+            self.store.accept(ACK, seq, _digest(payload), acked=rows)
+            self.uplink.acknowledged(rows, stored=True)
 
     def _save_plan(self) -> None:
         """Keep the plan on disk; a full disk plays it from memory and tries again at every

@@ -89,9 +89,12 @@ class ReceiverStore:
             row = self._conn.execute("SELECT seq FROM seqs WHERE kind = ?", (kind,)).fetchone()
         return -1 if row is None else int(row[0])
 
-    def accept(self, kind: str, seq: int, digest: str | None = None) -> None:
+    def accept(
+        self, kind: str, seq: int, digest: str | None = None, acked: Iterable[int] = ()
+    ) -> None:
         """``seq`` of ``kind`` acted on: nothing at or below it is accepted again. ``digest``:
-        the message's own (``accepted_digest``), kept in the same transaction."""
+        the message's own (``accepted_digest``), and the rows an ``ack`` names (``acked``),
+        kept in the same transaction (one commit on the box's card per ack, not two)."""
         with self._writing("seq"):
             self._conn.execute("BEGIN IMMEDIATE")
             self._conn.execute(
@@ -104,6 +107,7 @@ class ReceiverStore:
                     "INSERT OR REPLACE INTO facts (name, value) VALUES (?, ?)",
                     (ACCEPTED_DIGEST + kind, digest),
                 )
+            self._insert_acked(acked)
             self._conn.execute("COMMIT")
 
     def accepted_digest(self, kind: str) -> str | None:
@@ -182,10 +186,12 @@ class ReceiverStore:
 
     def mark_acked(self, attempt_ids: Iterable[int]) -> None:
         with self._writing("acked"):
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO acked (attempt_id) VALUES (?)",
-                [(int(i),) for i in attempt_ids],
-            )
+            self._insert_acked(attempt_ids)
+
+    def _insert_acked(self, attempt_ids: Iterable[int]) -> None:
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO acked (attempt_id) VALUES (?)", [(int(i),) for i in attempt_ids]
+        )
 
     def acked(self) -> set[int]:
         with self._lock:

@@ -16,7 +16,6 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 from typing import Any
 
 from broadcast.clock import Clock
@@ -35,9 +34,6 @@ logger = logging.getLogger("broadcast.receiver")
 
 BATCH_ROWS = 100  # rows per ``played`` message: a day's backlog is a few messages
 RESEND_SECONDS = 30.0  # a row not acknowledged by then is sent again
-# Rows are looked for from the oldest one not acknowledged; with none waiting, this far back
-# (a row written now may carry an older time: an entry missed while the box was off).
-LOOK_BACK = timedelta(hours=49)
 
 
 class Uplink:
@@ -60,7 +56,9 @@ class Uplink:
         self.probe = probe or HostProbe()
         self._lock = threading.Lock()
         self._acked = store.acked()
-        self._since: datetime | None = None  # None: the whole log, once, at start
+        # Rows are read from the first one still open or not acknowledged (ids only grow;
+        # 1: the whole log, once, at start): each row closing reads only the last few.
+        self._first_id = 1
         self._sent: dict[int, float] = {}  # row id → when last sent (time.monotonic)
         self.problems: dict[str, str] = {}  # code → message, while it lasts (a full disk)
         self.station_offset: float | None = None  # box minus the station's issued, rough
@@ -72,14 +70,15 @@ class Uplink:
 
     def pending_rows(self) -> list[Attempt]:
         """Closed rows not acknowledged yet, in id order."""
-        rows = self.log.attempts(since=self._since)
+        rows = self.log.attempts_from(self._first_id)
         with self._lock:
             waiting = [a for a in rows if a.outcome is not None and a.id not in self._acked]
-            open_or_waiting = [a for a in rows if a.outcome is None or a.id not in self._acked]
-            oldest = min((a.occurred_at for a in open_or_waiting), default=None)
-            floor = self.clock.now() - LOOK_BACK
-            self._since = min(oldest, floor) if oldest is not None else floor
-        return sorted(waiting, key=lambda a: a.id)
+            unsettled = [a.id for a in rows if a.outcome is None or a.id not in self._acked]
+            if unsettled:
+                self._first_id = max(self._first_id, unsettled[0])
+            elif rows:
+                self._first_id = max(self._first_id, rows[-1].id + 1)
+        return waiting
 
     def send_rows(self, *, again: bool = False) -> int:
         """Send the rows waiting (those sent less than ``RESEND_SECONDS`` ago only when
@@ -101,10 +100,12 @@ class Uplink:
             self._sent.update((a.id, moment) for a in due)
         return len(due)
 
-    def acknowledged(self, row_ids: Iterable[int]) -> None:
-        """The station stored these rows: never sent again."""
+    def acknowledged(self, row_ids: Iterable[int], *, stored: bool = False) -> None:
+        """The station stored these rows: never sent again. ``stored``: the caller has kept
+        them acknowledged already (``ReceiverStore.accept`` with the ack)."""
         ids = list(row_ids)
-        self.store.mark_acked(ids)
+        if not stored:
+            self.store.mark_acked(ids)
         with self._lock:
             self._acked.update(ids)
             for row_id in ids:

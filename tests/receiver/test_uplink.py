@@ -113,3 +113,26 @@ def test_a_cleared_retained_message_is_ignored_and_garbage_refused(tmp_path: Pat
         ("malformed", plan_topic, None)
     ]
     receiver.stop()
+
+
+def test_a_row_written_now_about_an_entry_days_ago_goes_up_after_everything_was_acknowledged(
+    tmp_path: Path,
+):
+    """A box off for three days writes, when it starts, the rows of the entries it missed,
+    each at its own old time: the uplink finds rows by number, not by their time."""
+    settings = make_settings(tmp_path, StationKey.generate(), "http://127.0.0.1:1")
+    log = PlayLog.open_file(tmp_path / "log.sqlite3", timezone=TZ)
+    store = ReceiverStore.open(tmp_path / "state")
+    uplink = Uplink(
+        settings, RecordingLink(), log, store, AudioCache(tmp_path / "a"), SystemClock(TZ)
+    )
+    first = log.record_missed(Airing(ZONE, now(), "Hôm nay"), Reason.DAEMON_DOWN)
+    assert [a.id for a in uplink.pending_rows()] == [first]
+    uplink.acknowledged([first])
+    assert uplink.pending_rows() == []
+
+    days_ago = now() - timedelta(days=3)
+    late = log.record_missed(Airing(ZONE, days_ago, "Ba ngày trước"), Reason.DAEMON_DOWN)
+    assert [a.id for a in uplink.pending_rows()] == [late]
+    log.close()
+    store.close()
