@@ -228,6 +228,20 @@ class BenchSetup:
 
     def close(self) -> None:
         header("Stopping", "the receivers (each says offline), then the station's daemon")
+        # a stop that hangs says where, every minute
+        faulthandler.dump_traceback_later(STOP_DUMP_SECONDS, repeat=True)
+        try:
+            self._stop_processes()
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+        self.broker.stop()
+        if self.keep:
+            print(f"\nfiles kept in {self.root} and {self.boxes}")
+        else:
+            shutil.rmtree(self.root, ignore_errors=True)
+            shutil.rmtree(self.boxes, ignore_errors=True)
+
+    def _stop_processes(self) -> None:
         started = time.monotonic()
         if self.workers is not None:
             with contextlib.suppress(Exception):
@@ -236,19 +250,8 @@ class BenchSetup:
             line("receivers stopped", f"{time.monotonic() - started:.1f} s")
         if self.daemon is not None:
             started = time.monotonic()
-            # a stop that hangs says where, every minute
-            faulthandler.dump_traceback_later(STOP_DUMP_SECONDS, repeat=True)
-            try:
-                self.daemon.stop()
-            finally:
-                faulthandler.cancel_dump_traceback_later()
+            self.daemon.stop()
             line("station's daemon stopped", f"{time.monotonic() - started:.1f} s")
-        self.broker.stop()
-        if self.keep:
-            print(f"\nfiles kept in {self.root} and {self.boxes}")
-        else:
-            shutil.rmtree(self.root, ignore_errors=True)
-            shutil.rmtree(self.boxes, ignore_errors=True)
 
     def cpu(self) -> dict[tuple[str, int], float]:
         """CPU seconds so far of each process: the receivers' workers, this one (the station),
