@@ -46,15 +46,16 @@ class LastWill:
 
 
 class _Client(mqtt.Client):
-    """Paho's client; its network thread (``loop_start``) waits up to ``IDLE_WAKE_SECONDS``
-    for traffic instead of one second. Overrides paho's thread body (``_thread_main``, paho
-    2.x): should a later paho rename it, the thread simply wakes every second again."""
+    """Paho's client, its network thread (``loop_start``) with two changes to paho's own
+    thread body (``_thread_main``, paho 2.x; should a later paho rename it, both are lost,
+    nothing breaks): it waits up to ``IDLE_WAKE_SECONDS`` for traffic instead of one second,
+    and it leaves the client's handle on the thread when it ends. Paho's clears it, and a
+    ``loop_stop`` that saw it set then joins ``None``: ``AttributeError`` (paho issue #872),
+    which ended the stop of a receiver before its logs were closed (bench/clusters.py, 2,000
+    clusters: two worker processes died so)."""
 
     def _thread_main(self) -> None:
-        try:
-            self.loop_forever(timeout=IDLE_WAKE_SECONDS, retry_first_connection=True)
-        finally:
-            self._thread = None
+        self.loop_forever(timeout=IDLE_WAKE_SECONDS, retry_first_connection=True)
 
 
 class PahoConnection:
