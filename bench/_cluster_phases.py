@@ -20,6 +20,7 @@ from tests.daemon.daemon_project import WARD
 
 TARGET_BULLETIN_P99 = 2.0
 TARGET_SPREAD = 0.020
+REST_SECONDS = 30.0
 BROKER_START_SECONDS = 120.0  # 2,000 sessions' state saved and read again on a loaded machine
 
 
@@ -73,6 +74,29 @@ class Bench(BenchSetup):
         line(
             "audio fetched at every receiver", f"p50 {p50:.2f} s, p99 {p99:.2f} s, all {top:.2f} s"
         )
+
+    def at_rest(self) -> None:
+        """What the receivers cost with nothing to do: the floor under every other figure
+        here, where 2,000 boxes share two cores (in life each box has its own CPU)."""
+        assert self.workers is not None
+        header(
+            "1b. At rest",
+            f"{REST_SECONDS:.0f} s with the plans held and no message sent: heartbeats, paho's "
+            "network threads, the players' idle looks; CPU of the receivers' processes",
+        )
+        plays = self.workers.count("play")
+        before = self.cpu()
+        time.sleep(REST_SECONDS)
+        spent = self.cpu_spent(before)
+        line(
+            "CPU per receiver per second",
+            f"{1000 * spent['receivers'] / self.n / REST_SECONDS:.2f} ms "
+            f"({spent['receivers'] / REST_SECONDS:.2f} cores for {self.n}); station "
+            f"{spent['station'] / REST_SECONDS:.2f} cores, broker "
+            f"{spent['broker'] / REST_SECONDS:.2f} cores",
+        )
+        if self.workers.count("play") > plays:  # the day's plan had an entry in those seconds
+            line("entries played meanwhile", str(self.workers.count("play") - plays))
 
     # -- 3. a slot's spread, 4a. its rows in the station's log -------------------------
 

@@ -253,6 +253,13 @@ class BenchSetup:
             self.daemon.stop()
             line("station's daemon stopped", f"{time.monotonic() - started:.1f} s")
 
+    def cpu_spent(self, before: dict[tuple[str, int], float]) -> dict[str, float]:
+        """CPU seconds since ``before`` (``cpu()``), by part: receivers, station, broker."""
+        spent = {"receivers": 0.0, "station": 0.0, "broker": 0.0}
+        for key, seconds in self.cpu().items():
+            spent[key[0]] += seconds - before.get(key, 0.0)
+        return spent
+
     def cpu(self) -> dict[tuple[str, int], float]:
         """CPU seconds so far of each process: the receivers' workers, this one (the station),
         the broker (a restarted broker is a new process)."""

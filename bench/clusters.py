@@ -28,6 +28,7 @@ Figures (each printed with where it is measured and its target):
 
 1. plans: the station's first plan publish → every receiver has accepted its signed plan
    (checked, saved), and → every receiver has fetched its audio over HTTP (hash checked);
+   1b. at rest: the receivers' CPU a second with nothing due and nothing sent (the floor);
 2. urgent bulletin: ``IpStation.announce`` called → the instant each receiver's player set
    for the bulletin's first sample (and when a thread woke for it), p50/p99/max (p99 ≤ 2 s);
 3. spread of one scheduled slot's start across all receivers at equal clocks (≤ 20 ms);
@@ -71,10 +72,7 @@ def phase_cpu(bench: Bench, run: Callable[[], None]) -> None:
     cores, so a latency figure is bounded below by the receivers' CPU over the cores."""
     before, started = bench.cpu(), time.monotonic()
     run()
-    after, wall = bench.cpu(), time.monotonic() - started
-    spent = {"receivers": 0.0, "station": 0.0, "broker": 0.0}
-    for key, seconds in after.items():
-        spent[key[0]] += seconds - before.get(key, 0.0)
+    spent, wall = bench.cpu_spent(before), time.monotonic() - started
     each = 1000 * spent["receivers"] / bench.n
     line(
         "CPU in this phase (wall " + f"{wall:.0f} s, {os.cpu_count()} cores)",
@@ -109,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         bench.project()
         phase_cpu(bench, bench.start_receivers)
         phase_cpu(bench, bench.deliver_plans)
+        bench.at_rest()
         # the bulletin first: at equal clocks with the station (a `now` lives 5 min)
         phase_cpu(bench, bench.bulletin)
         phase_cpu(bench, bench.slot_spread)
