@@ -228,7 +228,7 @@ class Receiver:
         elif kind == ACK:
             rows = acked_rows(body)
             self.store.accept(ACK, seq, _digest(payload), acked=rows)
-            self.uplink.acknowledged(rows, stored=True)
+            self.uplink.acknowledged(rows)
 
     def _save_plan(self) -> None:
         """Keep the plan on disk; a full disk plays it from memory and tries again at every

@@ -107,7 +107,9 @@ class ReceiverStore:
                     "INSERT OR REPLACE INTO facts (name, value) VALUES (?, ?)",
                     (ACCEPTED_DIGEST + kind, digest),
                 )
-            self._insert_acked(acked)
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO acked (attempt_id) VALUES (?)", [(int(i),) for i in acked]
+            )
             self._conn.execute("COMMIT")
 
     def accepted_digest(self, kind: str) -> str | None:
@@ -183,15 +185,6 @@ class ReceiverStore:
             self._conn.execute("DELETE FROM handled WHERE start < ?", (_utc(before),))
 
     # -- rows acknowledged by the station ----------------------------------------------
-
-    def mark_acked(self, attempt_ids: Iterable[int]) -> None:
-        with self._writing("acked"):
-            self._insert_acked(attempt_ids)
-
-    def _insert_acked(self, attempt_ids: Iterable[int]) -> None:
-        self._conn.executemany(
-            "INSERT OR IGNORE INTO acked (attempt_id) VALUES (?)", [(int(i),) for i in attempt_ids]
-        )
 
     def acked(self) -> set[int]:
         with self._lock:

@@ -4,7 +4,7 @@
   says "offline" when the box goes silent.
 - ``played``: closed rows of the receiver's own play log, in id order, in batches, sent again
   on every reconnection and every ``RESEND_SECONDS`` until a signed ``ack`` names them; an
-  acknowledged row is marked (``ReceiverStore.mark_acked``), never deleted from the log.
+  acknowledged row is marked with its ack (``ReceiverStore.accept``), never deleted from the log.
 - ``event``: each refused message (code, message, topic, seq) and each problem the technician
   must see (a full disk), also written to the receiver's own log.
 """
@@ -100,12 +100,10 @@ class Uplink:
             self._sent.update((a.id, moment) for a in due)
         return len(due)
 
-    def acknowledged(self, row_ids: Iterable[int], *, stored: bool = False) -> None:
-        """The station stored these rows: never sent again. ``stored``: the caller has kept
-        them acknowledged already (``ReceiverStore.accept`` with the ack)."""
+    def acknowledged(self, row_ids: Iterable[int]) -> None:
+        """The station stored these rows: never sent again (kept across a restart by
+        ``ReceiverStore.accept`` with the ack that named them)."""
         ids = list(row_ids)
-        if not stored:
-            self.store.mark_acked(ids)
         with self._lock:
             self._acked.update(ids)
             for row_id in ids:
