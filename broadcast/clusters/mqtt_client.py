@@ -11,6 +11,7 @@ differs: its account, its subscriptions, its last will, what a message does.
 from __future__ import annotations
 
 import logging
+import random
 import ssl
 import sys
 import threading
@@ -32,6 +33,10 @@ RECONNECT_MIN_SECONDS = 1
 # (bench/clusters.py, 2,000 clusters on one machine).
 IDLE_WAKE_SECONDS = 5.0
 PAHO_MAX_INFLIGHT = 20  # paho's own default
+# Each of paho's backoff waits (1, 2, 4 … s) is lengthened by up to this part of itself, at
+# random: the boxes a broker restart dropped together do not all knock again in the same
+# second (paho's backoff has none), each time a little more spread.
+RECONNECT_JITTER = 0.5
 
 MessageHandler = Callable[[str, bytes], None]
 ConnectHandler = Callable[[], None]
@@ -46,16 +51,30 @@ class LastWill:
 
 
 class _Client(mqtt.Client):
-    """Paho's client, its network thread (``loop_start``) with two changes to paho's own
-    thread body (``_thread_main``, paho 2.x; should a later paho rename it, both are lost,
-    nothing breaks): it waits up to ``IDLE_WAKE_SECONDS`` for traffic instead of one second,
-    and it leaves the client's handle on the thread when it ends. Paho's clears it, and a
-    ``loop_stop`` that saw it set then joins ``None``: ``AttributeError`` (paho issue #872),
-    which ended the stop of a receiver before its logs were closed (bench/clusters.py, 2,000
-    clusters: two worker processes died so)."""
+    """Paho's client, its network thread (``loop_start``) with three changes to paho's own
+    private methods (paho 2.x; should a later paho rename them, the changes are lost, nothing
+    breaks). Its thread body (``_thread_main``) waits up to ``IDLE_WAKE_SECONDS`` for traffic
+    instead of one second, and leaves the client's handle on the thread when it ends: paho's
+    clears it, and a ``loop_stop`` that saw it set then joins ``None``: ``AttributeError`` (paho
+    issue #872), which ended the stop of a receiver before its logs were closed
+    (bench/clusters.py, 2,000 clusters: two worker processes died so). Its backoff wait
+    (``_reconnect_wait``) is lengthened at random (``RECONNECT_JITTER``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._stopping = threading.Event()
 
     def _thread_main(self) -> None:
         self.loop_forever(timeout=IDLE_WAKE_SECONDS, retry_first_connection=True)
+
+    def _reconnect_wait(self) -> None:
+        super()._reconnect_wait()
+        waited = self._reconnect_delay or 0  # the delay paho has just waited
+        self._stopping.wait(random.uniform(0, RECONNECT_JITTER * waited))
+
+    def loop_stop(self) -> mqtt.MQTTErrorCode:
+        self._stopping.set()  # no jitter wait holds up a stop
+        return super().loop_stop()
 
 
 class PahoConnection:

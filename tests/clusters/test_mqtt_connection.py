@@ -1,5 +1,6 @@
 """The MQTT connection both ends use (``broadcast.clusters.mqtt_client``), on a real broker:
-its stop survives paho's own race, and its network thread does not spin while idle."""
+its stop survives paho's own race, its network thread does not spin while idle, and clients
+dropped together by a broker's restart do not knock again together."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ import time
 import paho.mqtt.client as mqtt
 import pytest
 
-from broadcast.clusters.mqtt_client import IDLE_WAKE_SECONDS, PahoConnection
+from broadcast.clusters.mqtt_client import (
+    IDLE_WAKE_SECONDS,
+    RECONNECT_JITTER,
+    RECONNECT_MIN_SECONDS,
+    PahoConnection,
+)
 
 LOGGER = logging.getLogger("tests.mqtt")
 IDLE_WINDOW_SECONDS = 10.0  # paho's own thread wakes ~10 times in it
@@ -97,3 +103,41 @@ def test_an_idle_connection_wakes_its_network_thread_only_every_few_seconds(mosq
         assert woke_after < 0.5  # a publish wakes it at once
     finally:
         connection.stop()
+
+
+@pytest.mark.slow
+def test_clients_dropped_together_by_a_broker_restart_knock_again_spread_out(mosquitto_broker):
+    """Paho's backoff (1, 2, 4 … s) has no jitter: 2,000 boxes a broker restart dropped at one
+    instant all tried again at the same instants. Each wait is now lengthened at random by up to
+    ``RECONNECT_JITTER`` of itself, never shortened; and every client is back once the broker
+    is."""
+    ids = [f"cum-j{i}" for i in range(12)]
+    connections = [_connected(mosquitto_broker, client_id) for client_id in ids]
+    failures: dict[str, list[float]] = {client_id: [] for client_id in ids}
+    try:
+        for client_id, connection in zip(ids, connections, strict=True):
+            noted = connection._client.on_connect_fail  # the connection's own, still called
+
+            def note(client, userdata, times=failures[client_id], noted=noted):
+                times.append(time.monotonic())
+                noted(client, userdata)
+
+            connection._client.on_connect_fail = note
+        dropped = time.monotonic()
+        mosquitto_broker.stop()
+        # two failed tries each: after 1 s (+ up to 0.5 s), then 2 s more (+ up to 1 s)
+        deadline = dropped + 10
+        while time.monotonic() < deadline and any(len(t) < 2 for t in failures.values()):
+            time.sleep(0.05)
+        seconds = [t[1] - dropped for t in failures.values()]
+        assert all(len(t) >= 2 for t in failures.values())
+        least = RECONNECT_MIN_SECONDS + 2 * RECONNECT_MIN_SECONDS
+        assert min(seconds) >= least - 0.05  # never sooner than paho's own backoff
+        assert max(seconds) <= least * (1 + RECONNECT_JITTER) + 1.0
+        # without jitter all twelve tried within a few ms of each other
+        assert max(seconds) - min(seconds) > 0.3
+        mosquitto_broker.start()
+        assert all(c.wait_connected(30) for c in connections)
+    finally:
+        for connection in connections:
+            connection.stop()

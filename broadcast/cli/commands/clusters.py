@@ -56,7 +56,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "clusters",
         help="cụm loa IP: thêm, xem, xóa",
         description="Quản lý các cụm loa IP (hộp điều khiển nối mạng 4G trên cột loa) phát "
-        "khu vực có output: ip. Mỗi cụm có tài khoản MQTT riêng, chỉ đọc được kênh của mình; "
+        "khu vực có output: ip. Mỗi cụm có tài khoản MQTT riêng, chỉ đọc được kênh của mình "
+        "(và âm thanh bản tin đài đẩy chung cho phường); "
         "mật khẩu chỉ hiện một lần khi thêm, đài chỉ lưu bản băm. Tệp nằm trong data/clusters/.",
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
