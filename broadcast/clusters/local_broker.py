@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -47,8 +48,36 @@ def mosquitto_binary() -> str | None:
     return next((path for path in _USUAL if os.access(path, os.X_OK)), None)
 
 
+# A port chosen now is listened on later (by Mosquitto, by the station once the broker is up).
+# One from the system's ephemeral range may meanwhile become the local end of an outgoing
+# connection (2,000 receivers' sessions: the clusters bench lost a run to "Address already in
+# use"); below that range only a listener takes a port.
+_EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_IANA_EPHEMERAL_LOW = 49152  # Windows' and macOS' range starts here
+_BELOW_EPHEMERAL = 10_000  # how far below it a port is drawn
+_TRIES = 50
+
+
+def ephemeral_low() -> int:
+    """The first port the system hands out to outgoing connections."""
+    try:
+        return int(_EPHEMERAL_RANGE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return _IANA_EPHEMERAL_LOW
+
+
 def free_loopback_port() -> int:
-    """A TCP port free on loopback now (the system's pick)."""
+    """A TCP port free on loopback now, below the system's ephemeral range (the system's pick
+    only if none of a few drawn there is free)."""
+    low = ephemeral_low()
+    for _ in range(_TRIES):
+        port = random.randrange(max(1024, low - _BELOW_EPHEMERAL), low)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((LOOPBACK, port))
+            except OSError:
+                continue  # taken: another one
+            return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((LOOPBACK, 0))
         return int(probe.getsockname()[1])

@@ -14,6 +14,8 @@ from broadcast.playlog.model import Airing, Outcome
 from broadcast.playlog.rows import clean_text
 from broadcast.playlog.schema import CHAINED_FIELDS
 
+_CHAINED_ROW = f"SELECT {', '.join(CHAINED_FIELDS)} FROM attempts WHERE id = ?"
+
 
 def _seconds(value: float | None) -> float | None:
     return None if value is None else float(value)
@@ -30,19 +32,18 @@ class ChainedRows:
         return int(row[0]), str(row[1])
 
     def _append_event(self, attempt_id: int, kind: str) -> None:
-        """Chain one event of ``attempt_id``; the hash is taken over the row as stored."""
+        """Chain one event of ``attempt_id``; the hash is taken over the row as stored (its
+        number is not one of the hashed fields: it is set with the hash, in one statement)."""
         seq, prev_hash = self._head()
         seq += 1
         seq_column, hash_column = (
             ("start_seq", "start_hash") if kind == START else ("end_seq", "end_hash")
         )
-        self._conn.execute(f"UPDATE attempts SET {seq_column} = ? WHERE id = ?", (seq, attempt_id))
-        chained = self._conn.execute(
-            f"SELECT {', '.join(CHAINED_FIELDS)} FROM attempts WHERE id = ?", (attempt_id,)
-        ).fetchone()
+        chained = self._conn.execute(_CHAINED_ROW, (attempt_id,)).fetchone()
         digest = event_hash(prev_hash, seq, kind, chained)
         self._conn.execute(
-            f"UPDATE attempts SET {hash_column} = ? WHERE id = ?", (digest, attempt_id)
+            f"UPDATE attempts SET {seq_column} = ?, {hash_column} = ? WHERE id = ?",
+            (seq, digest, attempt_id),
         )
         self._conn.execute("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, digest))
 
@@ -53,13 +54,18 @@ class ChainedRows:
         *,
         cluster_id: str | None = None,
         cluster_row: int | None = None,
+        output: str | None = None,
+        to_file: bool = False,
     ) -> int:
-        """``cluster_id``/``cluster_row``: a row an IP cluster played (``playlog.remote``)."""
+        """``cluster_id``/``cluster_row``: a row an IP cluster played (``playlog.remote``);
+        ``output``/``to_file``: where its sound goes, kept for a row a crash leaves open (not
+        hashed: the row's end says where the sound really went)."""
         cursor = self._conn.execute(
             "INSERT INTO attempts (slot_id, program, script_id, title, topic, audio_hash, "
             "engine, voice, zone, scheduled_at, started_at, planned_seconds, bulletin_id, "
-            "resumed_from, approval_id, cluster_id, cluster_row, start_seq, start_hash) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "resumed_from, approval_id, cluster_id, cluster_row, started_output, "
+            "started_to_file, start_seq, start_hash) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "(SELECT seq + 1 FROM chain_head), '')",
             (
                 clean_text(airing.slot_id),
@@ -79,6 +85,8 @@ class ChainedRows:
                 airing.approval_id,
                 cluster_id,
                 cluster_row,
+                clean_text(output),
+                1 if to_file else None,
             ),
         )
         attempt_id = cursor.lastrowid

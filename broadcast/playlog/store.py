@@ -38,7 +38,7 @@ from broadcast.playlog.model import (
 from broadcast.playlog.pending import PendingWrites
 from broadcast.playlog.records import PlayRecords
 from broadcast.playlog.remote import RemoteRows
-from broadcast.playlog.rows import ATTEMPT_COLUMNS, attempt_from_row, clean_text
+from broadcast.playlog.rows import ATTEMPT_COLUMNS, attempt_from_row
 from broadcast.playlog.schema import GENESIS_HASH, migrate, schema_problem
 
 DATABASE_NAME = "playlog.sqlite3"
@@ -148,12 +148,7 @@ class PlayLog(RemoteRows, PlayRecords, ApprovalRecords):
 
         def write() -> int:
             with self._write():
-                attempt_id = self._insert(airing, started_at)
-                self._conn.execute(
-                    "UPDATE attempts SET started_output = ?, started_to_file = ? WHERE id = ?",
-                    (clean_text(output), 1 if to_file else None, attempt_id),
-                )
-                return attempt_id
+                return self._insert(airing, started_at, output=output, to_file=to_file)
 
         return self._pending.new_row(write)
 
