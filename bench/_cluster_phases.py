@@ -248,7 +248,7 @@ class Bench(BenchSetup):
             "pushed once through the broker"
             if pushed
             else "fetched by each receiver over HTTP "
-            f"({self.n} copies above the broker's budget, IpStation._push_audio)",
+            f"({self.n} copies above the broker's budget, ClusterBulletins.push_audio)",
         )
         p50, p99, top = quantiles([e["at"] - t0 for e in plays])
         line(

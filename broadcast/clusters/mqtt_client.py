@@ -33,10 +33,11 @@ RECONNECT_MIN_SECONDS = 1
 # (bench/clusters.py, 2,000 clusters on one machine).
 IDLE_WAKE_SECONDS = 5.0
 PAHO_MAX_INFLIGHT = 20  # paho's own default
-# Each of paho's backoff waits (1, 2, 4 … s) is lengthened by up to this part of itself, at
-# random: the boxes a broker restart dropped together do not all knock again in the same
-# second (paho's backoff has none), each time a little more spread.
-RECONNECT_JITTER = 0.5
+# Paho's backoff (1, 2, 4 … s up to the most) has no jitter: the boxes a broker restart dropped
+# together knock again together, at every step. The first wait after a drop is lengthened by a
+# random part of this, once: each box keeps paho's steps, shifted by its own offset, and a
+# broker back from an outage sees its clusters return spread over these seconds, none later.
+RECONNECT_SPREAD_SECONDS = 5.0
 
 MessageHandler = Callable[[str, bytes], None]
 ConnectHandler = Callable[[], None]
@@ -57,8 +58,8 @@ class _Client(mqtt.Client):
     instead of one second, and leaves the client's handle on the thread when it ends: paho's
     clears it, and a ``loop_stop`` that saw it set then joins ``None``: ``AttributeError`` (paho
     issue #872), which ended the stop of a receiver before its logs were closed
-    (bench/clusters.py, 2,000 clusters: two worker processes died so). Its backoff wait
-    (``_reconnect_wait``) is lengthened at random (``RECONNECT_JITTER``)."""
+    (bench/clusters.py, 2,000 clusters: two worker processes died so). Its first backoff wait
+    after a drop (``_reconnect_wait``) is lengthened at random (``RECONNECT_SPREAD_SECONDS``)."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -68,12 +69,13 @@ class _Client(mqtt.Client):
         self.loop_forever(timeout=IDLE_WAKE_SECONDS, retry_first_connection=True)
 
     def _reconnect_wait(self) -> None:
+        first = self._reconnect_delay is None  # paho forgets its delay on each connection
         super()._reconnect_wait()
-        waited = self._reconnect_delay or 0  # the delay paho has just waited
-        self._stopping.wait(random.uniform(0, RECONNECT_JITTER * waited))
+        if first:
+            self._stopping.wait(random.uniform(0, RECONNECT_SPREAD_SECONDS))
 
     def loop_stop(self) -> mqtt.MQTTErrorCode:
-        self._stopping.set()  # no jitter wait holds up a stop
+        self._stopping.set()  # no spreading wait holds up a stop
         return super().loop_stop()
 
 

@@ -6,15 +6,15 @@
   old), so a cluster is not sent the same plan every pass. Entries of an item that has already
   begun stay as they were sent: a cluster never hears an item change half-way.
 - **Audio served**: the files those plans (and recent bulletins) name, by hash
-  (``sinks.ip.audio_server``), and no others.
+  (``ip_offer``), and no others.
 - **As-played in**: the rows each cluster uploads on ``played`` are stored in the play log
   once (``PlayLog.ingest_remote``) and acknowledged by a signed ``ack``.
 - **What never left**: a segment left out of a cluster's plan (no audio yet …) that no pass
   sent before it was due gets its row from the station (``ip_unsent``).
 - **Health**: heartbeats and refusals (``ip_health``), alarms for silent clusters.
-- **Urgent bulletins**: a signed ``now`` to each cluster of the bulletin's IP zones; its audio
-  is fetched by hash as any other, or, for a bulletin to half the ward's clusters or more,
-  pushed once on the ward's audio topic first (``_push_audio``).
+- **Urgent bulletins and stops** (``ip_bulletins``): a signed ``now`` to each cluster of the
+  bulletin's IP zones, its audio fetched by hash or pushed once through the broker; a signed
+  ``stop``.
 """
 
 from __future__ import annotations
@@ -27,16 +27,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from broadcast.clock import Clock
-from broadcast.clusters.bodies import NowBody, ack_body, plan_body, stop_body
+from broadcast.clusters.bodies import ack_body, plan_body
 from broadcast.clusters.messages import (
     ACK,
     EVENT,
-    NOW,
-    NOW_LIFETIME,
     PLAN,
     PLAYED,
     STATUS,
-    STOP,
     PlanEntry,
 )
 from broadcast.clusters.registry import Cluster, ClusterRegistry
@@ -46,8 +43,10 @@ from broadcast.config.ip_clusters import IpClusterSettings
 from broadcast.daemon.air import Bulletin
 from broadcast.daemon.alarms import AlarmCode, Alarms
 from broadcast.daemon.context import AirContext
+from broadcast.daemon.ip_bulletins import ClusterBulletins
 from broadcast.daemon.ip_health import ClusterHealth
 from broadcast.daemon.ip_next import Label, labels, upcoming
+from broadcast.daemon.ip_offer import OfferedAudio
 from broadcast.daemon.ip_plan import WINDOW, ClusterAudio, LeftOut, zone_entries
 from broadcast.daemon.ip_rows import RowIntake
 from broadcast.daemon.ip_signed import SignedOut
@@ -64,12 +63,7 @@ logger = logging.getLogger("broadcast.daemon")
 PLAN_EVERY = timedelta(hours=1)  # the 48-hour window moves on even when nothing is edited
 REFRESH = timedelta(hours=12)  # an unchanged plan is signed again before it gets near expiry
 PLAN_DAYS = 3  # today, tomorrow and the day after: 48 hours from any moment of today
-BULLETIN_SERVED = timedelta(minutes=30)  # a bulletin's audio stays fetchable this long
 CLUSTERS_READ_EVERY = timedelta(seconds=10)  # the registry is read again at most this often
-# A pushed file is copied once per subscriber in the broker (Mosquitto builds each client's
-# packet), held until that client's link drains: a ward's 30 clusters × 8 MB fits, 2,000
-# clusters × 8 MB does not. Beyond this the clusters fetch the file by hash (streamed from disk).
-PUSH_BROKER_BYTES = 256 * 1024 * 1024
 
 Planner = Callable[[date, int], Plan]
 
@@ -114,12 +108,18 @@ class IpStation:
         self._first_sent: dict[str, datetime] = {}  # each cluster's first plan of this run
         self.unsent = Unsent(log, alarms, context)
         self._labels: dict[str, Label] = {}  # the published entries' slot names and titles
-        self._bulletin_audio: dict[str, datetime] = {}  # sha256 → when it was sent
         self._clusters: tuple[list[Cluster], datetime] | None = None
         self._lock = threading.Lock()  # one plan pass at a time; the published plans
-        # what the audio server offers: never waits for a plan pass (a bulletin is urgent)
-        self._offer_lock = threading.Lock()
-        self._plan_files: set[str] = set()
+        self.offered = OfferedAudio(server, audio_files)
+        self.bulletins = ClusterBulletins(
+            settings=settings,
+            out=self.out,
+            audio_files=audio_files,
+            offered=self.offered,
+            health=self.health,
+            clock=clock,
+            clusters=self.clusters,
+        )
         self._wake = threading.Event()
         self._forced = False
         self._stopping = threading.Event()
@@ -214,11 +214,8 @@ class IpStation:
                     key = self._plan_due(cluster.id, entries, now, force)
                     if key is not None:
                         due.append((cluster, entries, key))
-                # the files of the new plans are served BEFORE the plans naming them go out:
-                # a cluster fetches at once, and a 404 sends it into a long backoff
-                with self._offer_lock:
-                    self._plan_files |= {e.audio.sha256 for _, es, _ in due for e in es}
-                    self._offer(now)
+                # the files of the new plans are served BEFORE the plans naming them go out
+                self.offered.add_plan_files((e.audio.sha256 for _, es, _ in due for e in es), now)
                 # the pass's numbers in one block: one write to the registry, not one a cluster
                 seqs = self.registry.next_seqs(len(due))
                 for (cluster, entries, key), seq in zip(due, seqs, strict=True):
@@ -229,9 +226,7 @@ class IpStation:
             files = {entry.audio.sha256 for entry in held.values()}
             if clusters:  # what ``status`` calls them; kept for an item begun, dropped after
                 self._labels = labels(plan.items, held.values(), context.scripts, self._labels)
-            with self._offer_lock:
-                self._plan_files = files
-                self._offer(now)
+            self.offered.plan_files(files, now)
             self.passes += 1
         if sent:
             logger.info(
@@ -312,16 +307,6 @@ class IpStation:
             last = self._published.get(cluster)
             return last.entries if last else ()
 
-    def _offer(self, now: datetime) -> None:
-        """Serve exactly what the published plans and the recent bulletins name (under
-        ``_offer_lock``)."""
-        self._bulletin_audio = {
-            sha: at for sha, at in self._bulletin_audio.items() if now - at < BULLETIN_SERVED
-        }
-        wanted = self._plan_files | set(self._bulletin_audio)
-        files = {sha: self.audio_files.file(sha) for sha in wanted}
-        self.server.offer({sha: path for sha, path in files.items() if path is not None})
-
     # -- up messages -------------------------------------------------------------------
 
     def _on_connect(self) -> None:
@@ -372,55 +357,14 @@ class IpStation:
     # -- urgent bulletins --------------------------------------------------------------
 
     def announce(self, bulletin: Bulletin, zones: Sequence[str]) -> list[str]:
-        """Send ``bulletin`` (its sound as the daemon made it, chime included) to the
-        clusters of ``zones``; returns their ids."""
-        now = self.clock.now()
-        audio = self.audio_files.samples(bulletin.audio)
-        with self._offer_lock:
-            self._bulletin_audio[audio.sha256] = now
-            self._offer(now)
-        body = NowBody(bulletin.id, bulletin.title, bulletin.priority.value, audio).to_json()
-        clusters = self.clusters()
-        targets = [cluster.id for cluster in clusters if cluster.zone in zones]
-        if 2 * len(targets) >= len(clusters):
-            self._push_audio(audio.sha256, audio.bytes, len(clusters), bulletin.id)
-        self.out.send_each(NOW, targets, now, body, NOW_LIFETIME)
-        for cluster in targets:
-            self.health.bulletin_sent(cluster, bulletin.id, now)
-        logger.warning(
-            "gửi bản tin %s tới %d cụm loa IP",
-            bulletin.id,
-            len(targets),
-            extra={"event": "cluster_bulletin_sent", "bulletin": bulletin.id},
-        )
-        return targets
-
-    def _push_audio(self, sha256: str, size: int, clusters: int, bulletin: str) -> None:
-        """The bulletin's audio once through the broker, before its ``now`` messages. Every
-        cluster of the ward gets the copy, so only for a bulletin to half of them or more, and
-        only while the copies fit ``PUSH_BROKER_BYTES``; a cluster that misses it fetches it
-        by hash."""
-        path = self.audio_files.file(sha256)
-        if path is None or size > self.settings.push_audio_max_kb * 1024:
-            return
-        if size * clusters > PUSH_BROKER_BYTES:
-            return
-        self.out.push_audio(sha256, path.read_bytes())
-        logger.info(
-            "đẩy âm thanh bản tin %s qua máy chủ MQTT (%d kB)",
-            bulletin,
-            size // 1024,
-            extra={"event": "cluster_audio_pushed", "bulletin": bulletin},
-        )
+        """``bulletin`` to the clusters of ``zones`` (``ip_bulletins``); returns their ids."""
+        return self.bulletins.announce(bulletin, zones)
 
     def stop_playing(
         self, zones: Sequence[str], by: str | None, bulletin: str | None = None
     ) -> list[str]:
         """A technician's stop on IP zones: a signed ``stop`` to their clusters."""
-        now = self.clock.now()
-        targets = [cluster.id for cluster in self.clusters() if cluster.zone in zones]
-        self.out.send_each(STOP, targets, now, stop_body(by, bulletin))
-        return targets
+        return self.bulletins.stop_playing(zones, by, bulletin)
 
     # -- health ------------------------------------------------------------------------
 

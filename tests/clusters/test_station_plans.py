@@ -118,10 +118,9 @@ def test_a_plans_audio_is_served_before_the_plan_goes_out(ward):
     try:
         station = daemon.ip_station
         eventually(lambda: station.published("cum-cho"), what="the first plans")
-        with station._lock, station._offer_lock:  # as if the station had just started
+        with station._lock:  # as if the station had just started
             station._published.clear()
-            station._plan_files = set()
-            station.server.offer({})
+            station.offered.plan_files((), station.clock.now())
         served_when_sent: dict[str, set[str]] = {}
         publish = station.link.publish
 

@@ -12,7 +12,7 @@ from broadcast.clusters.bodies import NowBody
 from broadcast.clusters.messages import NOW
 from broadcast.clusters.topics import audio_filter, audio_topic
 from broadcast.control import ANNOUNCE, ControlClient
-from broadcast.daemon import ip_station
+from broadcast.daemon import ip_bulletins
 from tests.clusters.station_ward import WARD_ID, IpWard, ip_ward, start_station
 
 pytestmark = pytest.mark.slow
@@ -79,7 +79,7 @@ def test_copies_beyond_the_brokers_budget_are_fetched_instead(
     tmp_path, mosquitto_broker, monkeypatch
 ):
     # three clusters: a budget below three copies of the bulletin's audio
-    monkeypatch.setattr(ip_station, "PUSH_BROKER_BYTES", 3 * 1024)
+    monkeypatch.setattr(ip_bulletins, "PUSH_BROKER_BYTES", 3 * 1024)
     only_the_now_reaches(ip_ward(tmp_path / "ward", mosquitto_broker, CLUSTERS))
 
 
