@@ -63,7 +63,7 @@ class _Client(mqtt.Client):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._stopping = threading.Event()
+        self._stop_asked = threading.Event()  # a name paho does not use
 
     def _thread_main(self) -> None:
         self.loop_forever(timeout=IDLE_WAKE_SECONDS, retry_first_connection=True)
@@ -72,10 +72,10 @@ class _Client(mqtt.Client):
         first = self._reconnect_delay is None  # paho forgets its delay on each connection
         super()._reconnect_wait()
         if first:
-            self._stopping.wait(random.uniform(0, RECONNECT_SPREAD_SECONDS))
+            self._stop_asked.wait(random.uniform(0, RECONNECT_SPREAD_SECONDS))
 
     def loop_stop(self) -> mqtt.MQTTErrorCode:
-        self._stopping.set()  # no spreading wait holds up a stop
+        self._stop_asked.set()  # no spreading wait holds up a stop
         return super().loop_stop()
 
 
