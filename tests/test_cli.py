@@ -122,3 +122,10 @@ def test_logs_piped_to_a_reader_that_closes_early_ends_quietly_without_a_traceba
         code = shown.wait(timeout=60)
     assert (code, err) == (EXIT_BROKEN_PIPE, "")
     assert EXIT_BROKEN_PIPE == 128 + 13
+
+
+def test_a_rehearsal_day_is_refused_without_a_rehearsal(tmp_path, capsys):
+    """``--day`` picks whose programs a rehearsal plays; the real schedule always plays today's."""
+    code = main(["--home", str(tmp_path), "run", "--day", "07/12/2026"])
+    assert code == 2
+    assert "--day chỉ dùng cùng --rehearsal" in capsys.readouterr().err

@@ -132,7 +132,8 @@ class IpZoneDemo:
         _say(
             f"Máy chủ MQTT: Mosquitto (tiến trình {self.broker.pid}) trên 127.0.0.1:{self.port}, "
             "chỉ nhận tài khoản do broadcast clusters add tạo (mỗi cụm loa chỉ đọc kênh của "
-            f"mình); cấu hình và nhật ký trong {self._shown(self.broker.folder)}/."
+            "mình và âm thanh bản tin đài đẩy chung cho phường); cấu hình và nhật ký trong "
+            f"{self._shown(self.broker.folder)}/."
         )
         return self._start_receiver()
 

@@ -2,8 +2,9 @@
 and edit without touching the ward's own ``scripts_vi/`` nor its play log.
 
 A fresh clone has nothing approved (approvals live in the play log, which is never shipped),
-so the demo shows the chain on a copy: most scripts approved, the first one of today left
-pending, the next one edited after its approval.
+so the demo shows the chain on a copy: most scripts approved, the first one of the rehearsed
+day left pending, the next one edited after its approval. The rehearsed day is today, or when
+today has no program (a Sunday in a Monday-to-Saturday timetable) the nearest day that has one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from broadcast.audio.manifest import AudioManifest
@@ -20,12 +22,14 @@ from broadcast.cli.project import Project
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import PlayLog, database_path
 from broadcast.playlog.history import plan_days
+from broadcast.schedule import Plan
 from broadcast.scripts import Script
 
 WARD_FOLDER = "ward"  # under the demo folder
 ADDED_SENTENCE = "Bà con cần biết thêm chi tiết xin liên hệ Bộ phận một cửa của phường."
 _APPENDABLE = (".md", ".txt")  # plain text: a sentence can be added at the end
 _UTF8_NAMES = ("utf-8", "utf-8-sig")
+LOOK_AHEAD_DAYS = 14  # a timetable repeats weekly; two weeks also step over a holiday break
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -68,18 +72,30 @@ class BoardChoice:
     edited: Script | None
 
 
-def _todays_order(project: Project) -> list[str]:
-    """The script ids in the order today's programs would air them were all approved, then
-    the others: the one left pending is then one the street would have heard today."""
+def _plan_as_if_approved(project: Project, first_day: date, days: int) -> Plan:
     manifest = AudioManifest.load(project.paths)
-    today = project.clock.now().date()
-    plan = plan_days(
+    return plan_days(
         project.config,
         manifest.airable(project.scripts),
-        today,
+        first_day,
         None,
+        days=days,
         durations=manifest.planning_durations(),
     )
+
+
+def rehearsal_day(project: Project) -> date:
+    """Today when it has a program, were every script approved; else the nearest day after it
+    that has one (within ``LOOK_AHEAD_DAYS``); today again when none has."""
+    today = project.clock.now().date()
+    plan = _plan_as_if_approved(project, today, LOOK_AHEAD_DAYS)
+    return min((item.start.date() for item in plan.items), default=today)
+
+
+def _day_order(project: Project, day: date) -> list[str]:
+    """The script ids in the order ``day``'s programs would air them were all approved, then
+    the others: the one left pending is then one the street would have heard that day."""
+    plan = _plan_as_if_approved(project, day, 1)
     order = [
         segment.script_id
         for item in plan.items
@@ -100,8 +116,8 @@ def _appendable(script: Script, home: Path) -> bool:
     )
 
 
-def choose(project: Project) -> BoardChoice:
-    order = _todays_order(project)
+def choose(project: Project, day: date) -> BoardChoice:
+    order = _day_order(project, day)
     if not order:
         return BoardChoice([], None, None)
     pending, approved = order[0], order[1:]

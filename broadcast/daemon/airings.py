@@ -224,9 +224,9 @@ class AiringScheduler:
         return {item.id: item for item in self._rehearsal_items(now, self._rehearsal)}
 
     def _rehearsal_items(self, now: datetime, rehearsal: Rehearsal) -> list[PlanItem]:
-        """Today's items moved to now, IP zones included (their clusters keep the same
-        seconds); the daemon airs them without those zones."""
-        plan = self._day_plan(now.date(), 1)
+        """The rehearsed day's items (today's unless told) moved to now, IP zones included
+        (their clusters keep the same seconds); the daemon airs them without those zones."""
+        plan = self._day_plan(rehearsal.day or now.date(), 1)
         context = self._current().context
         ip_zones = ip_zone_ids(context.config)
         if ip_zones:

@@ -1,4 +1,5 @@
-"""A rehearsal: today's airings moved to start within seconds, back to back, then the end.
+"""A rehearsal: a day's airings (today's unless told) moved to start within seconds, back to
+back, then the end.
 
 Quiet hours hold for a rehearsal by the wall clock at which its sound would be heard, not by
 the slot time it stands in for: at 00:38 a rehearsal of the 06:00 news wakes the street just
@@ -15,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
@@ -51,12 +52,13 @@ def ward_of(paths: ProjectPaths) -> ProjectPaths | None:
 
 @dataclass(frozen=True)
 class Rehearsal:
-    """Today's airings shifted to start within seconds, back to back, then the daemon ends."""
+    """A day's airings shifted to start within seconds, back to back, then the daemon ends."""
 
     lead_seconds: float = 3.0
     gap_seconds: float = 1.0
     excerpt_seconds: float | None = None  # play only the start of each segment
     keep_quiet_hours: bool = True  # False: ``--ignore-quiet-hours``
+    day: date | None = None  # whose programs are rehearsed (``--day``); None: today's
 
     def playing_seconds(self, item: PlanItem) -> float:
         """How long ``item`` plays in this rehearsal (each segment cut to the excerpt)."""

@@ -2,7 +2,8 @@
 its rehearsal copy the board approves every script but one and edits one after approving it;
 the plan names both with their reasons, the rehearsal airs only the approved ones, each play
 under its approval, and the ward's own scripts and log are left as they were. Without Mosquitto
-the demo runs all the same and says why its IP zone is left out.
+the demo runs all the same and says why its IP zone is left out. Run on a day without programs
+(a Sunday, for a Monday-to-Saturday timetable), it rehearses the nearest day that has them.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 
 from broadcast.clusters.local_broker import BINARY_ENV
+from broadcast.config.values import WEEKDAY_LABELS_VI
 from broadcast.paths import ProjectPaths
 from broadcast.playlog import Outcome
+from broadcast.schedule.labels import day_label
 from tests.daemon.daemon_project import make_project, rows, ward_now, zone_yaml
 
 SCRIPTS = {
@@ -37,6 +41,11 @@ def ward(root) -> ProjectPaths:
     with paths.schedules_file.open("a", encoding="utf-8") as schedules:
         schedules.write(APPROVAL)
     return paths
+
+
+def rehearsed_rows(paths: ProjectPaths) -> list:
+    copy = paths.home / "demo_out" / "ward"
+    return rows(ProjectPaths(copy).with_data_dir(copy / "data" / "rehearsal"))
 
 
 def named(label: str, said: str) -> str:
@@ -76,10 +85,7 @@ def test_the_demo_airs_the_approved_and_leaves_out_the_pending_and_the_edited(tm
     assert f"({pending}): chưa được duyệt" in left_out
     assert f"({edited}): đã sửa nội dung sau khi duyệt; cần duyệt lại" in left_out
 
-    rehearsed = ProjectPaths(paths.home / "demo_out" / "ward").with_data_dir(
-        paths.home / "demo_out" / "ward" / "data" / "rehearsal"
-    )
-    aired = rows(rehearsed)
+    aired = rehearsed_rows(paths)
     approved = {script_id[: -len(".txt")] for script_id in SCRIPTS} - {pending, edited}
     assert {row.airing.script_id for row in aired} == approved
     assert all(row.outcome is Outcome.PLAYED and row.to_file for row in aired)
@@ -90,3 +96,24 @@ def test_the_demo_airs_the_approved_and_leaves_out_the_pending_and_the_edited(tm
     for name, text in SCRIPTS.items():
         assert (paths.scripts_dir / name).read_text(encoding="utf-8") == text
     assert not (paths.data_dir / "playlog.sqlite3").exists()
+
+
+@pytest.mark.slow  # the whole demo as a subprocess
+def test_a_demo_on_a_day_without_programs_rehearses_the_nearest_day_that_has_them(tmp_path):
+    """Sunday, and the timetable airs Monday to Saturday: the demo (the README's first command)
+    aired nothing at all. It now plans and rehearses the nearest day with a program, and says
+    why it is not today's."""
+    paths = ward(tmp_path / "ward")
+    tomorrow = ward_now().date() + timedelta(days=1)
+    timetable = paths.schedules_file.read_text(encoding="utf-8")
+    only_tomorrow = f"weekdays: [{WEEKDAY_LABELS_VI[tomorrow.weekday()]}]"
+    paths.schedules_file.write_text(
+        timetable.replace("weekdays: [T2-T7, CN]", only_tomorrow), encoding="utf-8"
+    )
+    said = demo(paths, **{BINARY_ENV: ""})
+    assert f"buổi diễn tập dùng chương trình của {day_label(tomorrow)}" in said
+    plan = said[said.index(f"5. Lịch phát {day_label(tomorrow)}") : said.index("6. Cụm loa IP")]
+    assert "Không có buổi phát nào" not in plan
+    aired = rehearsed_rows(paths)
+    assert len(aired) == len(SCRIPTS) - 2  # all but the pending one and the edited one
+    assert all(row.outcome is Outcome.PLAYED and row.to_file for row in aired)

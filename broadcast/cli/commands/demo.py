@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK
-from broadcast.cli.project import load_project
+from broadcast.cli.project import Project, load_project
 from broadcast.config import load_config
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
+from broadcast.schedule.labels import day_label
 
 ORDER = 1
 DEMO_FOLDER = "demo_out"
@@ -38,9 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="chạy thử toàn bộ quy trình trên mẫu của thư mục dự án",
         description="Chạy thử toàn bộ quy trình: kiểm tra kịch bản và lịch phát, tạo âm thanh "
         "(không cần mạng), rồi trên một bản sao của phường trong demo_out/ward/: ban biên tập "
-        "duyệt bài (để một bài chờ duyệt, sửa một bài sau khi duyệt), xem lịch phát hôm nay, "
-        "phát diễn tập các chương trình hôm nay (dời giờ để bắt đầu ngay, mỗi bài phát vài "
-        "giây đầu), in nhật ký phát và chuỗi bằng chứng của một bài đã phát. Kịch bản và "
+        "duyệt bài (để một bài chờ duyệt, sửa một bài sau khi duyệt), xem lịch phát hôm nay "
+        "(hôm nay không có chương trình thì ngày gần nhất có), phát diễn tập các chương trình "
+        "của ngày đó (dời giờ để bắt đầu ngay, mỗi bài phát vài giây đầu), in nhật ký phát "
+        "và chuỗi bằng chứng của một bài đã phát. Kịch bản và "
         "nhật ký thật của phường không bị đụng tới. Mặc định buổi diễn tập chỉ ghi âm thanh ra "
         "tệp WAV trong demo_out/wav/, không phát ra loa. Bên cạnh các khu vực loa, một cụm loa "
         "IP chạy thử ngay trên máy này (máy chủ MQTT Mosquitto và bộ thu broadcast receiver) "
@@ -101,11 +105,10 @@ def _command(paths: ProjectPaths, *argv: str) -> int:
     return int(args.handler(args, paths))
 
 
-def _board_approves(ward: ProjectPaths) -> int:
+def _board_approves(ward: ProjectPaths, project: Project | None, day: RehearsedDay) -> int:
     """On the copy, the board approves every script but one, then edits an approved one."""
     from broadcast.cli.demo_ward import ADDED_SENTENCE, add_sentence, choose
 
-    project = load_project(ward, scripts=True)
     if project is None:
         return EXIT_INPUT_ERRORS
     settings = project.config.approval
@@ -116,7 +119,7 @@ def _board_approves(ward: ProjectPaths) -> int:
             flush=True,
         )
         return EXIT_OK
-    choice = choose(project)
+    choice = choose(project, day.day or project.clock.now().date())
     if not choice.approved:
         return EXIT_OK
     approver = settings.approvers[0]
@@ -155,7 +158,39 @@ def _approval_required(paths: ProjectPaths) -> bool:
         return False
 
 
-def _trace_one(ward: ProjectPaths, rehearsal: ProjectPaths) -> int:
+@dataclass(frozen=True)
+class RehearsedDay:
+    """The day whose programs the demo plans and rehearses (``None``: today's), how its
+    headings name it, and why it is not today."""
+
+    day: date | None = None
+    name: str = "hôm nay"
+    why: str | None = None
+
+    def options(self, flag: str) -> list[str]:
+        return [] if self.day is None else [flag, self.day.isoformat()]
+
+
+def _rehearsed_day(project: Project | None) -> RehearsedDay:
+    """Today, or the nearest day with a program when today has none: a demo run on a Sunday
+    with a Monday-to-Saturday timetable rehearses Monday's programs, and says so."""
+    from broadcast.cli.demo_ward import LOOK_AHEAD_DAYS, rehearsal_day
+
+    if project is None:  # ``check`` has said why
+        return RehearsedDay()
+    today = project.clock.now().date()
+    day = rehearsal_day(project)
+    if day == today:
+        return RehearsedDay(day)
+    why = (
+        f"Hôm nay ({day_label(today)}) lịch không có chương trình nào: buổi diễn tập dùng "
+        f"chương trình của {day_label(day)}, ngày gần nhất có phát (trong {LOOK_AHEAD_DAYS} "
+        "ngày tới)."
+    )
+    return RehearsedDay(day, day_label(day), why)
+
+
+def _trace_one(ward: ProjectPaths, rehearsal: ProjectPaths, day: RehearsedDay) -> int:
     from broadcast.cli.demo_ward import first_aired
 
     project = load_project(ward, scripts=True)
@@ -163,7 +198,10 @@ def _trace_one(ward: ProjectPaths, rehearsal: ProjectPaths) -> int:
         return EXIT_INPUT_ERRORS
     aired = first_aired(rehearsal, sorted(script.id for script in project.scripts))
     if aired is None:
-        print("Buổi diễn tập không phát bài nào (hôm nay không có chương trình).", flush=True)
+        print(
+            f"Buổi diễn tập không phát bài nào ({day.name} không có bài nào được phát).",
+            flush=True,
+        )
         return EXIT_OK
     return _command(rehearsal, "trace", aired)
 
@@ -193,16 +231,20 @@ def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
         "bước sau làm trên bản sao: kịch bản và nhật ký phát thật của phường không bị đụng tới.",
     )
     ip_ports = add_to_copy(demo, ward)
+    project = load_project(ward, scripts=True)
+    day = _rehearsed_day(project)
     _heading("4. Ban biên tập duyệt bài (trên bản sao)")
-    statuses.append(_board_approves(ward))
+    statuses.append(_board_approves(ward, project, day))
     _heading(
-        "5. Lịch phát hôm nay (trên bản sao)",
+        f"5. Lịch phát {day.name} (trên bản sao)",
         "Chỉ bài đã duyệt đúng nội dung hiện tại mới được lên lịch; cuối lịch là các bài không "
         "được lên lịch và lý do."
         if required
         else None,
     )
-    statuses.append(_command(ward, "plan"))
+    if day.why:
+        print(day.why, flush=True)
+    statuses.append(_command(ward, "plan", *day.options("--from")))
     rehearsal = rehearsal_paths(ward)
     wav_folder = demo / WAV_FOLDER
     shutil.rmtree(demo / "data", ignore_errors=True)  # the log of demos before the copy
@@ -221,7 +263,7 @@ def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
             ip_zone = IpZoneDemo(paths, demo, ward, rehearsal, ip_ports.broker)
             if not ip_zone.start(_command):
                 ip_zone = None
-        statuses.append(_rehearse(args, paths, ward, rehearsal, wav_folder))
+        statuses.append(_rehearse(args, paths, ward, rehearsal, wav_folder, day))
     finally:
         if ip_zone is not None:
             ip_zone.stop()
@@ -234,7 +276,7 @@ def run_demo(args: argparse.Namespace, paths: ProjectPaths) -> int:
         "Nội dung được duyệt (mã băm) → ai duyệt, lúc nào → âm thanh tạo từ nội dung đó → "
         "từng lần phát, mỗi lần ghi rõ phát theo lần duyệt nào.",
     )
-    statuses.append(_trace_one(ward, rehearsal))
+    statuses.append(_trace_one(ward, rehearsal, day))
     return max(statuses)
 
 
@@ -244,10 +286,13 @@ def _rehearse(
     ward: ProjectPaths,
     rehearsal: ProjectPaths,
     wav_folder: Path,
+    day: RehearsedDay,
 ) -> int:
-    """Today's programs, moved to now, cut to excerpts: into WAV files unless --to-speakers."""
-    _heading("7. Phát diễn tập các chương trình hôm nay")
+    """The day's programs, moved to now, cut to excerpts: into WAV files unless
+    --to-speakers."""
+    _heading(f"7. Phát diễn tập các chương trình {day.name}")
     argv = ["run", "--offline", "--no-render", "--rehearsal", "--excerpt", str(EXCERPT_SECONDS)]
+    argv += day.options("--day")
     if args.ignore_quiet_hours:
         argv.append("--ignore-quiet-hours")
     if args.to_speakers:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from broadcast.cli import EXIT_INPUT_ERRORS, EXIT_OK, EXIT_USAGE
+from broadcast.cli.arguments import day_argument
 from broadcast.cli.output import print_diagnostics
 from broadcast.diagnostics import InputError
 from broadcast.paths import ProjectPaths
@@ -55,6 +56,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="play today's programs now, back to back, then stop (a dry run of the day)",
     )
     parser.add_argument(
+        "--day",
+        type=day_argument,
+        metavar="DATE",
+        help="in a rehearsal, play this day's programs instead of today's "
+        "(07/12/2026 or 2026-12-07)",
+    )
+    parser.add_argument(
         "--excerpt",
         type=float,
         metavar="SECONDS",
@@ -85,6 +93,12 @@ def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if args.ignore_quiet_hours and not args.rehearsal:
         print(
             "--ignore-quiet-hours chỉ dùng cùng --rehearsal: lịch phát thật luôn giữ giờ yên tĩnh",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.day is not None and not args.rehearsal:
+        print(
+            "--day chỉ dùng cùng --rehearsal: lịch phát thật luôn phát chương trình của hôm nay",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -126,7 +140,11 @@ def _run_alone(args: argparse.Namespace, paths: ProjectPaths) -> int:
         render_ahead=not args.no_render,
         offline=args.offline,
         rehearsal=(
-            Rehearsal(excerpt_seconds=args.excerpt, keep_quiet_hours=not args.ignore_quiet_hours)
+            Rehearsal(
+                excerpt_seconds=args.excerpt,
+                keep_quiet_hours=not args.ignore_quiet_hours,
+                day=args.day,
+            )
             if args.rehearsal
             else None
         ),
